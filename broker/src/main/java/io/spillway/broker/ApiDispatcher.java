@@ -1,0 +1,91 @@
+package io.spillway.broker;
+
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The table from Kafka API to handler and supported versions. A handler that throws or fails its
+ * future gets the API's own error response for that failure, so a bug in one handler becomes an
+ * error code for one request, not a dropped connection. Thread safe once built.
+ */
+public final class ApiDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
+
+    private final Registration[] registrations = new Registration[Short.MAX_VALUE];
+
+    private record Registration(ApiKeys key, short minVersion, short maxVersion, ApiHandler<ApiMessage, ApiMessage> handler) {
+    }
+
+    /** Registers a handler for every version the bundled Kafka schemas define as stable. */
+    public <Q extends ApiMessage, R extends ApiMessage> ApiDispatcher register(ApiKeys key, ApiHandler<Q, R> handler) {
+        return register(key, key.oldestVersion(), key.latestVersion(), handler);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <Q extends ApiMessage, R extends ApiMessage> ApiDispatcher register(ApiKeys key, short minVersion,
+                                                                               short maxVersion, ApiHandler<Q, R> handler) {
+        registrations[key.id] = new Registration(key, minVersion, maxVersion, (ApiHandler<ApiMessage, ApiMessage>) (ApiHandler<?, ?>) handler);
+        return this;
+    }
+
+    public boolean supports(ApiKeys key, short version) {
+        Registration r = registrations[key.id];
+        return r != null && version >= r.minVersion && version <= r.maxVersion;
+    }
+
+    public boolean supports(ApiKeys key) {
+        return registrations[key.id] != null;
+    }
+
+    /** What ApiVersions advertises. */
+    public List<ApiVersion> versions() {
+        List<ApiVersion> versions = new ArrayList<>();
+        for (Registration r : registrations) {
+            if (r != null) {
+                versions.add(new ApiVersion().setApiKey(r.key.id).setMinVersion(r.minVersion).setMaxVersion(r.maxVersion));
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Runs the request's handler.
+     *
+     * @return the response, or null when none is to be sent
+     */
+    public CompletableFuture<ApiMessage> dispatch(RequestContext context, AbstractRequest request) {
+        Registration r = registrations[context.apiKey().id];
+        if (r == null || !supports(context.apiKey(), context.apiVersion())) {
+            return CompletableFuture.completedFuture(errorResponse(context, request,
+                    new UnsupportedVersionException("Unsupported version " + context.apiVersion() + " of "
+                            + context.apiKey())));
+        }
+        CompletableFuture<ApiMessage> future;
+        try {
+            future = r.handler.handle(context, request.data());
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        return future.exceptionally(error -> errorResponse(context, request, error));
+    }
+
+    private static ApiMessage errorResponse(RequestContext context, AbstractRequest request, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (Errors.forException(cause) == Errors.UNKNOWN_SERVER_ERROR) {
+            log.error("{} v{} from {} failed unexpectedly; answering UNKNOWN_SERVER_ERROR",
+                    context.apiKey(), context.apiVersion(), context.describeClient(), cause);
+        }
+        return request.getErrorResponse(0, cause).data();
+    }
+}

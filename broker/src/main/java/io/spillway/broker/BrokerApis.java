@@ -1,0 +1,49 @@
+package io.spillway.broker;
+
+import io.spillway.broker.config.BrokerSettings;
+import io.spillway.broker.fetch.FetchHandler;
+import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.broker.handler.ApiVersionsHandler;
+import io.spillway.broker.handler.CreatePartitionsHandler;
+import io.spillway.broker.handler.CreateTopicsHandler;
+import io.spillway.broker.handler.DeleteRecordsHandler;
+import io.spillway.broker.handler.DeleteTopicsHandler;
+import io.spillway.broker.handler.DescribeClusterHandler;
+import io.spillway.broker.handler.DescribeLogDirsHandler;
+import io.spillway.broker.handler.InitProducerIdHandler;
+import io.spillway.broker.handler.ListOffsetsHandler;
+import io.spillway.broker.handler.MetadataHandler;
+import io.spillway.broker.handler.OffsetForLeaderEpochHandler;
+import io.spillway.broker.handler.ProduceHandler;
+import io.spillway.common.Time;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+import java.util.concurrent.Executor;
+
+/** Builds the dispatch table: which handler serves which Kafka API. */
+public final class BrokerApis {
+    private BrokerApis() {
+    }
+
+    public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
+                                       FetchPurgatory purgatory, Executor executor, Time time) {
+        ApiDispatcher dispatcher = new ApiDispatcher();
+        TopicCreator creator = new TopicCreator(topics, settings);
+        dispatcher
+                .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
+                .register(ApiKeys.METADATA, new MetadataHandler(topics, creator, identity))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(topics))
+                .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
+                        FetchHandler.DEFAULT_MAX_SESSIONS))
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(topics))
+                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(topics.meta()))
+                .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity))
+                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings))
+                .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity))
+                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
+                .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(identity))
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(topics));
+        return dispatcher;
+    }
+}

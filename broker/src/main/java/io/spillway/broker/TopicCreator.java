@@ -1,0 +1,41 @@
+package io.spillway.broker;
+
+import io.spillway.broker.config.BrokerSettings;
+import io.spillway.meta.MetadataStore;
+import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/** Creates topics that clients ask for by name when auto.create.topics.enable is on. Thread safe. */
+public final class TopicCreator {
+    private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
+
+    private final Topics topics;
+    private final BrokerSettings settings;
+
+    public TopicCreator(Topics topics, BrokerSettings settings) {
+        this.topics = topics;
+        this.settings = settings;
+    }
+
+    public boolean autoCreateEnabled() {
+        return settings.booleanValue("auto.create.topics.enable");
+    }
+
+    /** Creates the topic with the broker's defaults; returns it (also if another request just created it). */
+    public TopicMetadata autoCreate(String name) {
+        Topics.validateName(name);
+        int partitions = settings.intValue("num.partitions");
+        try {
+            TopicMetadata topic = topics.create(List.of(new MetadataStore.NewTopic(name, partitions, Map.of()))).get(0);
+            log.info("Auto-created topic {} with {} partitions", name, partitions);
+            return topic;
+        } catch (TopicExistsException e) {
+            return topics.byName(name);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.spillway.broker;
+
+import io.spillway.broker.config.TopicConfigResolver;
+import io.spillway.log.LogConfig;
+import io.spillway.log.LogManager;
+import io.spillway.log.PartitionLog;
+import io.spillway.meta.MetadataStore;
+import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Topics and their partition logs together: every change goes to the metadata store first (so it
+ * is durable) and is then reflected in the {@link LogManager}. Thread safe; changes are
+ * serialised by this object's monitor, lookups are lock-free.
+ */
+public final class Topics {
+    private static final int MAX_NAME_LENGTH = 249;
+
+    private final MetadataStore meta;
+    private final LogManager logs;
+    private final TopicConfigResolver resolver;
+
+    public Topics(MetadataStore meta, LogManager logs, TopicConfigResolver resolver) {
+        this.meta = meta;
+        this.logs = logs;
+        this.resolver = resolver;
+    }
+
+    /** Opens the logs of every known topic; called once at startup before the logs recover. */
+    public void openAll() {
+        for (TopicMetadata topic : meta.topics()) {
+            openPartitions(topic, 0);
+        }
+    }
+
+    private void openPartitions(TopicMetadata topic, int from) {
+        LogConfig config = resolver.logConfig(topic.configs());
+        for (int p = from; p < topic.partitionCount(); p++) {
+            long key = topic.partitionKey(p);
+            logs.open(key, topic.kafkaName() + "-" + p, config, meta.logStartOffset(key));
+        }
+    }
+
+    public TopicMetadata byName(String kafkaName) {
+        return meta.topic(kafkaName);
+    }
+
+    public TopicMetadata byId(Uuid id) {
+        return meta.topic(id);
+    }
+
+    public Collection<TopicMetadata> all() {
+        return meta.topics();
+    }
+
+    /** The log of a partition, or null if the topic or partition does not exist. */
+    public PartitionLog partition(TopicMetadata topic, int partition) {
+        if (topic == null || partition < 0 || partition >= topic.partitionCount()) {
+            return null;
+        }
+        return logs.get(topic.partitionKey(partition));
+    }
+
+    public PartitionLog partition(String kafkaName, int partition) {
+        return partition(meta.topic(kafkaName), partition);
+    }
+
+    public synchronized List<TopicMetadata> create(List<MetadataStore.NewTopic> newTopics) {
+        List<TopicMetadata> created = meta.createTopics(newTopics);
+        for (TopicMetadata topic : created) {
+            openPartitions(topic, 0);
+        }
+        return created;
+    }
+
+    public synchronized void delete(TopicMetadata topic) {
+        meta.deleteTopic(topic.id());
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            logs.delete(topic.partitionKey(p));
+        }
+    }
+
+    public synchronized TopicMetadata addPartitions(TopicMetadata topic, int newCount) {
+        TopicMetadata updated = meta.addPartitions(topic.id(), newCount);
+        openPartitions(updated, topic.partitionCount());
+        return updated;
+    }
+
+    public synchronized TopicMetadata setConfigs(TopicMetadata topic, Map<String, String> overrides) {
+        TopicMetadata updated = meta.setTopicConfigs(topic.id(), overrides);
+        applyConfig(updated);
+        return updated;
+    }
+
+    /** Re-resolves every topic's log settings after broker-level defaults changed. */
+    public synchronized void brokerDefaultsChanged() {
+        for (TopicMetadata topic : meta.topics()) {
+            applyConfig(topic);
+        }
+    }
+
+    private void applyConfig(TopicMetadata topic) {
+        LogConfig config = resolver.logConfig(topic.configs());
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            PartitionLog log = logs.get(topic.partitionKey(p));
+            if (log != null) {
+                log.config(config);
+            }
+        }
+    }
+
+    public TopicConfigResolver resolver() {
+        return resolver;
+    }
+
+    public LogManager logs() {
+        return logs;
+    }
+
+    public MetadataStore meta() {
+        return meta;
+    }
+
+    /**
+     * Kafka's topic name rules: 1 to 249 characters of ASCII letters, digits, '.', '_' and '-', and
+     * not "." or "..".
+     *
+     * @throws InvalidTopicException naming what is wrong
+     */
+    public static void validateName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidTopicException("Topic name is empty");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new InvalidTopicException("Topic name cannot be \".\" or \"..\"");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidTopicException("Topic name is longer than " + MAX_NAME_LENGTH + " characters: " + name);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new InvalidTopicException("Topic name \"" + name + "\" is illegal, it contains a character other "
+                        + "than ASCII alphanumerics, '.', '_' and '-'");
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.spillway.broker.config;
+
+/** Where a config value comes from, with the ids of DescribeConfigs' config_source field. */
+public enum ConfigSource {
+    TOPIC_CONFIG(1),
+    DYNAMIC_BROKER_CONFIG(2),
+    DYNAMIC_DEFAULT_BROKER_CONFIG(3),
+    STATIC_BROKER_CONFIG(4),
+    DEFAULT_CONFIG(5);
+
+    public final byte id;
+
+    ConfigSource(int id) {
+        this.id = (byte) id;
+    }
+}

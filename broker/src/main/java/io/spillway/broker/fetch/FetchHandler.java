@@ -1,0 +1,225 @@
+package io.spillway.broker.fetch;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.RequestContext;
+import io.spillway.broker.Topics;
+import io.spillway.common.Time;
+import io.spillway.log.PartitionLog;
+import io.spillway.log.ReadResult;
+import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Fetch: reads each partition up to its high watermark within the request's byte limits, keeps
+ * incremental fetch sessions, and parks the request in the {@link FetchPurgatory} until min_bytes
+ * are available or max_wait_ms passes.
+ */
+public final class FetchHandler implements ApiHandler<FetchRequestData, FetchResponseData> {
+    /** Kafka's max.incremental.fetch.session.cache.slots default. */
+    public static final int DEFAULT_MAX_SESSIONS = 1000;
+    private static final int FINAL_EPOCH = -1;
+    private static final int INITIAL_EPOCH = 0;
+
+    private final Topics topics;
+    private final FetchSessionCache sessions;
+    private final FetchPurgatory purgatory;
+    private final Executor executor;
+
+    public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions) {
+        this.topics = topics;
+        this.purgatory = purgatory;
+        this.executor = executor;
+        this.sessions = new FetchSessionCache(maxSessions, 120_000, time);
+    }
+
+    /** One partition to answer, with what the client asked of it and (in a session) its session state. */
+    private record Wanted(FetchSession.Key key, TopicMetadata topic, PartitionLog log, long fetchOffset, int maxBytes,
+                          int currentLeaderEpoch, FetchSession.Partition state) {
+    }
+
+    /** What a request resolved to: the partitions to answer and how. */
+    private record Plan(List<Wanted> partitions, FetchSession session, boolean incremental, Errors error) {
+        static Plan failed(Errors error) {
+            return new Plan(List.of(), null, false, error);
+        }
+    }
+
+    @Override
+    public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData request) {
+        boolean byId = context.apiVersion() >= 13;
+        Plan plan = plan(context.apiVersion(), request, byId);
+        if (plan.error != null) {
+            return CompletableFuture.completedFuture(new FetchResponseData().setErrorCode(plan.error.code()).setSessionId(0));
+        }
+        int maxBytes = context.apiVersion() >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
+        if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || plan.partitions.isEmpty()
+                || available(plan) >= request.minBytes()) {
+            return CompletableFuture.completedFuture(read(plan, maxBytes, byId));
+        }
+        CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
+        long[] keys = plan.partitions.stream().filter(w -> w.log != null).mapToLong(w -> w.log.key()).toArray();
+        DelayedFetch delayed = new DelayedFetch(keys, () -> available(plan) >= request.minBytes(),
+                () -> executor.execute(() -> {
+                    try {
+                        response.complete(read(plan, maxBytes, byId));
+                    } catch (RuntimeException e) {
+                        response.completeExceptionally(e);
+                    }
+                }));
+        purgatory.watch(delayed, request.maxWaitMs());
+        return response;
+    }
+
+    private Plan plan(short version, FetchRequestData request, boolean byId) {
+        int sessionId = version >= 7 ? request.sessionId() : 0;
+        int epoch = version >= 7 ? request.sessionEpoch() : FINAL_EPOCH;
+        if (epoch == FINAL_EPOCH || epoch == INITIAL_EPOCH) {
+            if (sessionId != 0) {
+                sessions.remove(sessionId);
+            }
+            FetchSession session = epoch == INITIAL_EPOCH ? sessions.create() : null;
+            List<Wanted> wanted = new ArrayList<>();
+            for (FetchRequestData.FetchTopic t : request.topics()) {
+                for (FetchRequestData.FetchPartition p : t.partitions()) {
+                    FetchSession.Key key = key(t.topicId(), t.topic(), p.partition(), byId);
+                    FetchSession.Partition state = null;
+                    if (session != null) {
+                        state = new FetchSession.Partition(p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch());
+                        session.partitions.put(key, state);
+                    }
+                    wanted.add(resolve(key, p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch(), state));
+                }
+            }
+            return new Plan(wanted, session, false, null);
+        }
+        FetchSession session = sessions.get(sessionId);
+        if (session == null) {
+            return Plan.failed(Errors.FETCH_SESSION_ID_NOT_FOUND);
+        }
+        synchronized (session) {
+            if (session.epoch != epoch) {
+                return Plan.failed(Errors.INVALID_FETCH_SESSION_EPOCH);
+            }
+            for (FetchRequestData.FetchTopic t : request.topics()) {
+                for (FetchRequestData.FetchPartition p : t.partitions()) {
+                    FetchSession.Key key = key(t.topicId(), t.topic(), p.partition(), byId);
+                    FetchSession.Partition state = session.partitions.get(key);
+                    if (state == null) {
+                        session.partitions.put(key, new FetchSession.Partition(p.fetchOffset(), p.partitionMaxBytes(),
+                                p.currentLeaderEpoch()));
+                    } else {
+                        state.fetchOffset = p.fetchOffset();
+                        state.maxBytes = p.partitionMaxBytes();
+                        state.currentLeaderEpoch = p.currentLeaderEpoch();
+                    }
+                }
+            }
+            for (FetchRequestData.ForgottenTopic t : request.forgottenTopicsData()) {
+                for (int partition : t.partitions()) {
+                    session.partitions.remove(key(t.topicId(), t.topic(), partition, byId));
+                }
+            }
+            session.epoch = session.epoch == Integer.MAX_VALUE ? 1 : session.epoch + 1;
+            List<Wanted> wanted = new ArrayList<>(session.partitions.size());
+            session.partitions.forEach((key, state) ->
+                    wanted.add(resolve(key, state.fetchOffset, state.maxBytes, state.currentLeaderEpoch, state)));
+            return new Plan(wanted, session, true, null);
+        }
+    }
+
+    private static FetchSession.Key key(Uuid topicId, String topicName, int partition, boolean byId) {
+        return byId ? new FetchSession.Key(topicId, null, partition) : new FetchSession.Key(Uuid.ZERO_UUID, topicName, partition);
+    }
+
+    private Wanted resolve(FetchSession.Key key, long fetchOffset, int maxBytes, int leaderEpoch, FetchSession.Partition state) {
+        TopicMetadata topic = key.topicName() != null ? topics.byName(key.topicName()) : topics.byId(key.topicId());
+        return new Wanted(key, topic, topics.partition(topic, key.partition()), fetchOffset, maxBytes, leaderEpoch, state);
+    }
+
+    private static long available(Plan plan) {
+        long total = 0;
+        for (Wanted w : plan.partitions) {
+            if (w.log != null) {
+                total += w.log.bytesAvailable(w.fetchOffset);
+            }
+        }
+        return total;
+    }
+
+    private FetchResponseData read(Plan plan, int maxBytes, boolean byId) {
+        FetchResponseData response = new FetchResponseData().setSessionId(plan.session != null ? plan.session.id : 0);
+        int remaining = maxBytes;
+        boolean minOneBatch = true;
+        FetchResponseData.FetchableTopicResponse current = null;
+        for (Wanted w : plan.partitions) {
+            FetchResponseData.PartitionData data = readPartition(w, Math.max(0, Math.min(w.maxBytes, remaining)),
+                    minOneBatch && remaining > 0, byId);
+            int bytes = data.records() == null ? 0 : data.records().sizeInBytes();
+            if (bytes > 0) {
+                minOneBatch = false;
+                remaining -= bytes;
+            }
+            if (plan.incremental && !changed(w, data, bytes)) {
+                continue;
+            }
+            if (w.state != null) {
+                w.state.lastHighWatermark = data.highWatermark();
+                w.state.lastLogStartOffset = data.logStartOffset();
+            }
+            if (current == null || !sameTopic(current, w.key)) {
+                current = new FetchResponseData.FetchableTopicResponse()
+                        .setTopic(w.key.topicName() != null ? w.key.topicName() : "")
+                        .setTopicId(w.key.topicId());
+                response.responses().add(current);
+            }
+            current.partitions().add(data);
+        }
+        return response;
+    }
+
+    private static boolean sameTopic(FetchResponseData.FetchableTopicResponse topic, FetchSession.Key key) {
+        return key.topicName() != null ? key.topicName().equals(topic.topic()) : key.topicId().equals(topic.topicId());
+    }
+
+    private static boolean changed(Wanted w, FetchResponseData.PartitionData data, int bytes) {
+        return bytes > 0 || data.errorCode() != Errors.NONE.code()
+                || data.highWatermark() != w.state.lastHighWatermark
+                || data.logStartOffset() != w.state.lastLogStartOffset;
+    }
+
+    private static FetchResponseData.PartitionData readPartition(Wanted w, int maxBytes, boolean minOneBatch, boolean byId) {
+        FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
+                .setPartitionIndex(w.key.partition())
+                .setRecords(MemoryRecords.EMPTY);
+        if (w.log == null) {
+            Errors error = byId && w.topic == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return failed(data, error);
+        }
+        if (w.currentLeaderEpoch > PartitionLog.LEADER_EPOCH) {
+            return failed(data, Errors.UNKNOWN_LEADER_EPOCH);
+        }
+        try {
+            ReadResult result = w.log.read(w.fetchOffset, maxBytes, minOneBatch);
+            return data.setHighWatermark(result.highWatermark())
+                    .setLastStableOffset(result.highWatermark())
+                    .setLogStartOffset(result.logStartOffset())
+                    .setRecords(MemoryRecords.readableRecords(result.records()));
+        } catch (ApiException e) {
+            return failed(data, Errors.forException(e));
+        }
+    }
+
+    private static FetchResponseData.PartitionData failed(FetchResponseData.PartitionData data, Errors error) {
+        return data.setErrorCode(error.code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
+    }
+}

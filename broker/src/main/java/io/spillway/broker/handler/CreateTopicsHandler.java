@@ -1,0 +1,186 @@
+package io.spillway.broker.handler;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.BrokerIdentity;
+import io.spillway.broker.RequestContext;
+import io.spillway.broker.Topics;
+import io.spillway.broker.config.BrokerSettings;
+import io.spillway.broker.config.ResolvedConfig;
+import io.spillway.meta.MetadataStore;
+import io.spillway.meta.TopicMetadata;
+import io.spillway.meta.config.ConfigKey;
+import io.spillway.meta.config.TopicConfigCatalog;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * CreateTopics: validates each topic as Kafka does (name, partitions, replication factor, manual
+ * assignments, configs), honours validate_only, then creates all valid ones with one durable write.
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData, CreateTopicsResponseData> {
+    private final Topics topics;
+    private final BrokerSettings settings;
+    private final BrokerIdentity identity;
+
+    public CreateTopicsHandler(Topics topics, BrokerSettings settings, BrokerIdentity identity) {
+        this.topics = topics;
+        this.settings = settings;
+        this.identity = identity;
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponseData> handle(RequestContext context, CreateTopicsRequestData request) {
+        CreateTopicsResponseData response = new CreateTopicsResponseData();
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicates = new HashSet<>();
+        for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+            if (!seen.add(t.name())) {
+                duplicates.add(t.name());
+            }
+        }
+        Map<String, CreateTopicsResponseData.CreatableTopicResult> results = new LinkedHashMap<>();
+        List<MetadataStore.NewTopic> toCreate = new ArrayList<>();
+        for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+            CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult()
+                    .setName(t.name());
+            results.putIfAbsent(t.name(), result);
+            if (duplicates.contains(t.name())) {
+                fail(result, new InvalidRequestException("Create topics request from " + context.describeClient()
+                        + " contains the topic '" + t.name() + "' more than once"));
+                continue;
+            }
+            try {
+                MetadataStore.NewTopic newTopic = validate(t);
+                if (request.validateOnly()) {
+                    describe(result, newTopic.partitions(), newTopic.configs(), null);
+                } else {
+                    toCreate.add(newTopic);
+                }
+            } catch (ApiException e) {
+                fail(result, e);
+            }
+        }
+        if (!toCreate.isEmpty()) {
+            create(toCreate, results);
+        }
+        results.values().forEach(response.topics()::add);
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private MetadataStore.NewTopic validate(CreateTopicsRequestData.CreatableTopic t) {
+        Topics.validateName(t.name());
+        if (topics.byName(t.name()) != null) {
+            throw new TopicExistsException("Topic '" + t.name() + "' already exists.");
+        }
+        int partitions = t.numPartitions();
+        if (!t.assignments().isEmpty()) {
+            if (t.numPartitions() != -1 || t.replicationFactor() != -1) {
+                throw new InvalidRequestException("Both numPartitions or replicationFactor and replicasAssignments "
+                        + "were set. Both cannot be used at the same time.");
+            }
+            partitions = t.assignments().size();
+            for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
+                if (a.partitionIndex() < 0 || a.partitionIndex() >= partitions) {
+                    throw new InvalidReplicaAssignmentException("Partitions must be numbered 0 to " + (partitions - 1)
+                            + " in the assignment of topic " + t.name());
+                }
+                if (a.brokerIds().size() != 1 || a.brokerIds().get(0) != identity.nodeId()) {
+                    throw new InvalidReplicaAssignmentException("The assignment of partition " + a.partitionIndex()
+                            + " of topic " + t.name() + " names brokers " + a.brokerIds() + "; only broker "
+                            + identity.nodeId() + " exists");
+                }
+            }
+        } else {
+            if (partitions == -1) {
+                partitions = settings.intValue("num.partitions");
+            }
+            if (partitions <= 0) {
+                throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
+            }
+            short factor = t.replicationFactor() == -1 ? (short) settings.intValue("default.replication.factor")
+                    : t.replicationFactor();
+            if (factor <= 0) {
+                throw new InvalidReplicationFactorException("Replication factor must be larger than 0, or -1 to use the "
+                        + "default value.");
+            }
+            if (factor > 1) {
+                throw new InvalidReplicationFactorException("Unable to replicate the partition " + factor
+                        + " time(s): The target replication factor of " + factor
+                        + " cannot be reached because only 1 broker(s) are registered.");
+            }
+        }
+        if (partitions > TopicMetadata.MAX_PARTITIONS) {
+            throw new InvalidPartitionsException("Topic " + t.name() + " asks for " + partitions
+                    + " partitions; at most " + TopicMetadata.MAX_PARTITIONS + " are supported");
+        }
+        Map<String, String> configs = new HashMap<>();
+        for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
+            if (c.value() != null) {
+                configs.put(c.name(), c.value());
+            }
+        }
+        TopicConfigCatalog.validate(configs);
+        return new MetadataStore.NewTopic(t.name(), partitions, configs);
+    }
+
+    private void create(List<MetadataStore.NewTopic> toCreate, Map<String, CreateTopicsResponseData.CreatableTopicResult> results) {
+        try {
+            for (TopicMetadata topic : topics.create(toCreate)) {
+                describe(results.get(topic.kafkaName()), topic.partitionCount(), topic.configs(), topic);
+            }
+        } catch (TopicExistsException e) {
+            // Lost a race with another creator: create one at a time to report each precisely.
+            for (MetadataStore.NewTopic t : toCreate) {
+                try {
+                    TopicMetadata topic = topics.create(List.of(t)).get(0);
+                    describe(results.get(t.kafkaName()), topic.partitionCount(), topic.configs(), topic);
+                } catch (ApiException each) {
+                    fail(results.get(t.kafkaName()), each);
+                }
+            }
+        } catch (ApiException e) {
+            toCreate.forEach(t -> fail(results.get(t.kafkaName()), e));
+        }
+    }
+
+    private void describe(CreateTopicsResponseData.CreatableTopicResult result, int partitions,
+                          Map<String, String> overrides, TopicMetadata topic) {
+        result.setNumPartitions(partitions).setReplicationFactor((short) 1);
+        if (topic != null) {
+            result.setTopicId(topic.id());
+        }
+        List<CreateTopicsResponseData.CreatableTopicConfigs> configs = new ArrayList<>();
+        for (ConfigKey key : TopicConfigCatalog.all()) {
+            ResolvedConfig resolved = topics.resolver().resolve(overrides, key);
+            configs.add(new CreateTopicsResponseData.CreatableTopicConfigs()
+                    .setName(key.name())
+                    .setValue(key.sensitive() ? null : resolved.value())
+                    .setReadOnly(false)
+                    .setConfigSource(resolved.source().id)
+                    .setIsSensitive(key.sensitive()));
+        }
+        result.setConfigs(configs);
+    }
+
+    private static void fail(CreateTopicsResponseData.CreatableTopicResult result, ApiException e) {
+        result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage())
+                .setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(null);
+    }
+}

@@ -1,0 +1,115 @@
+package io.spillway.broker.handler;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.BrokerIdentity;
+import io.spillway.broker.RequestContext;
+import io.spillway.broker.TopicCreator;
+import io.spillway.broker.Topics;
+import io.spillway.log.PartitionLog;
+import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Metadata: this broker as the only node, leader of every partition, and the requested topics
+ * (all if none are named), creating missing ones when the client allows it and
+ * auto.create.topics.enable is on, as Kafka does.
+ */
+public final class MetadataHandler implements ApiHandler<MetadataRequestData, MetadataResponseData> {
+    private final Topics topics;
+    private final TopicCreator creator;
+    private final BrokerIdentity identity;
+
+    public MetadataHandler(Topics topics, TopicCreator creator, BrokerIdentity identity) {
+        this.topics = topics;
+        this.creator = creator;
+        this.identity = identity;
+    }
+
+    @Override
+    public CompletableFuture<MetadataResponseData> handle(RequestContext context, MetadataRequestData request) {
+        short version = context.apiVersion();
+        MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(identity.clusterId())
+                .setControllerId(identity.nodeId());
+        response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
+                .setNodeId(identity.nodeId()).setHost(identity.host()).setPort(identity.port()));
+        boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());
+        boolean mayCreate = version < 4 || request.allowAutoTopicCreation();
+        if (allTopics) {
+            for (TopicMetadata topic : topics.all()) {
+                response.topics().add(describe(topic, request.includeTopicAuthorizedOperations()));
+            }
+        } else {
+            for (MetadataRequestData.MetadataRequestTopic wanted : request.topics()) {
+                response.topics().add(lookup(wanted, mayCreate, request.includeTopicAuthorizedOperations()));
+            }
+        }
+        if (request.includeClusterAuthorizedOperations()) {
+            response.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private MetadataResponseData.MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic wanted,
+                                                             boolean mayCreate, boolean withOperations) {
+        if (wanted.name() == null) {
+            TopicMetadata topic = Uuid.ZERO_UUID.equals(wanted.topicId()) ? null : topics.byId(wanted.topicId());
+            if (topic == null) {
+                return new MetadataResponseData.MetadataResponseTopic()
+                        .setTopicId(wanted.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+            }
+            return describe(topic, withOperations);
+        }
+        TopicMetadata topic = topics.byName(wanted.name());
+        if (topic == null) {
+            try {
+                Topics.validateName(wanted.name());
+                if (!mayCreate || !creator.autoCreateEnabled()) {
+                    return error(wanted.name(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                }
+                topic = creator.autoCreate(wanted.name());
+            } catch (ApiException e) {
+                return error(wanted.name(), Errors.forException(e));
+            }
+            if (topic == null) {
+                return error(wanted.name(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            }
+        }
+        return describe(topic, withOperations);
+    }
+
+    private static MetadataResponseData.MetadataResponseTopic error(String name, Errors error) {
+        return new MetadataResponseData.MetadataResponseTopic().setName(name).setErrorCode(error.code());
+    }
+
+    private MetadataResponseData.MetadataResponseTopic describe(TopicMetadata topic, boolean withOperations) {
+        MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
+                .setName(topic.kafkaName())
+                .setTopicId(topic.id())
+                .setIsInternal(topic.kafkaName().startsWith("__"));
+        List<Integer> replicas = List.of(identity.nodeId());
+        List<MetadataResponseData.MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            partitions.add(new MetadataResponseData.MetadataResponsePartition()
+                    .setPartitionIndex(p)
+                    .setLeaderId(identity.nodeId())
+                    .setLeaderEpoch(PartitionLog.LEADER_EPOCH)
+                    .setReplicaNodes(replicas)
+                    .setIsrNodes(replicas)
+                    .setOfflineReplicas(List.of()));
+        }
+        out.setPartitions(partitions);
+        if (withOperations) {
+            out.setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
+        }
+        return out;
+    }
+}

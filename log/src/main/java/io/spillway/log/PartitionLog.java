@@ -1,0 +1,475 @@
+package io.spillway.log;
+
+import io.spillway.common.Time;
+import io.spillway.storage.Locations;
+import io.spillway.storage.SharedLog;
+import io.spillway.storage.StorageException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The log of one partition: assigns offsets, keeps the offset index and idempotent-producer state,
+ * and reads batches back from the {@link SharedLog} all partitions share. Costs about a hundred
+ * bytes while empty: index and producer table are created on first use.
+ *
+ * <p>Thread safe: appends, trims and index lookups hold this object's monitor; storage reads and
+ * writes of payloads happen outside it except the append itself, which must stay inside so that
+ * entries of one partition reach the shared log in offset order.
+ */
+public final class PartitionLog {
+    /** Kafka's leader epoch; a single-node broker never changes leader. */
+    public static final int LEADER_EPOCH = 0;
+
+    private final long key;
+    private final String name;
+    private final SharedLog storage;
+    private final Time time;
+    private final HighWatermarkListener listener;
+    private volatile LogConfig config;
+
+    private BatchIndex index;
+    private ProducerStateTable producers;
+    private long logEndOffset;
+    private long sizeBytes;
+    private int lastSegment = -1;
+    private boolean deleted;
+    private volatile long highWatermark;
+    private volatile long logStartOffset;
+
+    PartitionLog(long key, String name, LogConfig config, long logStartOffset, SharedLog storage, Time time,
+                 HighWatermarkListener listener) {
+        this.key = key;
+        this.name = name;
+        this.config = config;
+        this.storage = storage;
+        this.time = time;
+        this.listener = listener;
+        this.logStartOffset = logStartOffset;
+        this.logEndOffset = logStartOffset;
+        this.highWatermark = logStartOffset;
+    }
+
+    public long key() {
+        return key;
+    }
+
+    /** "topic-partition", for messages to operators. */
+    public String name() {
+        return name;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void config(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public synchronized long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public synchronized long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /**
+     * Validates and appends one produced batch (its bytes are modified in place: offsets, leader
+     * epoch, log append time).
+     *
+     * @throws org.apache.kafka.common.errors.ApiException with the error Kafka would return
+     */
+    public AppendResult append(ByteBuffer records) {
+        LogConfig cfg = config;
+        long nowMs = time.nowMs();
+        MutableRecordBatch batch = BatchValidator.validate(name, records, cfg, nowMs);
+        ByteBuffer entry = records.duplicate();
+        entry.limit(entry.position() + batch.sizeInBytes());
+        long baseOffset;
+        long lastOffset;
+        long location;
+        long appendTimeMs = -1;
+        synchronized (this) {
+            if (deleted) {
+                throw new UnknownTopicOrPartitionException("Partition " + name + " was deleted");
+            }
+            boolean idempotent = batch.hasProducerId();
+            if (idempotent && producers != null) {
+                long[] original = producers.findDuplicate(batch.producerId(), batch.producerEpoch(),
+                        batch.baseSequence(), batch.lastSequence());
+                if (original != null) {
+                    return new AppendResult(original[0], original[1], -1, logStartOffset, awaitVisible(original[1]));
+                }
+                producers.check(name, batch.producerId(), batch.producerEpoch(), batch.baseSequence());
+            }
+            baseOffset = logEndOffset;
+            lastOffset = baseOffset + BatchValidator.lastOffsetDelta(batch);
+            batch.setLastOffset(lastOffset);
+            batch.setPartitionLeaderEpoch(LEADER_EPOCH);
+            if (cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                appendTimeMs = nowMs;
+                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
+            }
+            try {
+                location = storage.append(key, entry, lastSegment);
+            } catch (StorageException e) {
+                throw new KafkaStorageException("Could not append to " + name + ": " + e.getMessage(), e);
+            }
+            addToIndex(baseOffset, BatchValidator.lastOffsetDelta(batch), batch.maxTimestamp(), location, entry.remaining());
+            if (idempotent) {
+                producers().record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                        batch.lastSequence(), baseOffset);
+            }
+            logEndOffset = lastOffset + 1;
+        }
+        long visibleEnd = lastOffset + 1;
+        CompletableFuture<Void> durable = storage.whenDurable(location).handle((ignored, error) -> {
+            if (error != null) {
+                throw new KafkaStorageException("Could not make " + name + " durable: " + error.getMessage(), error);
+            }
+            advanceHighWatermark(visibleEnd);
+            return null;
+        });
+        return new AppendResult(baseOffset, lastOffset, appendTimeMs, logStartOffset, durable);
+    }
+
+    private void addToIndex(long baseOffset, int lastOffsetDelta, long maxTimestamp, long location, int size) {
+        if (index == null) {
+            index = new BatchIndex();
+        }
+        index.add(baseOffset, lastOffsetDelta, maxTimestamp, location, size);
+        lastSegment = Locations.segment(location);
+        sizeBytes += size;
+    }
+
+    private ProducerStateTable producers() {
+        if (producers == null) {
+            producers = new ProducerStateTable();
+        }
+        return producers;
+    }
+
+    /** Completes once the batch holding {@code offset} is durable. Caller holds the monitor. */
+    private CompletableFuture<Void> awaitVisible(long offset) {
+        if (offset < highWatermark || index == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int slot = index.slotContaining(offset);
+        if (slot >= index.endSlot()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return storage.whenDurable(index.location(slot));
+    }
+
+    private void advanceHighWatermark(long offset) {
+        synchronized (this) {
+            if (offset <= highWatermark) {
+                return;
+            }
+            highWatermark = offset;
+        }
+        listener.onAdvance(this);
+    }
+
+    /**
+     * Reads whole batches from {@code fetchOffset} up to the high watermark, at most {@code maxBytes}
+     * unless {@code minOneBatch} and the first batch alone is larger.
+     *
+     * @throws OffsetOutOfRangeException if the offset is before the log start or after its end
+     */
+    public ReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        long[] locations;
+        int[] sizes;
+        int count = 0;
+        int total = 0;
+        long hw;
+        long start;
+        long end;
+        synchronized (this) {
+            hw = highWatermark;
+            start = logStartOffset;
+            end = logEndOffset;
+            if (fetchOffset < start || fetchOffset > end) {
+                throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + name
+                        + ": the log holds offsets " + start + " to " + end);
+            }
+            if (index == null || fetchOffset >= hw) {
+                return new ReadResult(ByteBuffer.allocate(0), hw, start, end);
+            }
+            int from = index.slotContaining(fetchOffset);
+            int to = from;
+            while (to < index.endSlot() && index.baseOffset(to) < hw) {
+                int size = index.size(to);
+                if ((long) total + size > maxBytes && !(minOneBatch && to == from)) {
+                    break;
+                }
+                total += size;
+                to++;
+            }
+            count = to - from;
+            locations = new long[count];
+            sizes = new int[count];
+            for (int i = 0; i < count; i++) {
+                locations[i] = index.location(from + i);
+                sizes[i] = index.size(from + i);
+            }
+        }
+        ByteBuffer records = ByteBuffer.allocate(total);
+        int position = 0;
+        try {
+            for (int i = 0; i < count; i++) {
+                storage.read(locations[i], records.duplicate().position(position).limit(position + sizes[i]));
+                position += sizes[i];
+            }
+        } catch (StorageException e) {
+            if (logStartOffset > fetchOffset) {
+                throw new OffsetOutOfRangeException("Offset " + fetchOffset + " of " + name
+                        + " was removed by retention while being read");
+            }
+            throw new KafkaStorageException("Could not read " + name + ": " + e.getMessage(), e);
+        }
+        return new ReadResult(records, hw, start, end);
+    }
+
+    /** Bytes of records from {@code fetchOffset} up to the high watermark (whole batches, approximate at the start). */
+    public synchronized long bytesAvailable(long fetchOffset) {
+        if (index == null || fetchOffset >= highWatermark) {
+            return 0;
+        }
+        long total = 0;
+        for (int slot = index.slotContaining(fetchOffset); slot < index.endSlot()
+                && index.baseOffset(slot) < highWatermark; slot++) {
+            total += index.size(slot);
+            if (total > Integer.MAX_VALUE) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** ListOffsets by timestamp: the first record at or after {@code targetMs}, Kafka's semantics. */
+    public OffsetAndTimestamp offsetForTimestamp(long targetMs) {
+        long hw = highWatermark;
+        int slot;
+        synchronized (this) {
+            if (index == null) {
+                return OffsetAndTimestamp.NONE;
+            }
+            slot = index.firstSlot();
+        }
+        while (true) {
+            long location;
+            int size;
+            synchronized (this) {
+                slot = Math.max(slot, index.firstSlot());
+                while (slot < index.endSlot() && index.baseOffset(slot) < hw && index.maxTimestamp(slot) < targetMs) {
+                    slot++;
+                }
+                if (slot >= index.endSlot() || index.baseOffset(slot) >= hw) {
+                    return OffsetAndTimestamp.NONE;
+                }
+                location = index.location(slot);
+                size = index.size(slot);
+            }
+            OffsetAndTimestamp found = firstRecordAtOrAfter(location, size, targetMs, logStartOffset);
+            if (found != null) {
+                return found;
+            }
+            slot++;
+        }
+    }
+
+    /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the first of equals). */
+    public OffsetAndTimestamp offsetOfMaxTimestamp() {
+        long location;
+        int size;
+        long maxTs = RecordBatch.NO_TIMESTAMP;
+        synchronized (this) {
+            if (index == null || index.isEmpty()) {
+                return OffsetAndTimestamp.NONE;
+            }
+            int best = -1;
+            for (int slot = index.firstSlot(); slot < index.endSlot() && index.baseOffset(slot) < highWatermark; slot++) {
+                if (best < 0 || index.maxTimestamp(slot) > maxTs) {
+                    best = slot;
+                    maxTs = index.maxTimestamp(slot);
+                }
+            }
+            if (best < 0) {
+                return OffsetAndTimestamp.NONE;
+            }
+            location = index.location(best);
+            size = index.size(best);
+        }
+        OffsetAndTimestamp found = firstRecordAtOrAfter(location, size, maxTs, logStartOffset);
+        return found != null ? found : OffsetAndTimestamp.NONE;
+    }
+
+    private OffsetAndTimestamp firstRecordAtOrAfter(long location, int size, long targetMs, long minOffset) {
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        storage.read(location, buffer);
+        buffer.flip();
+        for (RecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
+            for (Record record : batch) {
+                if (record.offset() >= minOffset && record.timestamp() >= targetMs) {
+                    return new OffsetAndTimestamp(record.offset(), record.timestamp());
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The log start offset that retention (retention.ms, retention.bytes) would move to now; the
+     * current one if nothing expired. Never past the high watermark.
+     */
+    public synchronized long retentionTarget(long nowMs) {
+        LogConfig cfg = config;
+        if (!cfg.deleteRetention() || index == null || index.isEmpty()) {
+            return logStartOffset;
+        }
+        int slot = index.firstSlot();
+        int end = index.endSlot();
+        if (cfg.retentionMs() >= 0) {
+            while (slot < end && index.lastOffset(slot) < highWatermark
+                    && index.maxTimestamp(slot) < nowMs - cfg.retentionMs()) {
+                slot++;
+            }
+        }
+        if (cfg.retentionBytes() >= 0) {
+            long size = sizeBytes;
+            for (int s = index.firstSlot(); s < slot; s++) {
+                size -= index.size(s);
+            }
+            while (slot < end && index.lastOffset(slot) < highWatermark && size - index.size(slot) >= cfg.retentionBytes()) {
+                size -= index.size(slot);
+                slot++;
+            }
+        }
+        if (slot == index.firstSlot()) {
+            return logStartOffset;
+        }
+        return Math.max(logStartOffset, index.lastOffset(slot - 1) + 1);
+    }
+
+    /**
+     * Moves the log start offset forward (retention, DeleteRecords) and lets go of storage no longer
+     * needed. The caller persists the new log start first, so a crash cannot bring records back.
+     */
+    public void trimTo(long newLogStartOffset) {
+        List<Integer> released = new ArrayList<>();
+        synchronized (this) {
+            if (newLogStartOffset <= logStartOffset) {
+                return;
+            }
+            logStartOffset = newLogStartOffset;
+            if (logEndOffset < newLogStartOffset) {
+                logEndOffset = newLogStartOffset;
+            }
+            if (highWatermark < newLogStartOffset) {
+                highWatermark = newLogStartOffset;
+            }
+            if (index != null) {
+                int keepFrom = index.slotContaining(newLogStartOffset);
+                for (int slot = index.firstSlot(); slot < keepFrom; slot++) {
+                    int segment = Locations.segment(index.location(slot));
+                    int next = slot + 1 < index.endSlot() ? Locations.segment(index.location(slot + 1)) : -1;
+                    if (segment != next) {
+                        released.add(segment);
+                    }
+                    sizeBytes -= index.size(slot);
+                }
+                index.trimBefore(keepFrom);
+                if (index.isEmpty()) {
+                    lastSegment = -1;
+                }
+            }
+        }
+        released.forEach(storage::release);
+    }
+
+    /** Marks the partition deleted and releases all its storage. */
+    void delete() {
+        List<Integer> released = new ArrayList<>();
+        synchronized (this) {
+            deleted = true;
+            if (index != null) {
+                for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
+                    int segment = Locations.segment(index.location(slot));
+                    int next = slot + 1 < index.endSlot() ? Locations.segment(index.location(slot + 1)) : -1;
+                    if (segment != next) {
+                        released.add(segment);
+                    }
+                }
+                index = null;
+            }
+            lastSegment = -1;
+            sizeBytes = 0;
+        }
+        released.forEach(storage::release);
+    }
+
+    /** Replays one batch found in the shared log at startup; batches before the log start are skipped. */
+    synchronized void recoverBatch(long location, int size, ByteBuffer head) {
+        if (head.remaining() < SharedLog.EntryVisitor.HEAD_BYTES) {
+            return;
+        }
+        long baseOffset = head.getLong(0);
+        int lastOffsetDelta = head.getInt(23);
+        long lastOffset = baseOffset + lastOffsetDelta;
+        if (lastOffset < logStartOffset || baseOffset < logEndOffset && index != null) {
+            return;
+        }
+        short attributes = head.getShort(21);
+        long maxTimestamp = head.getLong(35);
+        long producerId = head.getLong(43);
+        short producerEpoch = head.getShort(51);
+        int baseSequence = head.getInt(53);
+        int segment = Locations.segment(location);
+        if (segment != lastSegment) {
+            storage.retain(segment);
+        }
+        addToIndex(baseOffset, lastOffsetDelta, maxTimestamp, location, size);
+        boolean control = (attributes & 0x20) != 0;
+        if (producerId >= 0 && !control && baseSequence >= 0) {
+            int lastSequence = baseSequence > Integer.MAX_VALUE - lastOffsetDelta
+                    ? lastOffsetDelta - (Integer.MAX_VALUE - baseSequence) - 1 : baseSequence + lastOffsetDelta;
+            producers().record(producerId, producerEpoch, baseSequence, lastSequence, baseOffset);
+        }
+        logEndOffset = lastOffset + 1;
+    }
+
+    /** Ends recovery: everything replayed is on disk, so it is all visible. */
+    synchronized void finishRecovery() {
+        if (index != null && !index.isEmpty() && index.baseOffset(index.firstSlot()) > logStartOffset) {
+            logStartOffset = index.baseOffset(index.firstSlot());
+        }
+        logEndOffset = Math.max(logEndOffset, logStartOffset);
+        highWatermark = logEndOffset;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

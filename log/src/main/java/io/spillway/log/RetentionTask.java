@@ -1,0 +1,56 @@
+package io.spillway.log;
+
+import io.spillway.common.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Applies retention.ms and retention.bytes to every partition: finds what expired, persists the new
+ * log start offsets in one write, then trims. Run periodically from one thread.
+ */
+public final class RetentionTask implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(RetentionTask.class);
+
+    private final LogManager logs;
+    private final LogStartStore store;
+    private final Time time;
+
+    public RetentionTask(LogManager logs, LogStartStore store, Time time) {
+        this.logs = logs;
+        this.store = store;
+        this.time = time;
+    }
+
+    @Override
+    public void run() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.error("Retention pass failed; it will be retried at the next interval", e);
+        }
+    }
+
+    /** @return the number of partitions trimmed */
+    public int runOnce() {
+        long nowMs = time.nowMs();
+        Map<Long, Long> targets = new HashMap<>();
+        Map<Long, PartitionLog> byKey = new HashMap<>();
+        for (PartitionLog partition : logs.all()) {
+            long target = partition.retentionTarget(nowMs);
+            if (target > partition.logStartOffset()) {
+                targets.put(partition.key(), target);
+                byKey.put(partition.key(), partition);
+            }
+        }
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        store.persist(targets);
+        targets.forEach((key, offset) -> byKey.get(key).trimTo(offset));
+        log.debug("Retention moved the log start of {} partitions", targets.size());
+        return targets.size();
+    }
+}

@@ -1,0 +1,301 @@
+package io.spillway.meta;
+
+import io.spillway.common.StreamTopicName;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's metadata (cluster id, topics, partition counts, topic and broker config overrides, log
+ * start offsets, reserved producer ids) as records in an fsynced {@link MetadataLog}; state changes
+ * only by appending a record and then applying it, and opening replays the records.
+ *
+ * <p>Thread safe: changes are serialised by this object's monitor; lookups read concurrent maps.
+ */
+public final class MetadataStore implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(MetadataStore.class);
+    private static final long PRODUCER_ID_BLOCK = 1000;
+    /** Rewrite the log as a snapshot at open when it has grown past this and twice the snapshot. */
+    private static final long COMPACT_THRESHOLD_BYTES = 4L * 1024 * 1024;
+
+    private final MetadataLog file;
+    private final Map<String, TopicMetadata> topicsByName = new ConcurrentHashMap<>();
+    private final Map<Uuid, TopicMetadata> topicsById = new ConcurrentHashMap<>();
+    private final Map<Long, Long> logStarts = new ConcurrentHashMap<>();
+    /** Dynamic broker config overrides by scope: "" for the cluster-wide default, else the node id. */
+    private final Map<String, Map<String, String>> brokerConfigs = new ConcurrentHashMap<>();
+    private String clusterId;
+    private long nextTopicSequence = 1;
+    private long nextProducerId;
+    private long reservedProducerIds;
+
+    private MetadataStore(Path directory) {
+        this.file = new MetadataLog(directory.resolve("metadata.log"));
+    }
+
+    /** Opens (or creates) the store in {@code directory} and replays it. */
+    public static MetadataStore open(Path directory) {
+        MetadataStore store = new MetadataStore(directory);
+        try {
+            store.file.open(store::apply);
+            if (store.clusterId == null) {
+                store.write(List.of(new RecordWriter(MetadataRecordType.CLUSTER)
+                        .writeString(Uuid.randomUuid().toString()).toBytes()));
+            }
+            store.compactIfLarge();
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open the metadata store in " + directory + ": " + e.getMessage(), e);
+        }
+        store.nextProducerId = store.reservedProducerIds;
+        log.info("Metadata store {}: cluster {}, {} topics", directory, store.clusterId, store.topicsByName.size());
+        return store;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public TopicMetadata topic(String kafkaName) {
+        return topicsByName.get(kafkaName);
+    }
+
+    public TopicMetadata topic(Uuid id) {
+        return topicsById.get(id);
+    }
+
+    public Collection<TopicMetadata> topics() {
+        return Collections.unmodifiableCollection(topicsByName.values());
+    }
+
+    /** The persisted log start offset of a partition (0 if it never moved). */
+    public long logStartOffset(long partitionKey) {
+        return logStarts.getOrDefault(partitionKey, 0L);
+    }
+
+    /**
+     * Dynamic broker config overrides of a scope: {@code ""} for the cluster-wide default
+     * (DYNAMIC_DEFAULT_BROKER_CONFIG), a node id for that node (DYNAMIC_BROKER_CONFIG).
+     */
+    public Map<String, String> brokerConfigs(String scope) {
+        return brokerConfigs.getOrDefault(scope, Map.of());
+    }
+
+    /** A topic to create: its Kafka name, partition count and config overrides. */
+    public record NewTopic(String kafkaName, int partitions, Map<String, String> configs) {
+    }
+
+    /**
+     * Creates topics with one fsynced write.
+     *
+     * @throws TopicExistsException if any of them exists (then none is created)
+     */
+    public synchronized List<TopicMetadata> createTopics(List<NewTopic> newTopics) {
+        List<byte[]> records = new ArrayList<>();
+        List<TopicMetadata> created = new ArrayList<>();
+        long sequence = nextTopicSequence;
+        for (NewTopic t : newTopics) {
+            if (topicsByName.containsKey(t.kafkaName())) {
+                throw new TopicExistsException("Topic '" + t.kafkaName() + "' already exists.");
+            }
+            TopicMetadata topic = new TopicMetadata(Uuid.randomUuid(), sequence++, StreamTopicName.parse(t.kafkaName()),
+                    t.partitions(), t.configs());
+            created.add(topic);
+            records.add(topicCreated(topic));
+        }
+        write(records);
+        return created;
+    }
+
+    public synchronized void deleteTopic(Uuid id) {
+        TopicMetadata topic = requireTopic(id);
+        write(List.of(new RecordWriter(MetadataRecordType.TOPIC_DELETED).writeLong(topic.sequence()).toBytes()));
+    }
+
+    public synchronized TopicMetadata addPartitions(Uuid id, int newCount) {
+        TopicMetadata topic = requireTopic(id);
+        write(List.of(new RecordWriter(MetadataRecordType.PARTITIONS_ADDED)
+                .writeLong(topic.sequence()).writeInt(newCount).toBytes()));
+        return topicsById.get(id);
+    }
+
+    /** Replaces a topic's config overrides. */
+    public synchronized TopicMetadata setTopicConfigs(Uuid id, Map<String, String> configs) {
+        TopicMetadata topic = requireTopic(id);
+        write(List.of(new RecordWriter(MetadataRecordType.TOPIC_CONFIGS_SET)
+                .writeLong(topic.sequence()).writeMap(configs).toBytes()));
+        return topicsById.get(id);
+    }
+
+    /** Replaces the dynamic broker config overrides of a scope (see {@link #brokerConfigs(String)}). */
+    public synchronized void setBrokerConfigs(String scope, Map<String, String> configs) {
+        write(List.of(new RecordWriter(MetadataRecordType.BROKER_CONFIGS_SET).writeString(scope).writeMap(configs).toBytes()));
+    }
+
+    /** Durably records new log start offsets; returns once they are synced. */
+    public synchronized void persistLogStarts(Map<Long, Long> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        RecordWriter record = new RecordWriter(MetadataRecordType.LOG_STARTS).writeInt(offsets.size());
+        offsets.forEach((key, offset) -> record.writeLong(key).writeLong(offset));
+        write(List.of(record.toBytes()));
+    }
+
+    /** A producer id never handed out before, also across restarts. */
+    public synchronized long allocateProducerId() {
+        if (nextProducerId >= reservedProducerIds) {
+            write(List.of(new RecordWriter(MetadataRecordType.PRODUCER_IDS_RESERVED)
+                    .writeLong(nextProducerId + PRODUCER_ID_BLOCK).toBytes()));
+        }
+        return nextProducerId++;
+    }
+
+    private TopicMetadata requireTopic(Uuid id) {
+        TopicMetadata topic = topicsById.get(id);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("Topic with id " + id + " does not exist");
+        }
+        return topic;
+    }
+
+    /** Appends and applies records; caller holds the monitor. */
+    private void write(List<byte[]> records) {
+        try {
+            file.append(records);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot write the metadata store: " + e.getMessage()
+                    + ". Free disk space or check the device; nothing was changed.", e);
+        }
+        for (byte[] record : records) {
+            apply(ByteBuffer.wrap(record));
+        }
+    }
+
+    private static byte[] topicCreated(TopicMetadata topic) {
+        return new RecordWriter(MetadataRecordType.TOPIC_CREATED)
+                .writeLong(topic.sequence())
+                .writeLong(topic.id().getMostSignificantBits()).writeLong(topic.id().getLeastSignificantBits())
+                .writeString(topic.kafkaName())
+                .writeInt(topic.partitionCount())
+                .writeMap(topic.configs())
+                .toBytes();
+    }
+
+    private final Map<Long, TopicMetadata> topicsBySequence = new HashMap<>();
+
+    private void apply(ByteBuffer body) {
+        RecordReader in = new RecordReader(body);
+        switch (in.type) {
+            case CLUSTER -> clusterId = in.readString();
+            case TOPIC_CREATED -> {
+                long sequence = in.readLong();
+                Uuid id = new Uuid(in.readLong(), in.readLong());
+                String name = in.readString();
+                int partitions = in.readInt();
+                Map<String, String> configs = in.readMap();
+                put(new TopicMetadata(id, sequence, StreamTopicName.parse(name), partitions, configs));
+                nextTopicSequence = Math.max(nextTopicSequence, sequence + 1);
+            }
+            case TOPIC_DELETED -> {
+                TopicMetadata topic = topicsBySequence.remove(in.readLong());
+                if (topic != null) {
+                    topicsByName.remove(topic.kafkaName());
+                    topicsById.remove(topic.id());
+                    for (int p = 0; p < topic.partitionCount(); p++) {
+                        logStarts.remove(topic.partitionKey(p));
+                    }
+                }
+            }
+            case PARTITIONS_ADDED -> {
+                TopicMetadata topic = topicsBySequence.get(in.readLong());
+                int count = in.readInt();
+                if (topic != null) {
+                    put(topic.withPartitionCount(count));
+                }
+            }
+            case TOPIC_CONFIGS_SET -> {
+                TopicMetadata topic = topicsBySequence.get(in.readLong());
+                Map<String, String> configs = in.readMap();
+                if (topic != null) {
+                    put(topic.withConfigs(configs));
+                }
+            }
+            case LOG_STARTS -> {
+                int count = in.readInt();
+                for (int i = 0; i < count; i++) {
+                    long key = in.readLong();
+                    long offset = in.readLong();
+                    if (topicsBySequence.containsKey(TopicMetadata.sequenceOf(key))) {
+                        logStarts.merge(key, offset, Math::max);
+                    }
+                }
+            }
+            case PRODUCER_IDS_RESERVED -> reservedProducerIds = Math.max(reservedProducerIds, in.readLong());
+            case BROKER_CONFIGS_SET -> brokerConfigs.put(in.readString(), Map.copyOf(in.readMap()));
+            default -> throw new IllegalStateException("unhandled metadata record " + in.type);
+        }
+    }
+
+    private void put(TopicMetadata topic) {
+        topicsBySequence.put(topic.sequence(), topic);
+        topicsByName.put(topic.kafkaName(), topic);
+        topicsById.put(topic.id(), topic);
+    }
+
+    /** Replaces a long history of changes by one record per live fact. */
+    private void compactIfLarge() throws IOException {
+        List<byte[]> snapshot = new ArrayList<>();
+        snapshot.add(new RecordWriter(MetadataRecordType.CLUSTER).writeString(clusterId).toBytes());
+        snapshot.add(new RecordWriter(MetadataRecordType.PRODUCER_IDS_RESERVED).writeLong(reservedProducerIds).toBytes());
+        brokerConfigs.forEach((scope, configs) -> snapshot.add(
+                new RecordWriter(MetadataRecordType.BROKER_CONFIGS_SET).writeString(scope).writeMap(configs).toBytes()));
+        // Keep the topic sequence high-water mark even if the newest topic was deleted.
+        long snapshotBytes = 0;
+        for (TopicMetadata topic : topicsBySequence.values()) {
+            snapshot.add(topicCreated(topic));
+        }
+        if (!logStarts.isEmpty()) {
+            RecordWriter starts = new RecordWriter(MetadataRecordType.LOG_STARTS).writeInt(logStarts.size());
+            logStarts.forEach((key, offset) -> starts.writeLong(key).writeLong(offset));
+            snapshot.add(starts.toBytes());
+        }
+        for (byte[] record : snapshot) {
+            snapshotBytes += record.length + 8;
+        }
+        if (file.sizeBytes() > COMPACT_THRESHOLD_BYTES && file.sizeBytes() > 2 * snapshotBytes) {
+            long before = file.sizeBytes();
+            if (nextTopicSequence > 1 && !topicsBySequence.containsKey(nextTopicSequence - 1)) {
+                snapshot.add(new RecordWriter(MetadataRecordType.TOPIC_DELETED).writeLong(nextTopicSequence - 1).toBytes());
+                snapshot.add(snapshot.size() - 1, tombstoneTopic(nextTopicSequence - 1));
+            }
+            file.rewrite(snapshot);
+            log.info("Compacted the metadata log from {} to {} bytes", before, file.sizeBytes());
+        }
+    }
+
+    /** A placeholder topic record that only carries a sequence number, deleted right after. */
+    private static byte[] tombstoneTopic(long sequence) {
+        return new RecordWriter(MetadataRecordType.TOPIC_CREATED).writeLong(sequence).writeLong(0).writeLong(sequence)
+                .writeString("__spillway_deleted_" + sequence).writeInt(0).writeMap(Map.of()).toBytes();
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+}

@@ -1,0 +1,175 @@
+package io.spillway.meta.config;
+
+import static io.spillway.meta.config.ConfigType.BOOLEAN;
+import static io.spillway.meta.config.ConfigType.DOUBLE;
+import static io.spillway.meta.config.ConfigType.INT;
+import static io.spillway.meta.config.ConfigType.LIST;
+import static io.spillway.meta.config.ConfigType.LONG;
+import static io.spillway.meta.config.ConfigType.SHORT;
+import static io.spillway.meta.config.ConfigType.STRING;
+import static io.spillway.meta.config.ValueRule.atLeast;
+import static io.spillway.meta.config.ValueRule.between;
+import static io.spillway.meta.config.ValueRule.betweenDecimal;
+import static io.spillway.meta.config.ValueRule.betweenOr;
+import static io.spillway.meta.config.ValueRule.eachOneOf;
+import static io.spillway.meta.config.ValueRule.none;
+import static io.spillway.meta.config.ValueRule.oneOf;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The broker-level configs a single-node broker reports in DescribeConfigs for resource type
+ * BROKER, with Apache Kafka 4.4's defaults ({@code null} where Kafka has none) and whether each
+ * is read-only (static-only in Kafka). It holds every broker synonym a topic config refers to
+ * (see {@link ConfigSynonyms}) plus the basic broker settings clients commonly inspect; it is
+ * not Kafka's full broker config list.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class BrokerConfigCatalog {
+    private static final String MAX_LONG = String.valueOf(Long.MAX_VALUE);
+    private static final boolean READ_ONLY = true;
+    private static final boolean DYNAMIC = false;
+
+    private static final Map<String, BrokerConfigKey> KEYS;
+    private static final List<BrokerConfigKey> ALL;
+
+    static {
+        List<BrokerConfigKey> keys = List.of(
+                key("auto.create.topics.enable", BOOLEAN, "true", READ_ONLY, none(),
+                        "Create a topic automatically when a client asks for one that is missing."),
+                key("broker.id", INT, "-1", READ_ONLY, none(),
+                        "Broker id; in KRaft mode it equals node.id."),
+                key("compression.gzip.level", INT, "-1", DYNAMIC, betweenOr(1, 9, -1),
+                        "Default gzip level for topics (-1 = codec default)."),
+                key("compression.lz4.level", INT, "9", DYNAMIC, between(1, 17),
+                        "Default lz4 level for topics."),
+                key("compression.type", STRING, "producer", DYNAMIC,
+                        oneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
+                        "Default codec for stored batches; 'producer' keeps the producer's codec."),
+                key("compression.zstd.level", INT, "3", DYNAMIC, between(-131072, 22),
+                        "Default zstd level for topics."),
+                key("default.replication.factor", INT, "1", READ_ONLY, none(),
+                        "Replication factor of automatically created topics."),
+                key("delete.topic.enable", BOOLEAN, "true", READ_ONLY, none(),
+                        "Whether DeleteTopics is allowed."),
+                key("listeners", LIST, "PLAINTEXT://:9092", DYNAMIC, none(),
+                        "Addresses the broker listens on, as NAME://host:port."),
+                key("log.cleaner.delete.retention.ms", LONG, "86400000", DYNAMIC, atLeast(0),
+                        "Default delete.retention.ms for topics."),
+                key("log.cleaner.max.compaction.lag.ms", LONG, MAX_LONG, DYNAMIC, atLeast(1),
+                        "Default max.compaction.lag.ms for topics."),
+                key("log.cleaner.min.cleanable.ratio", DOUBLE, "0.5", DYNAMIC,
+                        betweenDecimal(0, 1),
+                        "Default min.cleanable.dirty.ratio for topics."),
+                key("log.cleaner.min.compaction.lag.ms", LONG, "0", DYNAMIC, atLeast(0),
+                        "Default min.compaction.lag.ms for topics."),
+                key("log.cleanup.policy", LIST, "delete", DYNAMIC, eachOneOf("compact", "delete"),
+                        "Default cleanup.policy for topics."),
+                key("log.dir", LIST, "/tmp/kafka-logs", READ_ONLY, none(),
+                        "Data directory, used when log.dirs is not set."),
+                key("log.dirs", LIST, null, READ_ONLY, none(),
+                        "Data directories; overrides log.dir."),
+                key("log.flush.interval.messages", LONG, MAX_LONG, DYNAMIC, atLeast(1),
+                        "Default flush.messages for topics."),
+                key("log.flush.interval.ms", LONG, null, DYNAMIC, none(),
+                        "Default flush.ms for topics; unset means log.flush.scheduler.interval.ms."),
+                key("log.flush.scheduler.interval.ms", LONG, MAX_LONG, READ_ONLY, none(),
+                        "How often the flusher checks whether logs need flushing, in ms."),
+                key("log.index.interval.bytes", INT, "4096", DYNAMIC, atLeast(0),
+                        "Default index.interval.bytes for topics."),
+                key("log.index.size.max.bytes", INT, "10485760", DYNAMIC, atLeast(4),
+                        "Default segment.index.bytes for topics."),
+                key("log.local.retention.bytes", LONG, "-2", DYNAMIC, atLeast(-2),
+                        "Default local.retention.bytes for topics."),
+                key("log.local.retention.ms", LONG, "-2", DYNAMIC, atLeast(-2),
+                        "Default local.retention.ms for topics."),
+                key("log.message.timestamp.after.max.ms", LONG, "3600000", DYNAMIC, atLeast(0),
+                        "Default message.timestamp.after.max.ms for topics."),
+                key("log.message.timestamp.before.max.ms", LONG, MAX_LONG, DYNAMIC, atLeast(0),
+                        "Default message.timestamp.before.max.ms for topics."),
+                key("log.message.timestamp.type", STRING, "CreateTime", DYNAMIC,
+                        oneOf("CreateTime", "LogAppendTime"),
+                        "Default message.timestamp.type for topics."),
+                key("log.preallocate", BOOLEAN, "false", DYNAMIC, none(),
+                        "Default preallocate for topics."),
+                key("log.remote.copy.lag.bytes", LONG, "-1", DYNAMIC, atLeast(-1),
+                        "Default remote.copy.lag.bytes for topics."),
+                key("log.remote.copy.lag.ms", LONG, "0", DYNAMIC, atLeast(-1),
+                        "Default remote.copy.lag.ms for topics."),
+                key("log.retention.bytes", LONG, "-1", DYNAMIC, none(),
+                        "Default retention.bytes for topics."),
+                key("log.retention.hours", INT, "168", READ_ONLY, none(),
+                        "Default retention in hours; used when log.retention.ms/minutes are unset."),
+                key("log.retention.minutes", INT, null, READ_ONLY, none(),
+                        "Default retention in minutes; used when log.retention.ms is unset."),
+                key("log.retention.ms", LONG, null, DYNAMIC, none(),
+                        "Default retention.ms for topics; takes precedence over minutes/hours."),
+                key("log.roll.hours", INT, "168", READ_ONLY, atLeast(1),
+                        "Default segment roll age in hours; used when log.roll.ms is unset."),
+                key("log.roll.jitter.hours", INT, "0", READ_ONLY, atLeast(0),
+                        "Default roll jitter in hours; used when log.roll.jitter.ms is unset."),
+                key("log.roll.jitter.ms", LONG, null, DYNAMIC, none(),
+                        "Default segment.jitter.ms for topics."),
+                key("log.roll.ms", LONG, null, DYNAMIC, none(),
+                        "Default segment.ms for topics."),
+                key("log.segment.bytes", INT, "1073741824", DYNAMIC, atLeast(1048576),
+                        "Default segment.bytes for topics."),
+                key("log.segment.delete.delay.ms", LONG, "60000", DYNAMIC, atLeast(0),
+                        "Default file.delete.delay.ms for topics."),
+                key("max.decompressed.message.bytes", INT, "2147483639", DYNAMIC,
+                        between(1, 2147483639),
+                        "Default max.decompressed.message.bytes for topics."),
+                key("message.max.bytes", INT, "1048588", DYNAMIC, atLeast(0),
+                        "Default max.message.bytes for topics."),
+                key("min.insync.replicas", INT, "1", DYNAMIC, atLeast(1),
+                        "Default min.insync.replicas for topics."),
+                key("node.id", INT, null, READ_ONLY, atLeast(0),
+                        "This node's id; required, no default."),
+                key("num.io.threads", INT, "8", DYNAMIC, atLeast(1),
+                        "Threads that process requests."),
+                key("num.network.threads", INT, "3", DYNAMIC, atLeast(1),
+                        "Threads that read and write network requests."),
+                key("num.partitions", INT, "1", READ_ONLY, atLeast(1),
+                        "Partition count of automatically created topics."),
+                key("offsets.topic.replication.factor", SHORT, "3", READ_ONLY, atLeast(1),
+                        "Replication factor of the consumer offsets topic."),
+                key("socket.request.max.bytes", INT, "104857600", READ_ONLY, atLeast(1),
+                        "Largest request the broker accepts, in bytes."),
+                key("unclean.leader.election.enable", BOOLEAN, "false", DYNAMIC, none(),
+                        "Default unclean.leader.election.enable for topics."));
+        Map<String, BrokerConfigKey> byName = new TreeMap<>();
+        for (BrokerConfigKey k : keys) {
+            if (byName.put(k.name(), k) != null) {
+                throw new IllegalStateException("duplicate broker config " + k.name());
+            }
+        }
+        KEYS = Collections.unmodifiableMap(byName);
+        ALL = List.copyOf(byName.values());
+    }
+
+    private BrokerConfigCatalog() {
+    }
+
+    private static BrokerConfigKey key(String name, ConfigType type, String defaultValue,
+            boolean readOnly, ValueRule rule, String documentation) {
+        return new BrokerConfigKey(
+                new ConfigKey(name, type, defaultValue, documentation, null, false, rule),
+                readOnly);
+    }
+
+    /** The broker config called {@code name}, if this catalog has it. */
+    public static Optional<BrokerConfigKey> find(String name) {
+        return Optional.ofNullable(KEYS.get(name));
+    }
+
+    /** Every broker config in the catalog, ordered by name; unmodifiable. */
+    public static Collection<BrokerConfigKey> all() {
+        return ALL;
+    }
+}

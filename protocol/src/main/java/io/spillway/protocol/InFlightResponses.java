@@ -1,0 +1,64 @@
+package io.spillway.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+import java.util.ArrayDeque;
+
+/**
+ * The responses of one connection in request order. A request takes a slot when it arrives; the
+ * slot is filled when its handler finishes (in any order); filled slots at the head are written.
+ * Requests without a response (acks=0) fill their slot with nothing.
+ *
+ * <p>Owned by the connection's event loop: every method must be called on it.
+ */
+final class InFlightResponses {
+    /** A response to be written, or null for "no response"; set once. */
+    static final class Slot {
+        private boolean done;
+        private ByteBuf response;
+    }
+
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+
+    Slot reserve() {
+        Slot slot = new Slot();
+        slots.add(slot);
+        return slot;
+    }
+
+    int size() {
+        return slots.size();
+    }
+
+    /** Fills a slot and writes every completed response at the head of the queue. */
+    void complete(Slot slot, ByteBuf response, Channel channel) {
+        slot.done = true;
+        slot.response = response;
+        boolean wrote = false;
+        while (!slots.isEmpty() && slots.peek().done) {
+            Slot head = slots.poll();
+            if (head.response != null) {
+                if (channel.isActive()) {
+                    channel.write(head.response, channel.voidPromise());
+                    wrote = true;
+                } else {
+                    head.response.release();
+                }
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    /** Drops unsent responses when the connection closes. */
+    void clear() {
+        for (Slot slot : slots) {
+            if (slot.response != null) {
+                slot.response.release();
+            }
+        }
+        slots.clear();
+    }
+}

@@ -1,0 +1,129 @@
+package io.spillway.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.spillway.broker.ApiDispatcher;
+import io.spillway.broker.RequestContext;
+import io.spillway.broker.handler.ApiVersionsHandler;
+import io.spillway.common.SerialExecutor;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client connection: parses each request frame, runs its handler on the connection's serial
+ * executor (requests of one connection are handled in order, several connections in parallel),
+ * and writes responses strictly in request order while slow handlers complete later.
+ *
+ * <p>Netty callbacks run on the channel's event loop; parsing and handling run on the worker pool,
+ * so the event loop never waits for a disk.
+ */
+final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(KafkaConnectionHandler.class);
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+    /** Stop reading from a client with this many unanswered requests; resume below half of it. */
+    private static final int MAX_IN_FLIGHT = 128;
+
+    private final ApiDispatcher dispatcher;
+    private final Executor workers;
+    private final SerialExecutor serial;
+    private final InFlightResponses inFlight = new InFlightResponses();
+    private final long connectionId = CONNECTION_IDS.incrementAndGet();
+    private String clientAddress = "unknown";
+
+    KafkaConnectionHandler(ApiDispatcher dispatcher, Executor workers) {
+        this.dispatcher = dispatcher;
+        this.workers = workers;
+        this.serial = new SerialExecutor(workers);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        clientAddress = String.valueOf(ctx.channel().remoteAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuffer frame = (ByteBuffer) msg;
+        InFlightResponses.Slot slot = inFlight.reserve();
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        serial.execute(() -> process(ctx, frame, slot));
+    }
+
+    private void process(ChannelHandlerContext ctx, ByteBuffer frame, InFlightResponses.Slot slot) {
+        short keyId = frame.getShort(0);
+        short version = frame.getShort(2);
+        int correlationId = frame.getInt(4);
+        if (keyId == ApiKeys.API_VERSIONS.id && !dispatcher.supports(ApiKeys.API_VERSIONS, version)) {
+            // KIP-511: answer an unknown ApiVersions version in v0 so the client can pick one we know.
+            ByteBuf response = ResponseSerializer.serialize(correlationId, (short) 0,
+                    ApiVersionsHandler.response(dispatcher, Errors.UNSUPPORTED_VERSION), (short) 0);
+            complete(ctx, slot, response);
+            return;
+        }
+        if (!ApiKeys.hasId(keyId) || !ApiKeys.forId(keyId).isVersionSupported(version)) {
+            close(ctx, "request with API key " + keyId + " version " + version + " that this broker does not know");
+            return;
+        }
+        ApiKeys key = ApiKeys.forId(keyId);
+        RequestHeader header;
+        AbstractRequest request;
+        try {
+            header = RequestHeader.parse(frame);
+            request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
+        } catch (RuntimeException e) {
+            close(ctx, "malformed " + key + " v" + version + " request (" + e.getMessage() + ")");
+            return;
+        }
+        RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
+                connectionId);
+        dispatcher.dispatch(context, request).whenCompleteAsync((body, error) -> {
+            if (error != null) {
+                log.error("{} v{} from {} failed without a response; closing the connection",
+                        key, version, context.describeClient(), error);
+                ctx.close();
+                return;
+            }
+            ByteBuf response = body == null ? null : ResponseSerializer.serialize(correlationId, key, version, body);
+            complete(ctx, slot, response);
+        }, workers);
+    }
+
+    private void complete(ChannelHandlerContext ctx, InFlightResponses.Slot slot, ByteBuf response) {
+        ctx.executor().execute(() -> {
+            inFlight.complete(slot, response, ctx.channel());
+            if (!ctx.channel().config().isAutoRead() && inFlight.size() < MAX_IN_FLIGHT / 2) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
+    }
+
+    private void close(ChannelHandlerContext ctx, String reason) {
+        log.warn("Closing connection {} from {}: {}", connectionId, clientAddress, reason);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ctx.executor().execute(inFlight::clear);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("Connection {} from {} failed: {}", connectionId, clientAddress, cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,97 @@
+package io.spillway.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code spillway} command line. */
+@Command(name = "spillway", mixinStandardHelpOptions = true, version = "Spillway 0.1.0",
+        description = "Kafka-compatible event streaming platform.",
+        subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Runs a single-node broker serving the Kafka protocol.",
+                    "Settings come from flags, then SPILLWAY_* environment variables, then the properties file, "
+                            + "then defaults."})
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--data-dir", description = "Data directory (env SPILLWAY_DATA_DIR; default ./data).")
+        Path dataDir;
+
+        @Option(names = "--host", description = "Listener address (env SPILLWAY_HOST; default 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", description = "Listener port, 0 picks a free one (env SPILLWAY_PORT; default 9092).")
+        Integer port;
+
+        @Option(names = "--config", description = "Properties file with broker settings (env SPILLWAY_CONFIG).")
+        Path configFile;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "A broker setting by its Kafka name (e.g. num.partitions=3) or spillway.* name; repeatable.")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config = resolve(System.getenv());
+            SpillwayServer server = SpillwayServer.start(config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "spillway-shutdown"));
+            stopped.await();
+            return 0;
+        }
+
+        ServerConfig resolve(Map<String, String> env) throws IOException {
+            Properties file = new Properties();
+            Path propertiesPath = configFile != null ? configFile
+                    : env.get("SPILLWAY_CONFIG") != null ? Paths.get(env.get("SPILLWAY_CONFIG")) : null;
+            if (propertiesPath != null) {
+                try (InputStream in = Files.newInputStream(propertiesPath)) {
+                    file.load(in);
+                }
+            }
+            ServerConfig.Builder builder = ServerConfig.builder();
+            file.stringPropertyNames().forEach(k -> builder.set(k, file.getProperty(k).trim()));
+            builder.setAll(settings);
+            builder.dataDir(dataDir != null ? dataDir : Paths.get(first(env.get("SPILLWAY_DATA_DIR"),
+                    file.getProperty("data.dir"), "data")));
+            builder.host(host != null ? host : first(env.get("SPILLWAY_HOST"), file.getProperty("listener.host"),
+                    ServerConfig.DEFAULT_HOST));
+            builder.port(port != null ? port : Integer.parseInt(first(env.get("SPILLWAY_PORT"),
+                    file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)).trim()));
+            return builder.build();
+        }
+
+        private static String first(String... candidates) {
+            for (String c : candidates) {
+                if (c != null && !c.isBlank()) {
+                    return c.trim();
+                }
+            }
+            return null;
+        }
+    }
+}

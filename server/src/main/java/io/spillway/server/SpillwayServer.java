@@ -1,0 +1,135 @@
+package io.spillway.server;
+
+import io.spillway.broker.ApiDispatcher;
+import io.spillway.broker.BrokerApis;
+import io.spillway.broker.BrokerIdentity;
+import io.spillway.broker.Topics;
+import io.spillway.broker.config.BrokerSettings;
+import io.spillway.broker.config.TopicConfigResolver;
+import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.common.Time;
+import io.spillway.log.LogManager;
+import io.spillway.log.RetentionTask;
+import io.spillway.meta.MetadataStore;
+import io.spillway.protocol.KafkaServer;
+import io.spillway.storage.RecoverySummary;
+import io.spillway.storage.local.LocalSharedLog;
+import io.spillway.storage.local.LocalSharedLogConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener and
+ * background tasks, wired by constructors. Start with {@link #start}, stop with {@link #close}.
+ */
+public final class SpillwayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SpillwayServer.class);
+
+    private final ServerConfig config;
+    private final DataDirLock lock;
+    private final MetadataStore meta;
+    private final LogManager logs;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final KafkaServer listener;
+    private final BrokerIdentity identity;
+    private final Topics topics;
+
+    private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
+                           ScheduledExecutorService scheduler, ExecutorService workers, KafkaServer listener,
+                           BrokerIdentity identity, Topics topics) {
+        this.config = config;
+        this.lock = lock;
+        this.meta = meta;
+        this.logs = logs;
+        this.scheduler = scheduler;
+        this.workers = workers;
+        this.listener = listener;
+        this.identity = identity;
+        this.topics = topics;
+    }
+
+    public static SpillwayServer start(ServerConfig config) throws IOException, InterruptedException {
+        Time time = Time.SYSTEM;
+        Files.createDirectories(config.dataDir());
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        int nodeId = config.getInt("node.id", 0);
+        MetadataStore meta = MetadataStore.open(config.dataDir().resolve("meta"));
+        LocalSharedLog wal = new LocalSharedLog(LocalSharedLogConfig.defaults(config.dataDir().resolve("wal"))
+                .withFsync(config.getBoolean(ServerConfig.FSYNC, true))
+                .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES)));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-scheduler"));
+        FetchPurgatory purgatory = new FetchPurgatory(scheduler);
+        LogManager logs = new LogManager(wal, time, purgatory);
+        BrokerSettings settings = new BrokerSettings(nodeId, config.settings(), meta);
+        Topics topics = new Topics(meta, logs, new TopicConfigResolver(settings));
+        topics.openAll();
+        RecoverySummary recovered = logs.recover();
+        log.info("Recovered {} topics: {}", meta.topics().size(), recovered.detail());
+
+        int ioThreads = config.getInt("num.io.threads", 8);
+        ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
+        String advertisedHost = config.get(ServerConfig.ADVERTISED_HOST,
+                "0.0.0.0".equals(config.host()) ? "localhost" : config.host());
+        BrokerIdentity identity = new BrokerIdentity(nodeId, advertisedHost, config.port(), meta.clusterId());
+        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, workers, time);
+        int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
+        KafkaServer listener = new KafkaServer(config.host(), config.port(),
+                config.getInt("socket.request.max.bytes", 104857600), dispatcher, workers, networkThreads);
+        int port = listener.start();
+        identity.port(port);
+
+        long retentionCheckMs = config.getLong("log.retention.check.interval.ms", 300_000L);
+        RetentionTask retention = new RetentionTask(logs, meta::persistLogStarts, time);
+        scheduler.scheduleWithFixedDelay(retention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
+
+        log.info("Spillway is ready: Kafka listener on {}:{}, data in {}, fsync before ack {}",
+                config.host(), port, config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
+        return new SpillwayServer(config, lock, meta, logs, scheduler, workers, listener, identity, topics);
+    }
+
+    public int port() {
+        return identity.port();
+    }
+
+    /** "host:port" for a client's bootstrap.servers. */
+    public String bootstrap() {
+        return config.host() + ":" + port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** For tests and tools inside the process: the topics and their logs. */
+    public Topics topics() {
+        return topics;
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            logs.close();
+            meta.close();
+            lock.close();
+        } catch (IOException e) {
+            log.warn("Error while closing storage: {}", e.getMessage());
+        }
+        log.info("Spillway stopped (data in {})", config.dataDir().toAbsolutePath());
+    }
+}

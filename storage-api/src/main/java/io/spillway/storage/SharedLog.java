@@ -1,0 +1,84 @@
+package io.spillway.storage;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One append-only log shared by every partition of a node: entries are opaque byte payloads tagged
+ * with the key of the partition they belong to, addressed by a {@link Locations location}.
+ *
+ * <p>The log knows nothing about offsets; the partition layer above keeps its own index from
+ * offsets to locations and rebuilds it with {@link #recover}. Space is reclaimed per segment:
+ * the partition layer {@link #retain retains} every segment it has entries in and
+ * {@link #release releases} it once those entries are no longer needed; a sealed segment that
+ * nobody retains is deleted.
+ *
+ * <p>Thread safe. {@link #append} may be called from many threads at once.
+ */
+public interface SharedLog extends Closeable {
+
+    /**
+     * Writes one entry. On return the entry is readable by {@link #read} and will be durable once
+     * {@link #whenDurable} completes for its location. Callers that need per-partition order must
+     * not append to the same partition from two threads at once.
+     *
+     * @param payload read from its position to its limit; not retained after the call returns
+     * @param lastSegmentId the segment of the partition's previous entry, or -1; when the entry lands
+     *     in another segment, that segment is {@link #retain retained} for the partition before the
+     *     call returns (atomically, so a concurrent release cannot delete it first)
+     * @return the location of the entry
+     * @throws StorageException if the entry could not be written (for example the disk is full);
+     *     nothing of it is then in the log
+     */
+    long append(long partitionKey, ByteBuffer payload, int lastSegmentId) throws StorageException;
+
+    /**
+     * Completes when the entry at {@code location} and everything appended before it survives a
+     * crash (after fsync, or at once when the log was opened without fsync). Completes
+     * exceptionally with a {@link StorageException} if the sync failed.
+     */
+    CompletableFuture<Void> whenDurable(long location);
+
+    /**
+     * Reads the payload of the entry at {@code location} into {@code dst}, filling it from its
+     * position to its limit (the caller knows the payload size from its own index).
+     */
+    void read(long location, ByteBuffer dst) throws StorageException;
+
+    /**
+     * Replays every entry in append order. Called once, before the first append. Torn or corrupt
+     * tails are truncated before replay and reported in the returned summary.
+     */
+    RecoverySummary recover(EntryVisitor visitor) throws StorageException;
+
+    /** Notes that one more partition has live entries in {@code segmentId}. */
+    void retain(int segmentId);
+
+    /** Notes that one partition no longer needs its entries in {@code segmentId}. */
+    void release(int segmentId);
+
+    /**
+     * Deletes sealed segments that no partition retains. Called after recovery, once the partition
+     * layer has retained what it needs; later releases delete segments as their count drops to zero.
+     */
+    void deleteUnretainedSegments();
+
+    /** Bytes the log occupies on disk. */
+    long sizeBytes();
+
+    /** Where the log lives, for operators (DescribeLogDirs). */
+    String directory();
+
+    /** Receives entries during {@link #recover}. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        /**
+         * @param head the first bytes of the payload (up to {@link #HEAD_BYTES}), only valid during the call
+         */
+        void onEntry(long partitionKey, long location, int payloadSizeBytes, ByteBuffer head);
+
+        /** How many payload bytes recovery hands to the visitor: a record batch header. */
+        int HEAD_BYTES = 61;
+    }
+}

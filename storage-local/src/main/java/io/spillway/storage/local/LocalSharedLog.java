@@ -1,0 +1,265 @@
+package io.spillway.storage.local;
+
+import io.spillway.storage.Locations;
+import io.spillway.storage.RecoverySummary;
+import io.spillway.storage.SharedLog;
+import io.spillway.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The embedded storage engine: one segmented write-ahead log on local disk shared by every
+ * partition, with group-commit fsync (see docs/storage.md).
+ *
+ * <p>Thread safe. Appends are serialised by one lock and go straight to the OS (a write into the
+ * page cache); durability is the {@link GroupCommitFlusher}'s job, so no appender waits for a disk.
+ */
+public final class LocalSharedLog implements SharedLog {
+    private static final Logger log = LoggerFactory.getLogger(LocalSharedLog.class);
+
+    private final LocalSharedLogConfig config;
+    private final ConcurrentMap<Integer, Segment> segments = new ConcurrentHashMap<>();
+    private final Object appendLock = new Object();
+    private final ByteBuffer entryHeader = ByteBuffer.allocate(EntryDescriptor.ENTRY_HEADER_BYTES);
+    /** Guarded by appendLock. */
+    private Segment active;
+    private GroupCommitFlusher flusher;
+    private volatile boolean deleteUnretained;
+    private boolean recovered;
+
+    public LocalSharedLog(LocalSharedLogConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public RecoverySummary recover(EntryVisitor visitor) {
+        synchronized (appendLock) {
+            if (recovered) {
+                throw new IllegalStateException("recover may be called once");
+            }
+            try {
+                Files.createDirectories(config.directory());
+                SegmentRecovery recovery = new SegmentRecovery(config, visitor);
+                RecoverySummary summary = recovery.run(segments);
+                Segment last = segments.values().stream().max((a, b) -> Integer.compare(a.id, b.id)).orElse(null);
+                active = last != null ? last : createSegment(0);
+                for (Segment segment : segments.values()) {
+                    segment.sealed = segment != active;
+                }
+                long end = Locations.of(active.id, active.sizeBytes);
+                flusher = new GroupCommitFlusher(config.fsync(), config.flushIntervalMs(), end, segments::get);
+                flusher.start();
+                recovered = true;
+                if (summary.truncatedBytes() > 0) {
+                    log.warn("Shared log in {} recovered after an unclean stop: {}", config.directory(), summary.detail());
+                } else {
+                    log.info("Shared log in {}: {}", config.directory(), summary.detail());
+                }
+                return summary;
+            } catch (IOException e) {
+                throw new StorageException("cannot open the shared log in " + config.directory() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public long append(long partitionKey, ByteBuffer payload, int lastSegmentId) {
+        int payloadBytes = payload.remaining();
+        long entryBytes = EntryDescriptor.ENTRY_HEADER_BYTES + (long) payloadBytes;
+        if (entryBytes + EntryDescriptor.SEGMENT_HEADER_BYTES > config.segmentBytes()) {
+            throw new StorageException("entry of " + payloadBytes + " bytes is larger than a segment ("
+                    + config.segmentBytes() + " bytes)");
+        }
+        StorageException failed = flusher.failure();
+        if (failed != null) {
+            throw new StorageException("the shared log is out of service after an fsync failure; restart the broker "
+                    + "once the disk is healthy", failed);
+        }
+        synchronized (appendLock) {
+            if (!recovered) {
+                throw new IllegalStateException("append before recover");
+            }
+            if (active.sizeBytes + entryBytes > config.segmentBytes()) {
+                roll();
+            }
+            Segment segment = active;
+            long position = segment.sizeBytes;
+            EntryDescriptor.writeEntryHeader(entryHeader, partitionKey, payload);
+            ByteBuffer body = payload.duplicate();
+            try {
+                writeFully(segment, new ByteBuffer[] {entryHeader, body}, entryBytes);
+            } catch (IOException e) {
+                undoPartialWrite(segment, position);
+                throw new StorageException("write to " + segment.path + " failed (" + e.getMessage()
+                        + "); nothing was appended. Free disk space or check the device.", e);
+            }
+            segment.sizeBytes = position + entryBytes;
+            if (segment.id != lastSegmentId) {
+                segment.retainCount.incrementAndGet();
+            }
+            flusher.written(Locations.of(segment.id, segment.sizeBytes));
+            return Locations.of(segment.id, position);
+        }
+    }
+
+    private static void writeFully(Segment segment, ByteBuffer[] buffers, long bytes) throws IOException {
+        long written = 0;
+        while (written < bytes) {
+            long n = segment.channel.write(buffers);
+            if (n < 0) {
+                throw new IOException("channel closed");
+            }
+            written += n;
+        }
+    }
+
+    private void undoPartialWrite(Segment segment, long position) {
+        try {
+            segment.channel.truncate(position);
+            segment.channel.position(position);
+        } catch (IOException e) {
+            log.error("Could not cut a partial write off {} at {}; recovery will do it at the next start",
+                    segment.path, position, e);
+        }
+    }
+
+    /** Seals the active segment and starts the next. Caller holds appendLock. */
+    private void roll() {
+        Segment old = active;
+        try {
+            active = createSegment(old.id + 1);
+        } catch (IOException e) {
+            throw new StorageException("cannot create a new segment in " + config.directory() + ": " + e.getMessage(), e);
+        }
+        old.sealed = true;
+        flusher.sealed(old);
+        maybeDelete(old);
+    }
+
+    private Segment createSegment(int id) throws IOException {
+        Path path = config.directory().resolve(Segment.fileName(id));
+        var channel = config.opener().open(path);
+        try {
+            channel.truncate(0);
+            ByteBuffer header = EntryDescriptor.segmentHeader(id);
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        Segment segment = new Segment(id, path, channel, EntryDescriptor.SEGMENT_HEADER_BYTES);
+        segments.put(id, segment);
+        return segment;
+    }
+
+    @Override
+    public CompletableFuture<Void> whenDurable(long location) {
+        return flusher.await(location);
+    }
+
+    @Override
+    public void read(long location, ByteBuffer dst) {
+        Segment segment = segments.get(Locations.segment(location));
+        if (segment == null) {
+            throw new StorageException("segment of location " + Locations.toString(location) + " was deleted");
+        }
+        long position = Locations.position(location) + EntryDescriptor.ENTRY_HEADER_BYTES;
+        try {
+            while (dst.hasRemaining()) {
+                int n = segment.channel.read(dst, position);
+                if (n < 0) {
+                    throw new StorageException("read past the end of " + segment.path + " at " + position);
+                }
+                position += n;
+            }
+        } catch (IOException e) {
+            throw new StorageException("read from " + segment.path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void retain(int segmentId) {
+        Segment segment = segments.get(segmentId);
+        if (segment != null) {
+            segment.retainCount.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void release(int segmentId) {
+        Segment segment = segments.get(segmentId);
+        if (segment != null && segment.retainCount.decrementAndGet() <= 0) {
+            maybeDelete(segment);
+        }
+    }
+
+    @Override
+    public void deleteUnretainedSegments() {
+        deleteUnretained = true;
+        for (Segment segment : segments.values()) {
+            maybeDelete(segment);
+        }
+    }
+
+    private void maybeDelete(Segment segment) {
+        if (!deleteUnretained || !segment.sealed || segment.retainCount.get() > 0) {
+            return;
+        }
+        if (segments.remove(segment.id, segment)) {
+            segment.closeQuietly();
+            try {
+                Files.deleteIfExists(segment.path);
+                log.debug("Deleted segment {}: no partition has live data in it", segment.path);
+            } catch (IOException e) {
+                log.warn("Could not delete unused segment {}: {}", segment.path, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public long sizeBytes() {
+        long total = 0;
+        for (Segment segment : segments.values()) {
+            total += segment.sizeBytes;
+        }
+        return total;
+    }
+
+    @Override
+    public String directory() {
+        return config.directory().toAbsolutePath().toString();
+    }
+
+    /** Number of segment files, for tests and metrics. */
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    @Override
+    public void close() {
+        if (flusher != null) {
+            flusher.close();
+        }
+        synchronized (appendLock) {
+            for (Segment segment : segments.values()) {
+                try {
+                    segment.channel.force(false);
+                } catch (IOException e) {
+                    log.warn("Final sync of {} failed: {}", segment.path, e.getMessage());
+                }
+                segment.closeQuietly();
+            }
+        }
+    }
+}
