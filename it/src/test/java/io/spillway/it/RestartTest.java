@@ -108,7 +108,7 @@ class RestartTest {
         Map<String, Map<String, String>> expectedConfigs = new LinkedHashMap<>();
         expectedConfigs.put(ORDERS, Map.of("retention.ms", "604800000", "cleanup.policy", "delete", "retention.bytes", "1073741824"));
         expectedConfigs.put(PROFILES, Map.of("cleanup.policy", "compact"));
-        expectedConfigs.put(PLAIN, new HashMap<>());
+        expectedConfigs.put(PLAIN, Map.of());
         Map<String, Integer> partitions = Map.of(ORDERS, 3, PROFILES, 2, PLAIN, 1);
 
         Snapshot before;
@@ -118,13 +118,6 @@ class RestartTest {
                 topics.add(new NewTopic(t, partitions.get(t), (short) 1).configs(expectedConfigs.get(t)));
             }
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-
-            // a config set after creation must persist as well
-            ConfigResource plain = new ConfigResource(ConfigResource.Type.TOPIC, PLAIN);
-            admin.incrementalAlterConfigs(Map.of(plain, List.of(
-                    new AlterConfigOp(new ConfigEntry("retention.ms", "123456789"), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
-            expectedConfigs.put(PLAIN, Map.of("retention.ms", "123456789"));
 
             // records: orders with headers and explicit timestamps, profiles with 3 versions per key
             Map<TopicPartition, List<Long>> offsets = new HashMap<>();
@@ -228,6 +221,37 @@ class RestartTest {
             for (int p = 0; p < 3; p++) {
                 assertThat(ends.get(new TopicPartition(ORDERS, p))).isEqualTo(ORDERS_PER_PARTITION + 5L);
             }
+        }
+    }
+
+    @Test
+    void alteredTopicConfigsSurviveACleanRestart() throws Exception {
+        String topic = "restart-altered";
+        server = start();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "3600000"))))
+                    .all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "123456789"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Config before = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(before.get("retention.ms").value()).isEqualTo("123456789");
+            assertThat(before.get("cleanup.policy").value()).isEqualTo("compact");
+        }
+
+        server.close();
+        server = null;
+        server = start();
+
+        try (Admin admin = admin()) {
+            Config after = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(after.get("retention.ms").value()).as("altered retention.ms after restart").isEqualTo("123456789");
+            assertThat(after.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            assertThat(after.get("cleanup.policy").value()).as("altered cleanup.policy after restart").isEqualTo("compact");
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions())
+                    .hasSize(2);
         }
     }
 
@@ -479,6 +503,7 @@ class RestartTest {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return p;

@@ -105,6 +105,11 @@ public final class PartitionLog {
         MutableRecordBatch batch = BatchValidator.validate(name, records, cfg, nowMs);
         ByteBuffer entry = records.duplicate();
         entry.limit(entry.position() + batch.sizeInBytes());
+        ByteBuffer converted = BatchRecompressor.maybeRecompress(name, batch, cfg.compressionType(), cfg.maxMessageBytes());
+        if (converted != null) {
+            entry = converted;
+            batch = MemoryRecords.readableRecords(converted.duplicate()).batches().iterator().next();
+        }
         long baseOffset;
         long lastOffset;
         long location;

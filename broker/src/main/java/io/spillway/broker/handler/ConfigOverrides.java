@@ -1,0 +1,261 @@
+package io.spillway.broker.handler;
+
+import io.spillway.broker.Topics;
+import io.spillway.broker.config.BrokerSettings;
+import io.spillway.meta.TopicMetadata;
+import io.spillway.meta.config.BrokerConfigCatalog;
+import io.spillway.meta.config.BrokerConfigKey;
+import io.spillway.meta.config.ConfigKey;
+import io.spillway.meta.config.ConfigType;
+import io.spillway.meta.config.TopicConfigCatalog;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * What AlterConfigs and IncrementalAlterConfigs share: the per-request checks Kafka's
+ * {@code ConfigAdminManager.preprocess} makes (duplicate resources, duplicate keys, null values),
+ * checking the resource a change names, validating the override set a change would leave behind,
+ * and storing it. A topic's overrides go through {@link Topics#setConfigs} (persisted, then
+ * applied to its partition logs); broker overrides go to the metadata store under
+ * {@link BrokerSettings#DEFAULT_SCOPE} (resource name "") or this node's id, after which every
+ * topic is re-resolved.
+ *
+ * <p>Kafka's outcomes, kept on purpose: a topic change is validated before the topic's existence
+ * is checked (so bad values on a missing topic answer INVALID_CONFIG); broker value errors answer
+ * INVALID_REQUEST, not INVALID_CONFIG (KAFKA-13609); broker config names we do not know are
+ * accepted and stored without effect, as Kafka accepts custom broker properties.
+ *
+ * <p>Thread safe: a read-modify-write of one resource's overrides runs under the {@link Topics}
+ * monitor, which is the lock Topics serialises all its changes with.
+ */
+final class ConfigOverrides {
+    private static final Logger log = LoggerFactory.getLogger(ConfigOverrides.class);
+
+    /** Kafka lets these be set per broker only, never as the cluster default (DynamicBrokerConfig). */
+    private static final Set<String> PER_BROKER_ONLY =
+            Set.of("listeners", "advertised.listeners", "listener.security.protocol.map");
+    private static final String REMOTE_STORAGE_ENABLE = "remote.storage.enable";
+
+    private final Topics topics;
+    private final BrokerSettings settings;
+
+    ConfigOverrides(Topics topics, BrokerSettings settings) {
+        this.topics = topics;
+        this.settings = settings;
+    }
+
+    /** The error every copy of a resource named more than once in one request gets. */
+    static ApiError duplicateResource(byte resourceType, String resourceName) {
+        return new ApiError(Errors.INVALID_REQUEST, "Each resource must appear at "
+                + "most once in a request, but " + describe(resourceType, resourceName) + " appears more than once");
+    }
+
+    /** The items whose (type, name) key occurs more than once, compared by identity. */
+    static <T> Set<T> duplicates(Collection<T> items, Function<T, Object> key) {
+        Map<Object, Integer> counts = new HashMap<>();
+        for (T item : items) {
+            counts.merge(key.apply(item), 1, Integer::sum);
+        }
+        Set<T> found = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (T item : items) {
+            if (counts.get(key.apply(item)) > 1) {
+                found.add(item);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Kafka's checks on the entries of one resource before anything else.
+     *
+     * @param names the config names in request order
+     * @param namesWithNullValue names whose value is null where a value is required
+     * @throws InvalidRequestException naming the duplicate keys or the keys without a value
+     */
+    static void checkEntries(List<String> names, List<String> namesWithNullValue) {
+        Set<String> seen = new TreeSet<>();
+        Set<String> repeated = new TreeSet<>();
+        for (String name : names) {
+            if (!seen.add(name)) {
+                repeated.add(name);
+            }
+        }
+        if (!repeated.isEmpty()) {
+            throw new InvalidRequestException("Error due to duplicate config keys: " + String.join(", ", repeated)
+                    + " (each config may appear once per resource)");
+        }
+        if (!namesWithNullValue.isEmpty()) {
+            throw new InvalidRequestException("Null value not supported for: " + String.join(", ", namesWithNullValue));
+        }
+    }
+
+    /** The definition of a topic or broker config, if this broker knows it. */
+    static Optional<ConfigKey> key(ConfigResource.Type type, String name) {
+        if (type == ConfigResource.Type.TOPIC) {
+            return TopicConfigCatalog.find(name);
+        }
+        return BrokerConfigCatalog.find(name).map(BrokerConfigKey::key);
+    }
+
+    /**
+     * Replaces the overrides of a TOPIC or BROKER resource by {@code change} applied to the current
+     * ones, after validating the result; with {@code validateOnly} nothing is stored.
+     *
+     * @param change computes the new override map from the current one; may throw an
+     *     {@link ApiException} to reject the change
+     * @return {@link ApiError#NONE} or why the change was rejected
+     */
+    ApiError alter(byte resourceType, String resourceName, UnaryOperator<Map<String, String>> change,
+                   boolean validateOnly) {
+        try {
+            ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+            if (type == ConfigResource.Type.TOPIC) {
+                alterTopic(resourceName, change, validateOnly);
+            } else if (type == ConfigResource.Type.BROKER) {
+                alterBroker(resourceName, change, validateOnly);
+            } else {
+                throw unsupportedType(resourceType);
+            }
+            return ApiError.NONE;
+        } catch (ApiException e) {
+            log.debug("Rejected config change of {}: {}", describe(resourceType, resourceName), e.getMessage());
+            return ApiError.fromThrowable(e);
+        }
+    }
+
+    static InvalidRequestException unsupportedType(byte resourceType) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.UNKNOWN) {
+            return new InvalidRequestException("Unknown resource type " + resourceType
+                    + "; config changes are supported for TOPIC (2) and BROKER (4)");
+        }
+        return new InvalidRequestException("Config changes of resource type " + type + " (" + resourceType
+                + ") are not supported by this broker; use TOPIC (2) or BROKER (4)");
+    }
+
+    private void alterTopic(String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidRequestException("Default topic resources are not allowed: name the topic whose "
+                    + "configs to change (broker-wide topic defaults are BROKER configs such as log.retention.ms)");
+        }
+        Topics.validateName(name);
+        synchronized (topics) {
+            TopicMetadata topic = topics.byName(name);
+            Map<String, String> current = topic == null ? Map.of() : topic.configs();
+            Map<String, String> updated = new TreeMap<>(change.apply(current));
+            validateTopic(name, updated);
+            if (topic == null) {
+                throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+            }
+            if (!validateOnly && !updated.equals(current)) {
+                topics.setConfigs(topic, updated);
+                log.info("Config overrides of topic '{}' are now {}", name, updated);
+            }
+        }
+    }
+
+    private static void validateTopic(String name, Map<String, String> overrides) {
+        try {
+            TopicConfigCatalog.validate(overrides);
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException(e.getMessage() + " (topic '" + name + "')");
+        }
+        String remote = overrides.get(REMOTE_STORAGE_ENABLE);
+        if (remote != null && Boolean.TRUE.equals(ConfigType.BOOLEAN.parse(REMOTE_STORAGE_ENABLE, remote))) {
+            throw new InvalidConfigurationException("Tiered storage is not available on this broker, so topic '"
+                    + name + "' cannot be configured with " + REMOTE_STORAGE_ENABLE + "=true");
+        }
+    }
+
+    private void alterBroker(String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        String scope = brokerScope(name);
+        synchronized (topics) {
+            Map<String, String> current = topics.meta().brokerConfigs(scope);
+            Map<String, String> updated = new TreeMap<>(change.apply(current));
+            validateBroker(scope, updated);
+            if (!validateOnly && !updated.equals(current)) {
+                topics.meta().setBrokerConfigs(scope, updated);
+                topics.brokerDefaultsChanged();
+                log.info("Dynamic broker configs of {} now set {}", scopeName(scope), updated.keySet());
+            }
+        }
+    }
+
+    /** "" (cluster default) or this node's id, as the scope its overrides are stored under. */
+    private String brokerScope(String name) {
+        if (name == null || name.isEmpty()) {
+            return BrokerSettings.DEFAULT_SCOPE;
+        }
+        int id;
+        try {
+            id = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
+        }
+        if (id != settings.nodeId()) {
+            throw new InvalidRequestException("Unexpected broker id, expected " + settings.nodeId()
+                    + " (this broker) or \"\" (the cluster default), but received " + name);
+        }
+        return settings.nodeScope();
+    }
+
+    /** Kafka's dynamic broker config checks, in its order; all fail as INVALID_REQUEST. */
+    private static void validateBroker(String scope, Map<String, String> overrides) {
+        List<String> readOnly = new ArrayList<>();
+        for (String name : overrides.keySet()) {
+            BrokerConfigCatalog.find(name).filter(BrokerConfigKey::readOnly).ifPresent(k -> readOnly.add(name));
+        }
+        if (!readOnly.isEmpty()) {
+            throw new InvalidRequestException("Cannot update these configs dynamically: " + String.join(", ", readOnly)
+                    + " (they are read-only; set them in the server configuration and restart)");
+        }
+        overrides.forEach((name, value) -> BrokerConfigCatalog.find(name).ifPresent(k -> {
+            try {
+                k.key().validate(value);
+            } catch (InvalidConfigurationException e) {
+                throw new InvalidRequestException(e.getMessage());
+            }
+        }));
+        if (BrokerSettings.DEFAULT_SCOPE.equals(scope)) {
+            List<String> perBroker = new ArrayList<>();
+            for (String name : overrides.keySet()) {
+                if (PER_BROKER_ONLY.contains(name)) {
+                    perBroker.add(name);
+                }
+            }
+            if (!perBroker.isEmpty()) {
+                throw new InvalidRequestException("Cannot update these configs at default cluster level, broker id "
+                        + "must be specified: " + String.join(", ", perBroker));
+            }
+        }
+    }
+
+    private static String scopeName(String scope) {
+        return BrokerSettings.DEFAULT_SCOPE.equals(scope) ? "the cluster default" : "broker " + scope;
+    }
+
+    static String describe(byte resourceType, String resourceName) {
+        return ConfigResource.Type.forId(resourceType) + " '" + resourceName + "'";
+    }
+}

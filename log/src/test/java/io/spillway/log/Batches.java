@@ -1,0 +1,37 @@
+package io.spillway.log;
+
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Builds produce-shaped record batches for tests, as a Kafka producer would send them. */
+final class Batches {
+    private Batches() {
+    }
+
+    static ByteBuffer plain(long timestampMs, String... values) {
+        return build(Compression.NONE, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, timestampMs, true, values);
+    }
+
+    static ByteBuffer idempotent(long producerId, short epoch, int baseSequence, long timestampMs, String... values) {
+        return build(Compression.NONE, producerId, epoch, baseSequence, timestampMs, true, values);
+    }
+
+    static ByteBuffer build(Compression compression, long producerId, short epoch, int baseSequence, long timestampMs,
+                            boolean withKeys, String... values) {
+        ByteBuffer buffer = ByteBuffer.allocate(1024 + values.length * 64);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2, compression,
+                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence, false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (int i = 0; i < values.length; i++) {
+            byte[] key = withKeys ? ("k" + i).getBytes(StandardCharsets.UTF_8) : null;
+            builder.append(timestampMs + i, key, values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return builder.build().buffer();
+    }
+}

@@ -1,0 +1,171 @@
+package io.spillway.storage.local;
+
+import io.spillway.storage.Locations;
+import io.spillway.storage.RecoverySummary;
+import io.spillway.storage.StorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalSharedLogTest {
+    @TempDir
+    Path dir;
+
+    private record Entry(long key, long location, String payload) {
+    }
+
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private LocalSharedLog open(LocalSharedLogConfig config, List<Entry> replayed) {
+        LocalSharedLog log = new LocalSharedLog(config);
+        log.recover((key, location, size, head) -> {
+            byte[] b = new byte[head.remaining()];
+            head.duplicate().get(b);
+            replayed.add(new Entry(key, location, new String(b, StandardCharsets.UTF_8)));
+        });
+        return log;
+    }
+
+    private static String read(LocalSharedLog log, long location, int size) {
+        ByteBuffer dst = ByteBuffer.allocate(size);
+        log.read(location, dst);
+        return new String(dst.array(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void appendsAreReadableDurableAndReplayedInOrder() throws Exception {
+        List<Long> locations = new ArrayList<>();
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
+            for (int i = 0; i < 100; i++) {
+                long location = log.append(i % 7, bytes("payload-" + i), -1);
+                locations.add(location);
+                assertThat(read(log, location, ("payload-" + i).length())).isEqualTo("payload-" + i);
+            }
+            log.whenDurable(locations.get(99)).get(10, TimeUnit.SECONDS);
+        }
+        List<Entry> replayed = new ArrayList<>();
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), replayed)) {
+            assertThat(replayed).hasSize(100);
+            for (int i = 0; i < 100; i++) {
+                assertThat(replayed.get(i)).isEqualTo(new Entry(i % 7, locations.get(i), "payload-" + i));
+            }
+            long next = log.append(1, bytes("after"), -1);
+            assertThat(next).isGreaterThan(locations.get(99));
+        }
+    }
+
+    @Test
+    void tornTailIsTruncatedAndReported() throws Exception {
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
+            log.append(1, bytes("one"), -1);
+            log.append(1, bytes("two"), -1);
+        }
+        Path segment = dir.resolve(Segment.fileName(0));
+        long goodSize = Files.size(segment);
+        // A crash in the middle of a write: a header promising 100 bytes, then only 5 of them.
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.APPEND)) {
+            ByteBuffer torn = ByteBuffer.allocate(21).putInt(100).putInt(12345).putLong(1).put(new byte[5]);
+            torn.flip();
+            ch.write(torn);
+        }
+        List<Entry> replayed = new ArrayList<>();
+        LocalSharedLog log = new LocalSharedLog(LocalSharedLogConfig.defaults(dir));
+        RecoverySummary summary = log.recover((key, location, size, head) -> replayed.add(new Entry(key, location, "")));
+        log.close();
+        assertThat(replayed).hasSize(2);
+        assertThat(summary.truncatedBytes()).isEqualTo(21);
+        assertThat(Files.size(segment)).isEqualTo(goodSize);
+    }
+
+    @Test
+    void corruptLastEntryIsDetectedByChecksum() throws Exception {
+        long second;
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
+            log.append(1, bytes("first-entry"), -1);
+            second = log.append(2, bytes("second-entry"), -1);
+        }
+        Path segment = dir.resolve(Segment.fileName(0));
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {'X'}), Locations.position(second) + EntryDescriptor.ENTRY_HEADER_BYTES + 3);
+        }
+        List<Entry> replayed = new ArrayList<>();
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), replayed)) {
+            assertThat(replayed).extracting(Entry::payload).containsExactly("first-entry");
+        }
+        assertThat(Files.size(segment)).isEqualTo(Locations.position(second));
+    }
+
+    @Test
+    void fullDiskFailsTheAppendWithoutLeavingPartialBytes() throws Exception {
+        AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
+        ChannelOpener opener = path -> new FailingChannel(ChannelOpener.DEFAULT.open(path), budget);
+        LocalSharedLogConfig config = LocalSharedLogConfig.defaults(dir).withOpener(opener);
+        Path segment = dir.resolve(Segment.fileName(0));
+        try (LocalSharedLog log = open(config, new ArrayList<>())) {
+            long first = log.append(1, bytes("fits"), -1);
+            long sizeBefore = Files.size(segment);
+            budget.set(10); // the next entry needs 16 + 20 bytes
+            assertThatThrownBy(() -> log.append(1, bytes("does-not-fit-at-all!"), -1))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("No space left on device");
+            assertThat(Files.size(segment)).isEqualTo(sizeBefore);
+            budget.set(Long.MAX_VALUE); // space was freed
+            long third = log.append(1, bytes("fits-again"), -1);
+            assertThat(Locations.position(third)).isEqualTo(sizeBefore);
+            assertThat(read(log, first, 4)).isEqualTo("fits");
+            assertThat(read(log, third, 10)).isEqualTo("fits-again");
+        }
+        List<Entry> replayed = new ArrayList<>();
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), replayed)) {
+            assertThat(replayed).extracting(Entry::payload).containsExactly("fits", "fits-again");
+        }
+    }
+
+    @Test
+    void sealedSegmentsAreDeletedOnceNoPartitionRetainsThem() throws IOException {
+        LocalSharedLogConfig config = LocalSharedLogConfig.defaults(dir).withSegmentBytes(200);
+        try (LocalSharedLog log = open(config, new ArrayList<>())) {
+            log.deleteUnretainedSegments();
+            int lastSegment = -1;
+            List<Integer> segmentsOfKey1 = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long location = log.append(1, bytes("0123456789012345678901234567890123456789"), lastSegment);
+                if (Locations.segment(location) != lastSegment) {
+                    segmentsOfKey1.add(Locations.segment(location));
+                }
+                lastSegment = Locations.segment(location);
+            }
+            assertThat(log.segmentCount()).isGreaterThan(3);
+            int before = log.segmentCount();
+            // key 1 no longer needs its first two segments
+            log.release(segmentsOfKey1.get(0));
+            log.release(segmentsOfKey1.get(1));
+            assertThat(log.segmentCount()).isEqualTo(before - 2);
+            assertThat(Files.exists(dir.resolve(Segment.fileName(segmentsOfKey1.get(0))))).isFalse();
+        }
+    }
+
+    @Test
+    void withoutFsyncAppendsAreDurableAtOnce() throws Exception {
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir).withFsync(false), new ArrayList<>())) {
+            long location = log.append(1, bytes("x"), -1);
+            assertThat(log.whenDurable(location)).isDone();
+        }
+    }
+}
