@@ -3,13 +3,16 @@ package io.spillway.broker;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.fetch.FetchHandler;
 import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.broker.handler.AlterConfigsHandler;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.broker.handler.CreatePartitionsHandler;
 import io.spillway.broker.handler.CreateTopicsHandler;
 import io.spillway.broker.handler.DeleteRecordsHandler;
 import io.spillway.broker.handler.DeleteTopicsHandler;
 import io.spillway.broker.handler.DescribeClusterHandler;
+import io.spillway.broker.handler.DescribeConfigsHandler;
 import io.spillway.broker.handler.DescribeLogDirsHandler;
+import io.spillway.broker.handler.IncrementalAlterConfigsHandler;
 import io.spillway.broker.handler.InitProducerIdHandler;
 import io.spillway.broker.handler.ListOffsetsHandler;
 import io.spillway.broker.handler.MetadataHandler;
@@ -43,7 +46,10 @@ public final class BrokerApis {
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(identity))
-                .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(topics));
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(topics))
+                .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, settings))
+                .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(topics, settings))
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings));
         return dispatcher;
     }
 }

@@ -256,18 +256,18 @@ public final class PartitionLog {
         return new ReadResult(records, hw, start, end);
     }
 
-    /** Bytes of records from {@code fetchOffset} up to the high watermark (whole batches, approximate at the start). */
-    public synchronized long bytesAvailable(long fetchOffset) {
+    /**
+     * Bytes of whole batches from {@code fetchOffset} up to the high watermark, counted only until
+     * {@code enoughBytes} is reached (a long-poll check needs no more).
+     */
+    public synchronized long bytesAvailable(long fetchOffset, long enoughBytes) {
         if (index == null || fetchOffset >= highWatermark) {
             return 0;
         }
         long total = 0;
         for (int slot = index.slotContaining(fetchOffset); slot < index.endSlot()
-                && index.baseOffset(slot) < highWatermark; slot++) {
+                && index.baseOffset(slot) < highWatermark && total < enoughBytes; slot++) {
             total += index.size(slot);
-            if (total > Integer.MAX_VALUE) {
-                break;
-            }
         }
         return total;
     }

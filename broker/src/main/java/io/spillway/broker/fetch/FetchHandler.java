@@ -63,12 +63,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         }
         int maxBytes = context.apiVersion() >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || plan.partitions.isEmpty()
-                || available(plan) >= request.minBytes()) {
+                || available(plan, request.minBytes()) >= request.minBytes()) {
             return CompletableFuture.completedFuture(read(plan, maxBytes, byId));
         }
         CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
         long[] keys = plan.partitions.stream().filter(w -> w.log != null).mapToLong(w -> w.log.key()).toArray();
-        DelayedFetch delayed = new DelayedFetch(keys, () -> available(plan) >= request.minBytes(),
+        DelayedFetch delayed = new DelayedFetch(keys, () -> available(plan, request.minBytes()) >= request.minBytes(),
                 () -> executor.execute(() -> {
                     try {
                         response.complete(read(plan, maxBytes, byId));
@@ -146,11 +146,11 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         return new Wanted(key, topic, topics.partition(topic, key.partition()), fetchOffset, maxBytes, leaderEpoch, state);
     }
 
-    private static long available(Plan plan) {
+    private static long available(Plan plan, long enoughBytes) {
         long total = 0;
         for (Wanted w : plan.partitions) {
-            if (w.log != null) {
-                total += w.log.bytesAvailable(w.fetchOffset);
+            if (w.log != null && total < enoughBytes) {
+                total += w.log.bytesAvailable(w.fetchOffset, enoughBytes - total);
             }
         }
         return total;

@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsReso
 import org.apache.kafka.common.requests.ApiError;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     @Override
     public CompletableFuture<AlterConfigsResponseData> handle(RequestContext context, AlterConfigsRequestData request) {
         Set<AlterConfigsResource> duplicates = ConfigOverrides.duplicates(request.resources(),
-                r -> List.of(r.resourceType(), r.resourceName()));
+                r -> Arrays.asList(r.resourceType(), r.resourceName()));
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         for (AlterConfigsResource resource : request.resources()) {
             ApiError error = duplicates.contains(resource)

@@ -159,9 +159,11 @@ final class ConfigOverrides {
             throw new InvalidRequestException("Default topic resources are not allowed: name the topic whose "
                     + "configs to change (broker-wide topic defaults are BROKER configs such as log.retention.ms)");
         }
-        Topics.validateName(name);
         synchronized (topics) {
             TopicMetadata topic = topics.byName(name);
+            if (topic == null) {
+                Topics.validateName(name);
+            }
             Map<String, String> current = topic == null ? Map.of() : topic.configs();
             Map<String, String> updated = new TreeMap<>(change.apply(current));
             validateTopic(name, updated);

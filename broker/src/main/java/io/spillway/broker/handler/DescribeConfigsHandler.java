@@ -146,9 +146,9 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     private List<DescribeConfigsResourceResult> describeTopic(String name, Options options) {
-        Topics.validateName(name);
         TopicMetadata topic = topics.byName(name);
         if (topic == null) {
+            Topics.validateName(name);
             throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
         }
         Map<String, String> overrides = topic.configs();

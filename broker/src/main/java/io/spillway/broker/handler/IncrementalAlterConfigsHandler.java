@@ -18,6 +18,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.Alter
 import org.apache.kafka.common.requests.ApiError;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class IncrementalAlterConfigsHandler
     public CompletableFuture<IncrementalAlterConfigsResponseData> handle(RequestContext context,
                                                                         IncrementalAlterConfigsRequestData request) {
         Set<AlterConfigsResource> duplicates = ConfigOverrides.duplicates(request.resources(),
-                r -> List.of(r.resourceType(), r.resourceName()));
+                r -> Arrays.asList(r.resourceType(), r.resourceName()));
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         for (AlterConfigsResource resource : request.resources()) {
             ApiError error = duplicates.contains(resource)
@@ -168,6 +169,7 @@ public final class IncrementalAlterConfigsHandler
             if (op == Op.APPEND || op == Op.SUBTRACT) {
                 throw new InvalidRequestException(op + " operation is not allowed for the BROKER_LOGGER resource");
             }
+            // SET and DELETE name a logger, and this broker has none to offer.
             throw new InvalidConfigurationException("Logger " + config.name() + " does not exist: this broker "
                     + "does not expose its loggers for runtime log level changes");
         }

@@ -1,0 +1,215 @@
+package io.spillway.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Consumer throughput: reads a topic from the beginning of every partition with {@code assign} +
+ * {@code seekToBeginning} (no consumer group, no offset commits) until every partition reaches the end
+ * offset it had when the run started. Throughput counts key + value bytes over the time from the first
+ * {@code poll} to the last record received.
+ *
+ * <p>Standalone use: {@code ConsumePerf --bootstrap host:port --topic NAME [--consumer-prop K=V ...]}.
+ */
+public final class ConsumePerf {
+
+    static final String USAGE = """
+            Usage: ConsumePerf --bootstrap HOST:PORT [options]
+              --topic NAME              topic to read from the beginning (default spillway-bench)
+              --consumer-prop K=V       any consumer config, repeatable
+              --idle-timeout D          give up when no record arrives for this long (default 30s)
+            """;
+
+    /** What to run. Mutable, with fluent setters. */
+    public static final class Config {
+        private String topic = "spillway-bench";
+        private final Map<String, String> consumerProps = new LinkedHashMap<>();
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private PrintStream progress;
+        private Duration progressInterval = Duration.ofSeconds(5);
+
+        public Config topic(String v) {
+            this.topic = v;
+            return this;
+        }
+
+        public Config consumerProps(Map<String, String> props) {
+            consumerProps.putAll(props);
+            return this;
+        }
+
+        /** Fail when no record arrives for this long before the end offsets are reached. */
+        public Config idleTimeout(Duration v) {
+            this.idleTimeout = v;
+            return this;
+        }
+
+        public Config progress(PrintStream out) {
+            this.progress = out;
+            return this;
+        }
+
+        public Config progressInterval(Duration v) {
+            this.progressInterval = v;
+            return this;
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        /** The consumer configuration used (without bootstrap.servers, deserializers and client.id). */
+        public Map<String, String> effectiveConsumerConfig() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            m.putAll(consumerProps);
+            return m;
+        }
+    }
+
+    /**
+     * Outcome of a run.
+     *
+     * @param records        records consumed
+     * @param bytes          key + value bytes of those records
+     * @param expectedRecords sum over partitions of (end offset - beginning offset) at the start
+     * @param elapsedNanos   first poll to last record
+     * @param partitions     partitions read
+     * @param consumerConfig the consumer configuration used
+     */
+    public record Result(long records, long bytes, long expectedRecords, long elapsedNanos, int partitions,
+                         Map<String, String> consumerConfig) {
+
+        public double seconds() {
+            return elapsedNanos / 1e9;
+        }
+
+        public double recordsPerSec() {
+            return elapsedNanos <= 0 ? 0 : records / seconds();
+        }
+
+        public double mibPerSec() {
+            return elapsedNanos <= 0 ? 0 : bytes / 1048576.0 / seconds();
+        }
+
+        public String summary() {
+            return String.format(Locale.ROOT, "consume: %,d records (%,d bytes) from %d partitions in %.1f s: "
+                            + "%,.0f records/s, %.1f MiB/s", records, bytes, partitions, seconds(), recordsPerSec(),
+                    mibPerSec());
+        }
+    }
+
+    private ConsumePerf() {
+    }
+
+    /**
+     * Reads {@code config.topic()} from the beginning until all partitions reach their end offsets.
+     *
+     * @throws IllegalStateException if the topic does not exist or no record arrives within the idle timeout
+     */
+    public static Result run(String bootstrap, Config config) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "spillway-bench-consumer");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.putAll(config.effectiveConsumerConfig());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<PartitionInfo> infos = consumer.partitionsFor(config.topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + config.topic + " does not exist at " + bootstrap);
+            }
+            List<TopicPartition> tps = new ArrayList<>();
+            for (PartitionInfo info : infos) {
+                tps.add(new TopicPartition(info.topic(), info.partition()));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+            long expected = 0;
+            Map<TopicPartition, Long> remaining = new HashMap<>();
+            for (TopicPartition tp : tps) {
+                long n = end.get(tp) - begin.get(tp);
+                expected += n;
+                if (n > 0) {
+                    remaining.put(tp, end.get(tp));
+                }
+            }
+            long records = 0;
+            long bytes = 0;
+            long start = System.nanoTime();
+            long lastRecord = start;
+            long lastReport = start;
+            long reportedRecords = 0;
+            long idle = config.idleTimeout.toNanos();
+            long interval = config.progressInterval.toNanos();
+            while (!remaining.isEmpty()) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                long now = System.nanoTime();
+                if (batch.isEmpty()) {
+                    if (now - lastRecord > idle) {
+                        throw new IllegalStateException(String.format(Locale.ROOT,
+                                "no record for %s after %,d of %,d records; still missing partitions %s",
+                                config.idleTimeout, records, expected, remaining.keySet()));
+                    }
+                    continue;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    records++;
+                    bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+                }
+                lastRecord = now;
+                for (TopicPartition tp : batch.partitions()) {
+                    Long target = remaining.get(tp);
+                    if (target != null && consumer.position(tp) >= target) {
+                        remaining.remove(tp);
+                    }
+                }
+                if (config.progress != null && now - lastReport >= interval) {
+                    double rate = (records - reportedRecords) / ((now - lastReport) / 1e9);
+                    config.progress.printf(Locale.ROOT, "consume: %,d of %,d records, %,.0f records/s (last %.0f s)%n",
+                            records, expected, rate, (now - lastReport) / 1e9);
+                    lastReport = now;
+                    reportedRecords = records;
+                }
+            }
+            long elapsed = records == 0 ? 0 : lastRecord - start;
+            return new Result(records, bytes, expected, elapsed, tps.size(), config.effectiveConsumerConfig());
+        }
+    }
+
+    /** {@code ConsumePerf --bootstrap host:port [options]}: reads the topic and prints one summary line. */
+    public static void main(String[] argv) {
+        Args a;
+        try {
+            a = Args.parse(argv, List.of("--help"), BenchOptions.CONSUME_OPTIONS_WITH_BOOTSTRAP);
+            if (a.flag("--help") || !a.has("--bootstrap")) {
+                System.out.print(USAGE);
+                System.exit(a.flag("--help") ? 0 : 2);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("ConsumePerf: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        Config c = BenchOptions.consumeConfig(a).progress(System.out);
+        System.out.println(run(a.get("--bootstrap", null), c).summary());
+    }
+}

@@ -1,0 +1,601 @@
+package io.spillway.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Producer throughput and send→ack latency, in the spirit of Kafka's {@code kafka-producer-perf-test}.
+ *
+ * <p>Each of {@code producers} threads owns one {@link KafkaProducer} and sends records with a null key
+ * and a value of {@code recordSize} random (incompressible) bytes, taken round-robin from a pool generated
+ * once before the run. A warm-up phase is sent first and flushed completely; then all threads start the
+ * measured phase together. Throughput is measured records (value bytes) over the window from the first
+ * measured send to the last measured acknowledgement; latency is the time from just before
+ * {@code send()} to the callback, so it includes time queued in the producer (as Kafka's tool does).
+ *
+ * <p>Standalone use: {@code ProducePerf --bootstrap host:port [options]} (see {@link #USAGE}).
+ */
+public final class ProducePerf {
+
+    static final String USAGE = """
+            Usage: ProducePerf --bootstrap HOST:PORT [options]
+              --topic NAME              topic (created with --partitions if missing; default spillway-bench)
+              --partitions N            partitions of a created topic (default 8)
+              --record-size BYTES       value size of each record (default 1024)
+              --records N               measured records (default 1000000; accepts 500k, 1m)
+              --duration D              measure for a duration instead (60, 60s, 2m)
+              --warmup-records N        records sent and flushed before measuring (default min(50000, records/10))
+              --producers N             producer threads, one KafkaProducer each (default 1)
+              --acks A                  acks (default all)
+              --idempotence true|false  enable.idempotence (default true)
+              --compression C           none|gzip|snappy|lz4|zstd (default none)
+              --throughput R            cap at R records/s in total (default: unlimited)
+              --producer-prop K=V       any producer config, repeatable (wins over the above)
+              --topic-config K=V        config of a created topic, repeatable
+            """;
+
+    /** Producer configs the harness sets unless overridden by {@code --producer-prop}. */
+    public static final int DEFAULT_BATCH_SIZE = 16_384;
+    /** Kafka 4.x client default; set explicitly so the report does not depend on the client version. */
+    public static final int DEFAULT_LINGER_MS = 5;
+
+    /** What to run. Mutable, with fluent setters; defaults are the benchmark's default workload. */
+    public static final class Config {
+        private String topic = "spillway-bench";
+        private int partitions = 8;
+        private int recordSize = 1024;
+        private long records = 1_000_000;
+        private Duration duration;
+        private long warmupRecords = -1;
+        private int producers = 1;
+        private String acks = "all";
+        private boolean idempotence = true;
+        private String compression = "none";
+        private double throughput = -1;
+        private long seed = 0x5EED_5EEDL;
+        private final Map<String, String> producerProps = new LinkedHashMap<>();
+        private final Map<String, String> topicConfigs = new LinkedHashMap<>();
+        private PrintStream progress;
+        private Duration progressInterval = Duration.ofSeconds(5);
+
+        public Config topic(String v) {
+            this.topic = v;
+            return this;
+        }
+
+        public Config partitions(int v) {
+            this.partitions = v;
+            return this;
+        }
+
+        public Config recordSize(int v) {
+            this.recordSize = v;
+            return this;
+        }
+
+        public Config records(long v) {
+            this.records = v;
+            return this;
+        }
+
+        /** Measure for this long instead of a record count (null: use {@link #records}). */
+        public Config duration(Duration v) {
+            this.duration = v;
+            return this;
+        }
+
+        /** Records sent and flushed before measuring; negative: automatic (min(50 000, records/10)). */
+        public Config warmupRecords(long v) {
+            this.warmupRecords = v;
+            return this;
+        }
+
+        public Config producers(int v) {
+            this.producers = v;
+            return this;
+        }
+
+        public Config acks(String v) {
+            this.acks = v;
+            return this;
+        }
+
+        public Config idempotence(boolean v) {
+            this.idempotence = v;
+            return this;
+        }
+
+        public Config compression(String v) {
+            this.compression = v;
+            return this;
+        }
+
+        /** Total target rate in records/s; zero or negative: as fast as possible. */
+        public Config throughput(double v) {
+            this.throughput = v;
+            return this;
+        }
+
+        public Config seed(long v) {
+            this.seed = v;
+            return this;
+        }
+
+        public Config producerProp(String key, String value) {
+            producerProps.put(key, value);
+            return this;
+        }
+
+        public Config producerProps(Map<String, String> props) {
+            producerProps.putAll(props);
+            return this;
+        }
+
+        public Config topicConfigs(Map<String, String> configs) {
+            topicConfigs.putAll(configs);
+            return this;
+        }
+
+        /** Where to print a progress line every few seconds (null: silent). */
+        public Config progress(PrintStream out) {
+            this.progress = out;
+            return this;
+        }
+
+        public Config progressInterval(Duration v) {
+            this.progressInterval = v;
+            return this;
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public int partitions() {
+            return partitions;
+        }
+
+        public int recordSize() {
+            return recordSize;
+        }
+
+        public long records() {
+            return records;
+        }
+
+        public Duration duration() {
+            return duration;
+        }
+
+        public int producers() {
+            return producers;
+        }
+
+        public String acks() {
+            return acks;
+        }
+
+        public boolean idempotence() {
+            return idempotence;
+        }
+
+        public String compression() {
+            return compression;
+        }
+
+        public double throughput() {
+            return throughput;
+        }
+
+        public Map<String, String> topicConfigs() {
+            return Map.copyOf(topicConfigs);
+        }
+
+        /** The warm-up record count actually used. */
+        public long effectiveWarmupRecords() {
+            if (warmupRecords >= 0) {
+                return warmupRecords;
+            }
+            return duration != null ? 50_000 : Math.min(50_000, records / 10);
+        }
+
+        /** The producer configuration used (without bootstrap.servers, serializers and client.id). */
+        public Map<String, String> effectiveProducerConfig() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put(ProducerConfig.ACKS_CONFIG, acks);
+            m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(idempotence));
+            m.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+            m.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(DEFAULT_BATCH_SIZE));
+            m.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(DEFAULT_LINGER_MS));
+            m.putAll(producerProps);
+            return m;
+        }
+
+        void validate() {
+            require(topic != null && !topic.isBlank(), "topic must not be empty");
+            require(partitions >= 1, "partitions must be >= 1");
+            require(recordSize >= 1, "record size must be >= 1");
+            require(producers >= 1, "producers must be >= 1");
+            require(duration != null ? !duration.isNegative() && !duration.isZero() : records >= 1,
+                    duration != null ? "duration must be positive" : "records must be >= 1");
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+    /**
+     * Outcome of a run.
+     *
+     * @param records       measured records acknowledged without error
+     * @param bytes         value bytes of those records
+     * @param warmupRecords records sent (and flushed) before measuring
+     * @param elapsedNanos  first measured send to last measured ack
+     * @param errors        sends that failed (measured or warm-up)
+     * @param firstError    description of the first failure, or null
+     * @param latency       send→ack latency of the measured records
+     * @param partitions    partitions of the topic
+     * @param producerConfig the producer configuration used
+     * @param clientMetrics a few producer metrics (averaged -avg, summed -total over producers)
+     */
+    public record Result(long records, long bytes, long warmupRecords, long elapsedNanos, long errors, String firstError,
+                         LatencyHistogram latency, int partitions, Map<String, String> producerConfig,
+                         Map<String, Double> clientMetrics) {
+
+        public double seconds() {
+            return elapsedNanos / 1e9;
+        }
+
+        public double recordsPerSec() {
+            return elapsedNanos <= 0 ? 0 : records / seconds();
+        }
+
+        public double mibPerSec() {
+            return elapsedNanos <= 0 ? 0 : bytes / 1048576.0 / seconds();
+        }
+
+        public String summary() {
+            return String.format(Locale.ROOT,
+                    "produce: %,d records (%,d warm-up excluded) in %.1f s: %,.0f records/s, %.1f MiB/s; "
+                            + "latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; errors %d",
+                    records, warmupRecords, seconds(), recordsPerSec(), mibPerSec(), latency.percentileMillis(0.50),
+                    latency.percentileMillis(0.99), latency.percentileMillis(0.999), latency.maxMicros() / 1000.0, errors);
+        }
+    }
+
+    private static final List<String> METRICS = List.of("batch-size-avg", "records-per-request-avg",
+            "request-latency-avg", "record-queue-time-avg", "record-retry-total", "record-error-total");
+
+    private ProducePerf() {
+    }
+
+    /** Runs the workload against the broker(s) at {@code bootstrap}. */
+    public static Result run(String bootstrap, Config config) throws InterruptedException {
+        config.validate();
+        int partitions = ensureTopic(bootstrap, config.topic, config.partitions, config.topicConfigs, config.progress);
+        byte[][] payloads = payloadPool(config.recordSize, config.seed);
+        long warmup = config.effectiveWarmupRecords();
+        int n = config.producers;
+        CountDownLatch warmedUp = new CountDownLatch(n);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long measured = config.duration != null ? Long.MAX_VALUE : share(config.records, n, i);
+            workers.add(new Worker(i, bootstrap, config, payloads, share(warmup, n, i), measured, warmedUp, go,
+                    errors, firstError));
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (Worker w : workers) {
+            Thread t = new Thread(w, "produce-perf-" + w.id);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        try {
+            warmedUp.await();
+            for (Worker w : workers) {
+                if (w.failure != null) {
+                    throw new IllegalStateException("producer thread " + w.id + " failed during warm-up: " + w.failure,
+                            w.failure);
+                }
+            }
+            go.countDown();
+            long start = System.nanoTime();
+            if (config.progress != null) {
+                config.progress.printf(Locale.ROOT, "produce: warm-up of %,d records done; measuring%n", warmup);
+            }
+            long lastReport = start;
+            long lastAcked = 0;
+            long interval = config.progressInterval.toNanos();
+            for (Thread t : threads) {
+                while (t.isAlive()) {
+                    t.join(200);
+                    long now = System.nanoTime();
+                    if (config.progress != null && now - lastReport >= interval) {
+                        long acked = workers.stream().mapToLong(w -> w.measuredAcked).sum();
+                        double rate = (acked - lastAcked) / ((now - lastReport) / 1e9);
+                        config.progress.printf(Locale.ROOT, "produce: %,d records acked, %,.0f records/s, %.1f MiB/s (last %.0f s)%n",
+                                acked, rate, rate * config.recordSize / 1048576.0, (now - lastReport) / 1e9);
+                        lastReport = now;
+                        lastAcked = acked;
+                    }
+                }
+            }
+        } finally {
+            for (Worker w : workers) {
+                w.stop = true;
+            }
+            for (Thread t : threads) {
+                t.interrupt();
+                t.join(TimeUnit.SECONDS.toMillis(60));
+            }
+        }
+        for (Worker w : workers) {
+            if (w.failure != null) {
+                throw new IllegalStateException("producer thread " + w.id + " failed: " + w.failure, w.failure);
+            }
+        }
+        LatencyHistogram latency = new LatencyHistogram();
+        long records = 0;
+        long firstSend = Long.MAX_VALUE;
+        long lastAck = Long.MIN_VALUE;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Worker w : workers) {
+            latency.merge(w.histogram);
+            records += w.measuredAcked;
+            firstSend = Math.min(firstSend, w.firstMeasuredSend);
+            lastAck = Math.max(lastAck, w.lastMeasuredAck);
+            w.metrics.forEach((k, v) -> metrics.merge(k, v, Double::sum));
+        }
+        metrics.replaceAll((k, v) -> k.endsWith("-avg") ? v / n : v);
+        long elapsed = records == 0 ? 0 : lastAck - firstSend;
+        Throwable err = firstError.get();
+        return new Result(records, records * config.recordSize, warmup, elapsed, errors.get(),
+                err == null ? null : err.toString(), latency, partitions, config.effectiveProducerConfig(), metrics);
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} partitions (broker-default replication) unless it
+     * exists; returns its actual partition count.
+     */
+    public static int ensureTopic(String bootstrap, String topic, int partitions, Map<String, String> configs,
+                                  PrintStream log) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "spillway-bench-admin");
+        try (Admin admin = Admin.create(p)) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs)))
+                        .all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+                }
+            }
+            // Metadata may lag the creation briefly; retry the describe until the topic is visible.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+                    int actual = d.partitions().size();
+                    if (actual != partitions && log != null) {
+                        log.printf("produce: topic %s already exists with %d partitions (asked for %d); using it as is%n",
+                                topic, actual, partitions);
+                    }
+                    return actual;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("admin request to " + bootstrap + " timed out", e);
+        }
+    }
+
+    /**
+     * Distinct random values of {@code size} bytes, about 8 MiB in total (at least one, at most 8192), so
+     * that even a large batch holds no repeated value and compression finds nothing to squeeze.
+     */
+    static byte[][] payloadPool(int size, long seed) {
+        int count = (int) Math.max(1, Math.min(8192, (8L << 20) / size));
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[][] pool = new byte[count][size];
+        for (byte[] b : pool) {
+            random.nextBytes(b);
+        }
+        return pool;
+    }
+
+    /** The part of {@code total} that worker {@code i} of {@code n} handles. */
+    static long share(long total, int n, int i) {
+        return total / n + (i < total % n ? 1 : 0);
+    }
+
+    private static final class Worker implements Runnable {
+        final int id;
+        final String bootstrap;
+        final Config config;
+        final byte[][] payloads;
+        final long warmup;
+        final long measured;
+        final CountDownLatch warmedUp;
+        final CountDownLatch go;
+        final AtomicLong errors;
+        final AtomicReference<Throwable> firstError;
+        final LatencyHistogram histogram = new LatencyHistogram(); // written by the producer's I/O thread only
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        volatile boolean stop;
+        volatile long measuredAcked;    // single writer: the producer's I/O thread
+        volatile long lastMeasuredAck;  // single writer: the producer's I/O thread
+        volatile long firstMeasuredSend = Long.MAX_VALUE;
+        volatile Throwable failure;
+
+        Worker(int id, String bootstrap, Config config, byte[][] payloads, long warmup, long measured,
+               CountDownLatch warmedUp, CountDownLatch go, AtomicLong errors, AtomicReference<Throwable> firstError) {
+            this.id = id;
+            this.bootstrap = bootstrap;
+            this.config = config;
+            this.payloads = payloads;
+            this.warmup = warmup;
+            this.measured = measured;
+            this.warmedUp = warmedUp;
+            this.go = go;
+            this.errors = errors;
+            this.firstError = firstError;
+        }
+
+        @Override
+        public void run() {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, "spillway-bench-producer-" + id);
+            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            p.putAll(config.effectiveProducerConfig());
+            boolean counted = false;
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+                long seq = (long) id * (payloads.length / Math.max(1, config.producers));
+                // warm-up: not measured, flushed completely so the measured phase starts with an empty pipeline
+                for (long i = 0; i < warmup && !stop; i++) {
+                    send(producer, payloads[(int) (seq++ % payloads.length)], false);
+                }
+                producer.flush();
+                warmedUp.countDown();
+                counted = true;
+                go.await();
+                double rate = config.throughput > 0 ? config.throughput / config.producers : -1;
+                long start = System.nanoTime();
+                firstMeasuredSend = start;
+                long deadline = config.duration != null ? start + config.duration.toNanos() : Long.MAX_VALUE;
+                for (long i = 0; i < measured && !stop; i++) {
+                    long now = System.nanoTime();
+                    if (now - deadline >= 0) {
+                        break;
+                    }
+                    if (rate > 0) {
+                        long due = start + (long) (i * 1e9 / rate);
+                        if (due - now > 0) {
+                            LockSupport.parkNanos(due - now);
+                        }
+                    }
+                    send(producer, payloads[(int) (seq++ % payloads.length)], true);
+                }
+                producer.flush();
+                for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+                    MetricName name = e.getKey();
+                    if ("producer-metrics".equals(name.group()) && METRICS.contains(name.name())
+                            && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+                        metrics.put(name.name(), d);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                if (!counted) {
+                    warmedUp.countDown();
+                }
+            }
+        }
+
+        private void send(KafkaProducer<byte[], byte[]> producer, byte[] value, boolean measuredRecord) {
+            long start = System.nanoTime();
+            try {
+                producer.send(new ProducerRecord<>(config.topic, null, value), new Ack(start, measuredRecord));
+            } catch (RuntimeException e) {
+                errors.incrementAndGet();
+                firstError.compareAndSet(null, e);
+            }
+        }
+
+        /** Completion of one send; runs on the producer's I/O thread. */
+        private final class Ack implements Callback {
+            private final long start;
+            private final boolean measuredRecord;
+
+            Ack(long start, boolean measuredRecord) {
+                this.start = start;
+                this.measuredRecord = measuredRecord;
+            }
+
+            @Override
+            public void onCompletion(RecordMetadata metadata, Exception exception) {
+                if (exception != null) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, exception);
+                    return;
+                }
+                if (measuredRecord) {
+                    long now = System.nanoTime();
+                    histogram.record((now - start) / 1000);
+                    measuredAcked++;
+                    lastMeasuredAck = now;
+                }
+            }
+        }
+    }
+
+    /** {@code ProducePerf --bootstrap host:port [options]}: runs the workload and prints one summary line. */
+    public static void main(String[] argv) throws Exception {
+        Args a;
+        try {
+            a = Args.parse(argv, List.of("--help"), BenchOptions.PRODUCE_OPTIONS_WITH_BOOTSTRAP);
+            if (a.flag("--help") || !a.has("--bootstrap")) {
+                System.out.print(USAGE);
+                System.exit(a.flag("--help") ? 0 : 2);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("ProducePerf: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        Config c = BenchOptions.produceConfig(a).progress(System.out);
+        Result r = run(a.get("--bootstrap", null), c);
+        System.out.println(r.summary());
+        if (r.errors() > 0) {
+            System.err.println("ProducePerf: " + r.errors() + " sends failed; first: " + r.firstError());
+            System.exit(1);
+        }
+    }
+}
