@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The benchmark driver behind {@code bin/spillway-bench}: starts a Spillway broker on a fresh data
@@ -42,7 +43,9 @@ public final class BenchMain {
               --record-size BYTES       record value size (default 1024; random, incompressible)
               --records N               measured records (default 1000000; 500k, 1m accepted)
               --duration D              measure for a duration instead (60, 60s, 2m)
-              --warmup-records N        flushed before measuring, excluded (default min(50000, records/10))
+              --warmup D                produce (and flush) for this long before measuring; those records are
+                                        excluded from both produce and consume numbers (default 15s)
+              --warmup-records N        warm up with N records instead
               --producers N             producer threads, one KafkaProducer each (default 1)
               --acks A                  (default all)
               --idempotence true|false  (default true)
@@ -91,7 +94,8 @@ public final class BenchMain {
             System.out.print(USAGE);
             return 0;
         }
-        String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String started = ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         String defaultTopic = "bench-" + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         ProducePerf.Config produce = BenchOptions.produceConfig(a).topic(a.get("--topic", defaultTopic))
                 .progress(System.out);
@@ -141,6 +145,8 @@ public final class BenchMain {
         Map<String, String> machine;
         ProducePerf.Result produced;
         ConsumePerf.Result consumed = null;
+        String produceCpu = null;
+        String consumeCpu = null;
         long dataBytes = -1;
         Map<String, String> targetDescription;
         try {
@@ -148,12 +154,24 @@ public final class BenchMain {
             System.out.printf(Locale.ROOT, "spillway-bench: producing to %s (%d partitions, %d-byte records, %s) ...%n",
                     produce.topic(), produce.partitions(), produce.recordSize(), produce.duration() != null
                             ? "for " + produce.duration().toSeconds() + " s" : String.format(Locale.ROOT, "%,d records", produce.records()));
+            AtomicReference<CpuMeter.Snapshot> cpuStart = new AtomicReference<>();
+            produce.onMeasureStart(() -> cpuStart.set(CpuMeter.Snapshot.take(target.pid())));
             produced = ProducePerf.run(target.bootstrap(), produce);
+            produceCpu = CpuMeter.describe(cpuStart.get(), CpuMeter.Snapshot.take(target.pid()));
             System.out.println(produced.summary());
+            if (produceCpu != null) {
+                System.out.println("produce CPU: " + produceCpu);
+            }
             if (!a.flag("--skip-consume")) {
                 System.out.println("spillway-bench: consuming " + produce.topic() + " from the beginning ...");
+                consume.warmupRecords(produced.warmupRecords())
+                        .onMeasureStart(() -> cpuStart.set(CpuMeter.Snapshot.take(target.pid())));
                 consumed = ConsumePerf.run(target.bootstrap(), consume);
+                consumeCpu = CpuMeter.describe(cpuStart.get(), CpuMeter.Snapshot.take(target.pid()));
                 System.out.println(consumed.summary());
+                if (consumeCpu != null) {
+                    System.out.println("consume CPU: " + consumeCpu);
+                }
             }
             if (target instanceof SpillwayTarget s) {
                 dataBytes = s.dataDirBytes();
@@ -180,7 +198,7 @@ public final class BenchMain {
 
         if (report != null) {
             String body = section(label, started, table, command, target, targetDescription, machine, produce, produced,
-                    consume, consumed, dataBytes);
+                    consume, consumed, dataBytes, produceCpu, consumeCpu);
             BenchReport.writeSection(report, label, body);
             System.out.println("spillway-bench: results written to " + report + " (section " + label + ")");
         }
@@ -190,9 +208,9 @@ public final class BenchMain {
             System.err.println("spillway-bench: " + produced.errors() + " sends failed; first: " + produced.firstError());
             code = 1;
         }
-        if (consumed != null && consumed.records() < produced.records() + produced.warmupRecords()) {
+        if (consumed != null && consumed.totalRecords() < produced.records() + produced.warmupRecords()) {
             System.err.printf(Locale.ROOT, "spillway-bench: consumed %,d records but %,d were acknowledged%n",
-                    consumed.records(), produced.records() + produced.warmupRecords());
+                    consumed.totalRecords(), produced.records() + produced.warmupRecords());
             code = 1;
         }
         return code;
@@ -201,7 +219,7 @@ public final class BenchMain {
     private static String section(String label, String started, String table, String command, Target target,
                                   Map<String, String> targetDescription, Map<String, String> machine,
                                   ProducePerf.Config produce, ProducePerf.Result produced, ConsumePerf.Config consume,
-                                  ConsumePerf.Result consumed, long dataBytes) {
+                                  ConsumePerf.Result consumed, long dataBytes, String produceCpu, String consumeCpu) {
         StringBuilder sb = new StringBuilder();
         sb.append("### Results: ").append(label).append(" (").append(started).append(")\n\n");
         sb.append(table).append('\n');
@@ -209,9 +227,9 @@ public final class BenchMain {
         Map<String, String> workload = new LinkedHashMap<>();
         workload.put("Topic", produce.topic() + ", " + produced.partitions() + " partitions"
                 + (produce.topicConfigs().isEmpty() ? "" : ", configs " + produce.topicConfigs()));
-        workload.put("Records", String.format(Locale.ROOT, "%,d measured + %,d warm-up (sent and flushed first, excluded), "
-                        + "%d-byte random values, null keys", produced.records(), produced.warmupRecords(),
-                produce.recordSize()));
+        workload.put("Records", String.format(Locale.ROOT, "%,d measured + %,d warm-up (%s, sent and flushed first, "
+                        + "excluded), %d-byte random values, null keys", produced.records(), produced.warmupRecords(),
+                produce.warmupDescription(), produce.recordSize()));
         workload.put("Producer", produce.producers() + " thread(s), one KafkaProducer each, "
                 + (produce.throughput() > 0 ? "capped at " + (long) produce.throughput() + " records/s" : "unthrottled")
                 + "; config " + produced.producerConfig());
@@ -221,8 +239,17 @@ public final class BenchMain {
                 produced.latency().maxMicros() / 1000.0));
         workload.put("Producer metrics", formatMetrics(produced.clientMetrics()));
         if (consumed != null) {
-            workload.put("Consumer", String.format(Locale.ROOT, "assign + seekToBeginning, config %s; %,d records, %.1f s",
-                    consume.effectiveConsumerConfig(), consumed.records(), consumed.seconds()));
+            workload.put("Consumer", String.format(Locale.ROOT, "assign + seekToBeginning, config %s; read all %,d records; "
+                            + "the first %,d (the producer's warm-up) are excluded from the table; over all records: "
+                            + "%,.0f records/s, %.1f MiB/s in %.1f s", consume.effectiveConsumerConfig(), consumed.totalRecords(),
+                    consumed.warmupRecords(), consumed.totalRecordsPerSec(), consumed.totalMibPerSec(),
+                    consumed.totalElapsedNanos() / 1e9));
+        }
+        if (produceCpu != null) {
+            workload.put("CPU during measured produce", produceCpu);
+        }
+        if (consumeCpu != null) {
+            workload.put("CPU during measured consume", consumeCpu);
         }
         workload.put("Client", "kafka-clients " + kafkaClientsVersion() + " in the harness JVM on the same machine");
         if (dataBytes >= 0) {

@@ -7,11 +7,11 @@ import java.util.List;
 final class BenchOptions {
 
     static final List<String> PRODUCE_OPTIONS = List.of("--topic", "--partitions", "--record-size", "--records",
-            "--duration", "--warmup-records", "--producers", "--acks", "--idempotence", "--compression",
+            "--duration", "--warmup", "--warmup-records", "--producers", "--acks", "--idempotence", "--compression",
             "--throughput", "--producer-prop", "--topic-config");
     static final List<String> CONSUME_OPTIONS = List.of("--topic", "--consumer-prop", "--idle-timeout");
     static final List<String> PRODUCE_OPTIONS_WITH_BOOTSTRAP = plus(PRODUCE_OPTIONS, "--bootstrap");
-    static final List<String> CONSUME_OPTIONS_WITH_BOOTSTRAP = plus(CONSUME_OPTIONS, "--bootstrap");
+    static final List<String> CONSUME_OPTIONS_WITH_BOOTSTRAP = plus(CONSUME_OPTIONS, "--bootstrap", "--warmup-records");
 
     private BenchOptions() {
     }
@@ -24,6 +24,7 @@ final class BenchOptions {
                 .records(a.getLong("--records", 1_000_000))
                 .duration(a.getDuration("--duration"))
                 .warmupRecords(a.getLong("--warmup-records", -1))
+                .warmup(a.has("--warmup") ? a.getDuration("--warmup") : ProducePerf.DEFAULT_WARMUP)
                 .producers(a.getInt("--producers", 1))
                 .acks(a.get("--acks", "all"))
                 .idempotence(parseBoolean("--idempotence", a.get("--idempotence", "true")))

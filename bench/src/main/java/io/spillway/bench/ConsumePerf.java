@@ -21,7 +21,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Consumer throughput: reads a topic from the beginning of every partition with {@code assign} +
  * {@code seekToBeginning} (no consumer group, no offset commits) until every partition reaches the end
  * offset it had when the run started. Throughput counts key + value bytes over the time from the first
- * {@code poll} to the last record received.
+ * {@code poll} to the last record received. With a warm-up of W records (the benchmark uses the producer's
+ * warm-up records, which sit at the start of the partitions), the clock starts once W records have been
+ * received and only the records after that count; the totals including the warm-up are reported too.
  *
  * <p>Standalone use: {@code ConsumePerf --bootstrap host:port --topic NAME [--consumer-prop K=V ...]}.
  */
@@ -32,6 +34,7 @@ public final class ConsumePerf {
               --topic NAME              topic to read from the beginning (default spillway-bench)
               --consumer-prop K=V       any consumer config, repeatable
               --idle-timeout D          give up when no record arrives for this long (default 30s)
+              --warmup-records N        start measuring after N records (default 0)
             """;
 
     /** What to run. Mutable, with fluent setters. */
@@ -39,8 +42,10 @@ public final class ConsumePerf {
         private String topic = "spillway-bench";
         private final Map<String, String> consumerProps = new LinkedHashMap<>();
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private long warmupRecords;
         private PrintStream progress;
         private Duration progressInterval = Duration.ofSeconds(5);
+        private Runnable onMeasureStart = () -> { };
 
         public Config topic(String v) {
             this.topic = v;
@@ -58,6 +63,12 @@ public final class ConsumePerf {
             return this;
         }
 
+        /** Start measuring once this many records have been received (default 0). */
+        public Config warmupRecords(long v) {
+            this.warmupRecords = v;
+            return this;
+        }
+
         public Config progress(PrintStream out) {
             this.progress = out;
             return this;
@@ -65,6 +76,12 @@ public final class ConsumePerf {
 
         public Config progressInterval(Duration v) {
             this.progressInterval = v;
+            return this;
+        }
+
+        /** Called once when the measured part starts (after the warm-up records), e.g. to take a CPU reading. */
+        public Config onMeasureStart(Runnable v) {
+            this.onMeasureStart = v;
             return this;
         }
 
@@ -84,14 +101,19 @@ public final class ConsumePerf {
     /**
      * Outcome of a run.
      *
-     * @param records        records consumed
-     * @param bytes          key + value bytes of those records
-     * @param expectedRecords sum over partitions of (end offset - beginning offset) at the start
-     * @param elapsedNanos   first poll to last record
-     * @param partitions     partitions read
-     * @param consumerConfig the consumer configuration used
+     * @param records           records consumed after the warm-up (measured)
+     * @param bytes             key + value bytes of those records
+     * @param elapsedNanos      end of the warm-up (or first poll) to last record
+     * @param warmupRecords     records received before the clock started
+     * @param totalRecords      all records consumed (warm-up included)
+     * @param totalBytes        their key + value bytes
+     * @param totalElapsedNanos first poll to last record
+     * @param expectedRecords   sum over partitions of (end offset - beginning offset) at the start
+     * @param partitions        partitions read
+     * @param consumerConfig    the consumer configuration used
      */
-    public record Result(long records, long bytes, long expectedRecords, long elapsedNanos, int partitions,
+    public record Result(long records, long bytes, long elapsedNanos, long warmupRecords, long totalRecords,
+                         long totalBytes, long totalElapsedNanos, long expectedRecords, int partitions,
                          Map<String, String> consumerConfig) {
 
         public double seconds() {
@@ -106,10 +128,20 @@ public final class ConsumePerf {
             return elapsedNanos <= 0 ? 0 : bytes / 1048576.0 / seconds();
         }
 
+        /** Throughput over everything read, warm-up included. */
+        public double totalMibPerSec() {
+            return totalElapsedNanos <= 0 ? 0 : totalBytes / 1048576.0 / (totalElapsedNanos / 1e9);
+        }
+
+        public double totalRecordsPerSec() {
+            return totalElapsedNanos <= 0 ? 0 : totalRecords / (totalElapsedNanos / 1e9);
+        }
+
         public String summary() {
-            return String.format(Locale.ROOT, "consume: %,d records (%,d bytes) from %d partitions in %.1f s: "
-                            + "%,.0f records/s, %.1f MiB/s", records, bytes, partitions, seconds(), recordsPerSec(),
-                    mibPerSec());
+            return String.format(Locale.ROOT, "consume: %,d records (%,d warm-up excluded) from %d partitions in %.1f s: "
+                            + "%,.0f records/s, %.1f MiB/s; all %,d records in %.1f s: %,.0f records/s, %.1f MiB/s",
+                    records, warmupRecords, partitions, seconds(), recordsPerSec(), mibPerSec(), totalRecords,
+                    totalElapsedNanos / 1e9, totalRecordsPerSec(), totalMibPerSec());
         }
     }
 
@@ -153,6 +185,13 @@ public final class ConsumePerf {
             long records = 0;
             long bytes = 0;
             long start = System.nanoTime();
+            long measureStart = -1;
+            if (config.warmupRecords <= 0) {
+                config.onMeasureStart.run();
+                measureStart = start;
+            }
+            long warmupRecords = 0;
+            long warmupBytes = 0;
             long lastRecord = start;
             long lastReport = start;
             long reportedRecords = 0;
@@ -174,6 +213,12 @@ public final class ConsumePerf {
                     bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                 }
                 lastRecord = now;
+                if (measureStart < 0 && records >= config.warmupRecords) {
+                    config.onMeasureStart.run();
+                    measureStart = now;
+                    warmupRecords = records;
+                    warmupBytes = bytes;
+                }
                 for (TopicPartition tp : batch.partitions()) {
                     Long target = remaining.get(tp);
                     if (target != null && consumer.position(tp) >= target) {
@@ -188,8 +233,11 @@ public final class ConsumePerf {
                     reportedRecords = records;
                 }
             }
-            long elapsed = records == 0 ? 0 : lastRecord - start;
-            return new Result(records, bytes, expected, elapsed, tps.size(), config.effectiveConsumerConfig());
+            long totalElapsed = records == 0 ? 0 : lastRecord - start;
+            long measured = records - warmupRecords;
+            long elapsed = measureStart < 0 || measured == 0 ? 0 : lastRecord - measureStart;
+            return new Result(measured, bytes - warmupBytes, elapsed, warmupRecords, records, bytes, totalElapsed,
+                    expected, tps.size(), config.effectiveConsumerConfig());
         }
     }
 
@@ -209,7 +257,7 @@ public final class ConsumePerf {
             System.exit(2);
             return;
         }
-        Config c = BenchOptions.consumeConfig(a).progress(System.out);
+        Config c = BenchOptions.consumeConfig(a).warmupRecords(a.getLong("--warmup-records", 0)).progress(System.out);
         System.out.println(run(a.get("--bootstrap", null), c).summary());
     }
 }

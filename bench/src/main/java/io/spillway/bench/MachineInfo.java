@@ -98,7 +98,8 @@ final class MachineInfo {
                     sys = sys.toRealPath().getParent(); // the whole disk
                 }
                 Optional<String> rotational = read(sys.resolve("queue/rotational").toString());
-                rotational.ifPresent(r -> sb.append("1".equals(r) ? ", rotational" : ", non-rotational"));
+                rotational.ifPresent(r -> sb.append("1".equals(r) ? ", rotational" : ", non-rotational")
+                        .append(" (as the kernel reports it)"));
                 Optional<String> model = read(sys.resolve("device/model").toString());
                 model.ifPresent(mo -> sb.append(", model ").append(mo));
                 try {

@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Each of {@code producers} threads owns one {@link KafkaProducer} and sends records with a null key
  * and a value of {@code recordSize} random (incompressible) bytes, taken round-robin from a pool generated
- * once before the run. A warm-up phase is sent first and flushed completely; then all threads start the
+ * once before the run. A warm-up phase (by default 15 s, so that the JIT of client and broker settles) is
+ * sent first and flushed completely; then all threads start the
  * measured phase together. Throughput is measured records (value bytes) over the window from the first
  * measured send to the last measured acknowledgement; latency is the time from just before
  * {@code send()} to the callback, so it includes time queued in the producer (as Kafka's tool does).
@@ -53,7 +54,8 @@ public final class ProducePerf {
               --record-size BYTES       value size of each record (default 1024)
               --records N               measured records (default 1000000; accepts 500k, 1m)
               --duration D              measure for a duration instead (60, 60s, 2m)
-              --warmup-records N        records sent and flushed before measuring (default min(50000, records/10))
+              --warmup D                warm up for this long before measuring (default 15s; 0 for none)
+              --warmup-records N        warm up with N records instead of a duration
               --producers N             producer threads, one KafkaProducer each (default 1)
               --acks A                  acks (default all)
               --idempotence true|false  enable.idempotence (default true)
@@ -67,6 +69,8 @@ public final class ProducePerf {
     public static final int DEFAULT_BATCH_SIZE = 16_384;
     /** Kafka 4.x client default; set explicitly so the report does not depend on the client version. */
     public static final int DEFAULT_LINGER_MS = 5;
+    /** Long enough for the JIT of client and broker to settle on a 2-vCPU machine (measured: ~10-15 s). */
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(15);
 
     /** What to run. Mutable, with fluent setters; defaults are the benchmark's default workload. */
     public static final class Config {
@@ -76,6 +80,7 @@ public final class ProducePerf {
         private long records = 1_000_000;
         private Duration duration;
         private long warmupRecords = -1;
+        private Duration warmup = DEFAULT_WARMUP;
         private int producers = 1;
         private String acks = "all";
         private boolean idempotence = true;
@@ -86,6 +91,7 @@ public final class ProducePerf {
         private final Map<String, String> topicConfigs = new LinkedHashMap<>();
         private PrintStream progress;
         private Duration progressInterval = Duration.ofSeconds(5);
+        private Runnable onMeasureStart = () -> { };
 
         public Config topic(String v) {
             this.topic = v;
@@ -113,9 +119,15 @@ public final class ProducePerf {
             return this;
         }
 
-        /** Records sent and flushed before measuring; negative: automatic (min(50 000, records/10)). */
+        /** Warm up with this many records (sent and flushed before measuring); negative: use {@link #warmup(Duration)}. */
         public Config warmupRecords(long v) {
             this.warmupRecords = v;
+            return this;
+        }
+
+        /** Warm up for this long (default 15 s) unless {@link #warmupRecords(long)} is set. */
+        public Config warmup(Duration v) {
+            this.warmup = v;
             return this;
         }
 
@@ -176,6 +188,12 @@ public final class ProducePerf {
             return this;
         }
 
+        /** Called once when the measured phase starts (after the warm-up), e.g. to take a CPU reading. */
+        public Config onMeasureStart(Runnable v) {
+            this.onMeasureStart = v;
+            return this;
+        }
+
         public String topic() {
             return topic;
         }
@@ -220,12 +238,20 @@ public final class ProducePerf {
             return Map.copyOf(topicConfigs);
         }
 
-        /** The warm-up record count actually used. */
-        public long effectiveWarmupRecords() {
-            if (warmupRecords >= 0) {
-                return warmupRecords;
-            }
-            return duration != null ? 50_000 : Math.min(50_000, records / 10);
+        /** The warm-up as a record count, or -1 when the warm-up is a duration ({@link #warmupDuration()}). */
+        public long warmupRecords() {
+            return warmupRecords;
+        }
+
+        /** The warm-up duration, or null when the warm-up is a record count. */
+        public Duration warmupDuration() {
+            return warmupRecords >= 0 ? null : warmup;
+        }
+
+        /** "15 s" or "200 records". */
+        public String warmupDescription() {
+            return warmupRecords >= 0 ? String.format(Locale.ROOT, "%,d records", warmupRecords)
+                    : String.format(Locale.ROOT, "%.0f s", warmup.toMillis() / 1000.0);
         }
 
         /** The producer configuration used (without bootstrap.servers, serializers and client.id). */
@@ -245,6 +271,7 @@ public final class ProducePerf {
             require(partitions >= 1, "partitions must be >= 1");
             require(recordSize >= 1, "record size must be >= 1");
             require(producers >= 1, "producers must be >= 1");
+            require(warmupRecords >= 0 || (warmup != null && !warmup.isNegative()), "warm-up must not be negative");
             require(duration != null ? !duration.isNegative() && !duration.isZero() : records >= 1,
                     duration != null ? "duration must be positive" : "records must be >= 1");
         }
@@ -261,7 +288,7 @@ public final class ProducePerf {
      *
      * @param records       measured records acknowledged without error
      * @param bytes         value bytes of those records
-     * @param warmupRecords records sent (and flushed) before measuring
+     * @param warmupRecords records sent (and flushed) before measuring, not counted
      * @param elapsedNanos  first measured send to last measured ack
      * @param errors        sends that failed (measured or warm-up)
      * @param firstError    description of the first failure, or null
@@ -306,7 +333,7 @@ public final class ProducePerf {
         config.validate();
         int partitions = ensureTopic(bootstrap, config.topic, config.partitions, config.topicConfigs, config.progress);
         byte[][] payloads = payloadPool(config.recordSize, config.seed);
-        long warmup = config.effectiveWarmupRecords();
+        long warmup = config.warmupRecords;
         int n = config.producers;
         CountDownLatch warmedUp = new CountDownLatch(n);
         CountDownLatch go = new CountDownLatch(1);
@@ -315,7 +342,7 @@ public final class ProducePerf {
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long measured = config.duration != null ? Long.MAX_VALUE : share(config.records, n, i);
-            workers.add(new Worker(i, bootstrap, config, payloads, share(warmup, n, i), measured, warmedUp, go,
+            workers.add(new Worker(i, bootstrap, config, payloads, warmup < 0 ? -1 : share(warmup, n, i), measured, warmedUp, go,
                     errors, firstError));
         }
         List<Thread> threads = new ArrayList<>();
@@ -333,10 +360,12 @@ public final class ProducePerf {
                             w.failure);
                 }
             }
+            config.onMeasureStart.run();
             go.countDown();
             long start = System.nanoTime();
             if (config.progress != null) {
-                config.progress.printf(Locale.ROOT, "produce: warm-up of %,d records done; measuring%n", warmup);
+                config.progress.printf(Locale.ROOT, "produce: warm-up of %,d records done; measuring%n",
+                        workers.stream().mapToLong(w -> w.warmupSent).sum());
             }
             long lastReport = start;
             long lastAcked = 0;
@@ -374,7 +403,9 @@ public final class ProducePerf {
         long firstSend = Long.MAX_VALUE;
         long lastAck = Long.MIN_VALUE;
         Map<String, Double> metrics = new LinkedHashMap<>();
+        long warmupSent = 0;
         for (Worker w : workers) {
+            warmupSent += w.warmupSent;
             latency.merge(w.histogram);
             records += w.measuredAcked;
             firstSend = Math.min(firstSend, w.firstMeasuredSend);
@@ -384,7 +415,7 @@ public final class ProducePerf {
         metrics.replaceAll((k, v) -> k.endsWith("-avg") ? v / n : v);
         long elapsed = records == 0 ? 0 : lastAck - firstSend;
         Throwable err = firstError.get();
-        return new Result(records, records * config.recordSize, warmup, elapsed, errors.get(),
+        return new Result(records, records * config.recordSize, warmupSent, elapsed, errors.get(),
                 err == null ? null : err.toString(), latency, partitions, config.effectiveProducerConfig(), metrics);
     }
 
@@ -453,7 +484,7 @@ public final class ProducePerf {
         final String bootstrap;
         final Config config;
         final byte[][] payloads;
-        final long warmup;
+        final long warmup;          // records, or -1 for config.warmup (a duration)
         final long measured;
         final CountDownLatch warmedUp;
         final CountDownLatch go;
@@ -466,6 +497,7 @@ public final class ProducePerf {
         volatile long lastMeasuredAck;  // single writer: the producer's I/O thread
         volatile long firstMeasuredSend = Long.MAX_VALUE;
         volatile Throwable failure;
+        volatile long warmupSent;
 
         Worker(int id, String bootstrap, Config config, byte[][] payloads, long warmup, long measured,
                CountDownLatch warmedUp, CountDownLatch go, AtomicLong errors, AtomicReference<Throwable> firstError) {
@@ -493,9 +525,13 @@ public final class ProducePerf {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
                 long seq = (long) id * (payloads.length / Math.max(1, config.producers));
                 // warm-up: not measured, flushed completely so the measured phase starts with an empty pipeline
-                for (long i = 0; i < warmup && !stop; i++) {
+                long warmupEnd = System.nanoTime() + (warmup < 0 ? config.warmup.toNanos() : 0);
+                long sent = 0;
+                while (!stop && (warmup >= 0 ? sent < warmup : System.nanoTime() - warmupEnd < 0)) {
                     send(producer, payloads[(int) (seq++ % payloads.length)], false);
+                    sent++;
                 }
+                warmupSent = sent;
                 producer.flush();
                 warmedUp.countDown();
                 counted = true;

@@ -86,6 +86,7 @@ public final class ApiDispatcher {
             log.error("{} v{} from {} failed unexpectedly; answering UNKNOWN_SERVER_ERROR",
                     context.apiKey(), context.apiVersion(), context.describeClient(), cause);
         }
-        return request.getErrorResponse(0, cause).data();
+        var response = request.getErrorResponse(0, cause);
+        return response == null ? null : response.data(); // null: the request expects no response (acks=0)
     }
 }

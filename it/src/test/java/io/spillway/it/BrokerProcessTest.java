@@ -131,12 +131,14 @@ class BrokerProcessTest {
         assertThat(script).isExecutable();
 
         // --help answers without starting anything
-        ProcessBuilder help = new ProcessBuilder(script.toString(), "--help").directory(dir.toFile()).redirectErrorStream(true);
+        Path helpOut = dir.resolve("help.txt");
+        ProcessBuilder help = new ProcessBuilder(script.toString(), "--help").directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(helpOut.toFile());
         help.environment().put("SPILLWAY_NO_BUILD", "1");
         Process h = help.start();
         scripts.add(h);
-        String helpText = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(h.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(h.waitFor(60, TimeUnit.SECONDS)).as("bin/spillway --help finishes").isTrue();
+        String helpText = Files.readString(helpOut);
         assertThat(h.exitValue()).as("exit code of bin/spillway --help:\n%s", helpText).isZero();
         assertThat(helpText).contains("serve").contains("--data-dir").contains("--port");
 
@@ -236,6 +238,8 @@ class BrokerProcessTest {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return new KafkaProducer<>(p);

@@ -73,7 +73,7 @@ class CrashRecoveryTest {
     }
 
     @Test
-    @Timeout(value = 100, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void acknowledgedRecordsSurviveKill9ExactlyOnceAndInOrder() throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);

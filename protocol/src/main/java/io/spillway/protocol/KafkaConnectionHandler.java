@@ -59,7 +59,16 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         if (inFlight.size() >= MAX_IN_FLIGHT) {
             ctx.channel().config().setAutoRead(false);
         }
-        serial.execute(() -> process(ctx, frame, slot));
+        serial.execute(() -> {
+            try {
+                process(ctx, frame, slot);
+            } catch (Throwable t) {
+                // Nothing may leave a request unanswered: the client would wait for its timeout.
+                log.error("Request on connection {} from {} failed unexpectedly; closing the connection",
+                        connectionId, clientAddress, t);
+                ctx.close();
+            }
+        });
     }
 
     private void process(ChannelHandlerContext ctx, ByteBuffer frame, InFlightResponses.Slot slot) {

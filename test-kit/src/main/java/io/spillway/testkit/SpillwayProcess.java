@@ -201,7 +201,11 @@ public final class SpillwayProcess implements AutoCloseable {
         } finally {
             if (process.isAlive()) {
                 process.destroyForcibly();
-                awaitExit(Duration.ofSeconds(30));
+                try {
+                    awaitExit(Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    System.err.println("[spillway-test-kit] " + e.getMessage());
+                }
             }
             LIVE.remove(process);
             finishPump();
@@ -410,6 +414,13 @@ public final class SpillwayProcess implements AutoCloseable {
                 hostPort = ready.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 process.destroyForcibly();
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    pump.join(5000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                LIVE.remove(process);
                 throw new IllegalStateException("Broker did not print its ready line within " + startupTimeout
                         + "; log " + logFile + ":\n" + tail(logFile, 60));
             } catch (ExecutionException e) {
