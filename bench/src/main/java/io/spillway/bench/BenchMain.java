@@ -50,7 +50,7 @@ public final class BenchMain {
               --acks A                  (default all)
               --idempotence true|false  (default true)
               --compression C           none|gzip|snappy|lz4|zstd (default none)
-              --throughput R            cap total produce rate at R records/s (default unlimited)
+              --throughput R            cap total produce rate at R records/s, warm-up included (default unlimited)
               --producer-prop K=V       producer config, repeatable (defaults: batch.size=16384, linger.ms=5)
               --topic-config K=V        config of the created topic, repeatable
               --consumer-prop K=V       consumer config, repeatable
@@ -184,9 +184,10 @@ public final class BenchMain {
 
         List<BenchReport.Row> rows = new ArrayList<>();
         String producers = produce.producers() == 1 ? "1 producer" : produce.producers() + " producers";
-        String produceLabel = String.format(Locale.ROOT, "produce %s, %d partitions, acks=%s%s, %s%s", size(produce.recordSize()),
+        String produceLabel = String.format(Locale.ROOT, "produce %s, %d partitions, acks=%s%s, %s%s%s", size(produce.recordSize()),
                 produced.partitions(), produce.acks(), produce.idempotence() ? ", idempotent" : "", producers,
-                "none".equals(produce.compression()) ? "" : ", " + produce.compression());
+                "none".equals(produce.compression()) ? "" : ", " + produce.compression(),
+                produce.throughput() > 0 ? String.format(Locale.ROOT, ", capped at %,.0f records/s", produce.throughput()) : "");
         rows.add(BenchReport.Row.of(produceLabel, produced));
         if (consumed != null) {
             rows.add(BenchReport.Row.of("consume from the beginning (assign, no group)", consumed));
@@ -231,7 +232,8 @@ public final class BenchMain {
                         + "excluded), %d-byte random values, null keys", produced.records(), produced.warmupRecords(),
                 produce.warmupDescription(), produce.recordSize()));
         workload.put("Producer", produce.producers() + " thread(s), one KafkaProducer each, "
-                + (produce.throughput() > 0 ? "capped at " + (long) produce.throughput() + " records/s" : "unthrottled")
+                + (produce.throughput() > 0 ? String.format(Locale.ROOT, "capped at %,.0f records/s (warm-up too)",
+                produce.throughput()) : "unthrottled")
                 + "; config " + produced.producerConfig());
         workload.put("Produce window", String.format(Locale.ROOT, "%.1f s, first measured send to last ack", produced.seconds()));
         workload.put("Latency", String.format(Locale.ROOT, "send() to callback, includes time queued in the producer; "

@@ -53,16 +53,25 @@ final class CpuMeter {
         }
         double secs = (b.nanos() - a.nanos()) / 1e9;
         StringBuilder sb = new StringBuilder();
+        double ours = 0;
         if (a.brokerUser() >= 0 && b.brokerUser() >= 0) {
-            sb.append(cores("broker", b.brokerUser() - a.brokerUser(), b.brokerSys() - a.brokerSys(), secs)).append(", ");
+            long user = b.brokerUser() - a.brokerUser();
+            long sys = b.brokerSys() - a.brokerSys();
+            ours += (user + sys) * TICK_SECONDS / secs;
+            sb.append(cores("broker", user, sys, secs)).append(", ");
         }
-        sb.append(cores("client (harness JVM)", b.clientUser() - a.clientUser(), b.clientSys() - a.clientSys(), secs));
+        long clientUser = b.clientUser() - a.clientUser();
+        long clientSys = b.clientSys() - a.clientSys();
+        ours += (clientUser + clientSys) * TICK_SECONDS / secs;
+        sb.append(cores("client (harness JVM)", clientUser, clientSys, secs));
         int nproc = Runtime.getRuntime().availableProcessors();
         double total = b.machineTotal() - a.machineTotal();
         if (total > 0) {
             double busy = (b.machineBusy() - a.machineBusy()) / total * nproc;
-            sb.append(String.format(Locale.ROOT, "; machine %.2f of %d cores busy (iowait %.2f, steal %.2f)", busy, nproc,
-                    (b.machineIowait() - a.machineIowait()) / total * nproc, (b.machineSteal() - a.machineSteal()) / total * nproc));
+            sb.append(String.format(Locale.ROOT, "; machine %.2f of %d cores busy, of which %.2f outside broker and "
+                            + "client (kernel threads, other processes); iowait %.2f, steal %.2f", busy, nproc,
+                    Math.max(0, busy - ours), (b.machineIowait() - a.machineIowait()) / total * nproc,
+                    (b.machineSteal() - a.machineSteal()) / total * nproc));
         }
         return sb.toString();
     }

@@ -60,7 +60,7 @@ public final class ProducePerf {
               --acks A                  acks (default all)
               --idempotence true|false  enable.idempotence (default true)
               --compression C           none|gzip|snappy|lz4|zstd (default none)
-              --throughput R            cap at R records/s in total (default: unlimited)
+              --throughput R            cap at R records/s in total, warm-up included (default: unlimited)
               --producer-prop K=V       any producer config, repeatable (wins over the above)
               --topic-config K=V        config of a created topic, repeatable
             """;
@@ -527,7 +527,10 @@ public final class ProducePerf {
                 // warm-up: not measured, flushed completely so the measured phase starts with an empty pipeline
                 long warmupEnd = System.nanoTime() + (warmup < 0 ? config.warmup.toNanos() : 0);
                 long sent = 0;
+                double rate = config.throughput > 0 ? config.throughput / config.producers : -1;
+                long warmupStart = System.nanoTime();
                 while (!stop && (warmup >= 0 ? sent < warmup : System.nanoTime() - warmupEnd < 0)) {
+                    throttle(rate, warmupStart, sent);
                     send(producer, payloads[(int) (seq++ % payloads.length)], false);
                     sent++;
                 }
@@ -536,7 +539,6 @@ public final class ProducePerf {
                 warmedUp.countDown();
                 counted = true;
                 go.await();
-                double rate = config.throughput > 0 ? config.throughput / config.producers : -1;
                 long start = System.nanoTime();
                 firstMeasuredSend = start;
                 long deadline = config.duration != null ? start + config.duration.toNanos() : Long.MAX_VALUE;
@@ -545,12 +547,7 @@ public final class ProducePerf {
                     if (now - deadline >= 0) {
                         break;
                     }
-                    if (rate > 0) {
-                        long due = start + (long) (i * 1e9 / rate);
-                        if (due - now > 0) {
-                            LockSupport.parkNanos(due - now);
-                        }
-                    }
+                    throttle(rate, start, i);
                     send(producer, payloads[(int) (seq++ % payloads.length)], true);
                 }
                 producer.flush();
@@ -569,6 +566,16 @@ public final class ProducePerf {
             } finally {
                 if (!counted) {
                     warmedUp.countDown();
+                }
+            }
+        }
+
+        /** With a rate cap, waits until record {@code i} of a phase that started at {@code start} is due. */
+        private static void throttle(double rate, long start, long i) {
+            if (rate > 0) {
+                long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
             }
         }
