@@ -3,6 +3,17 @@ package io.spillway.broker;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.fetch.FetchHandler;
 import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.broker.group.DeleteGroupsHandler;
+import io.spillway.broker.group.DescribeGroupsHandler;
+import io.spillway.broker.group.FindCoordinatorHandler;
+import io.spillway.broker.group.HeartbeatHandler;
+import io.spillway.broker.group.JoinGroupHandler;
+import io.spillway.broker.group.LeaveGroupHandler;
+import io.spillway.broker.group.ListGroupsHandler;
+import io.spillway.broker.group.OffsetCommitHandler;
+import io.spillway.broker.group.OffsetDeleteHandler;
+import io.spillway.broker.group.OffsetFetchHandler;
+import io.spillway.broker.group.SyncGroupHandler;
 import io.spillway.broker.handler.AlterConfigsHandler;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.broker.handler.CreatePartitionsHandler;
@@ -19,6 +30,7 @@ import io.spillway.broker.handler.MetadataHandler;
 import io.spillway.broker.handler.OffsetForLeaderEpochHandler;
 import io.spillway.broker.handler.ProduceHandler;
 import io.spillway.common.Time;
+import io.spillway.coordinator.group.GroupCoordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import java.util.concurrent.Executor;
@@ -29,7 +41,7 @@ public final class BrokerApis {
     }
 
     public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
-                                       FetchPurgatory purgatory, Executor executor, Time time) {
+                                       FetchPurgatory purgatory, GroupCoordinator groups, Executor executor, Time time) {
         ApiDispatcher dispatcher = new ApiDispatcher();
         TopicCreator creator = new TopicCreator(topics, settings);
         dispatcher
@@ -49,7 +61,18 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(topics))
                 .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, settings))
                 .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(topics, settings))
-                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings));
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(identity))
+                .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
+                .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))
+                .register(ApiKeys.HEARTBEAT, new HeartbeatHandler(groups))
+                .register(ApiKeys.LEAVE_GROUP, new LeaveGroupHandler(groups))
+                .register(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups, topics, time))
+                .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, topics))
+                .register(ApiKeys.LIST_GROUPS, new ListGroupsHandler(groups))
+                .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
+                .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
+                .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups));
         return dispatcher;
     }
 }

@@ -8,6 +8,7 @@ import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.config.TopicConfigResolver;
 import io.spillway.broker.fetch.FetchPurgatory;
 import io.spillway.common.Time;
+import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.log.LogManager;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
@@ -74,12 +75,14 @@ public final class SpillwayServer implements AutoCloseable {
         RecoverySummary recovered = logs.recover();
         log.info("Recovered {} topics: {}", meta.topics().size(), recovered.detail());
 
+        GroupCoordinator groups = GroupCoordinators.start(config, topics, meta, scheduler, time);
+
         int ioThreads = config.getInt("num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
         String advertisedHost = config.get(ServerConfig.ADVERTISED_HOST,
                 "0.0.0.0".equals(config.host()) ? "localhost" : config.host());
         BrokerIdentity identity = new BrokerIdentity(nodeId, advertisedHost, config.port(), meta.clusterId());
-        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, workers, time);
+        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, workers, time);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         KafkaServer listener = new KafkaServer(config.host(), config.port(),
                 config.getInt("socket.request.max.bytes", 104857600), dispatcher, workers, networkThreads);

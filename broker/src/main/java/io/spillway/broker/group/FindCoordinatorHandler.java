@@ -1,0 +1,51 @@
+package io.spillway.broker.group;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.BrokerIdentity;
+import io.spillway.broker.RequestContext;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * FindCoordinator: this node coordinates every group. Transactions have no coordinator yet, so
+ * transactional ids get COORDINATOR_NOT_AVAILABLE with a message saying why.
+ */
+public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData, FindCoordinatorResponseData> {
+    private static final byte GROUP = 0;
+
+    private final BrokerIdentity identity;
+
+    public FindCoordinatorHandler(BrokerIdentity identity) {
+        this.identity = identity;
+    }
+
+    @Override
+    public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context, FindCoordinatorRequestData request) {
+        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        if (context.apiVersion() < 4) {
+            FindCoordinatorResponseData.Coordinator c = coordinator(request.key(), request.keyType());
+            return CompletableFuture.completedFuture(response.setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
+                    .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port()));
+        }
+        List<FindCoordinatorResponseData.Coordinator> coordinators = request.coordinatorKeys().stream()
+                .map(key -> coordinator(key, request.keyType())).toList();
+        return CompletableFuture.completedFuture(response.setCoordinators(coordinators));
+    }
+
+    private FindCoordinatorResponseData.Coordinator coordinator(String key, byte keyType) {
+        FindCoordinatorResponseData.Coordinator c = new FindCoordinatorResponseData.Coordinator().setKey(key);
+        if (keyType != GROUP) {
+            return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setNodeId(-1).setHost("").setPort(-1)
+                    .setErrorMessage("Transactions are not supported by this broker yet");
+        }
+        if (key == null || key.isEmpty()) {
+            return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
+                    .setErrorMessage("Group id is empty");
+        }
+        return c.setNodeId(identity.nodeId()).setHost(identity.host()).setPort(identity.port());
+    }
+}

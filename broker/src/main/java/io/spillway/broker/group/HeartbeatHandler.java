@@ -1,0 +1,24 @@
+package io.spillway.broker.group;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.RequestContext;
+import io.spillway.coordinator.group.GroupCoordinator;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+
+import java.util.concurrent.CompletableFuture;
+
+/** Heartbeat: keeps a member's session alive and tells it when the group rebalances. */
+public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData, HeartbeatResponseData> {
+    private final GroupCoordinator coordinator;
+
+    public HeartbeatHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletableFuture<HeartbeatResponseData> handle(RequestContext context, HeartbeatRequestData request) {
+        return CompletableFuture.completedFuture(new HeartbeatResponseData()
+                .setErrorCode(coordinator.heartbeat(request).code()));
+    }
+}

@@ -1,0 +1,105 @@
+package io.spillway.broker.group;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.RequestContext;
+import io.spillway.broker.Topics;
+import io.spillway.coordinator.group.CommittedOffset;
+import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * OffsetFetch for one group (v1-7) or several (v8+, topics by id from v10). Partitions without a
+ * commit answer offset -1, as Kafka does. Without transactions no offset is ever pending, so
+ * require_stable needs no wait.
+ */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData, OffsetFetchResponseData> {
+    private final GroupCoordinator coordinator;
+    private final Topics topics;
+
+    public OffsetFetchHandler(GroupCoordinator coordinator, Topics topics) {
+        this.coordinator = coordinator;
+        this.topics = topics;
+    }
+
+    /** Requested partitions of one topic (by name or id); a null list means every committed one. */
+    private record Wanted(String name, Uuid id, List<Integer> partitions) {
+    }
+
+    @Override
+    public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
+        OffsetFetchResponseData response = new OffsetFetchResponseData();
+        if (context.apiVersion() < 8) {
+            List<Wanted> wanted = request.topics() == null ? null : request.topics().stream()
+                    .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
+            for (OffsetFetchResponseData.OffsetFetchResponseTopics t : fetch(request.groupId(), wanted, false)) {
+                OffsetFetchResponseData.OffsetFetchResponseTopic old = new OffsetFetchResponseData.OffsetFetchResponseTopic()
+                        .setName(t.name());
+                t.partitions().forEach(p -> old.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
+                        .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
+                        .setErrorCode(p.errorCode())));
+                response.topics().add(old);
+            }
+            return CompletableFuture.completedFuture(response);
+        }
+        boolean byId = context.apiVersion() >= 10;
+        for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
+            List<Wanted> wanted = g.topics() == null ? null : g.topics().stream()
+                    .map(t -> new Wanted(t.name(), t.topicId(), t.partitionIndexes())).toList();
+            response.groups().add(new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId())
+                    .setTopics(fetch(g.groupId(), wanted, byId)));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private List<OffsetFetchResponseData.OffsetFetchResponseTopics> fetch(String groupId, List<Wanted> wanted, boolean byId) {
+        Map<String, Wanted> byName = new LinkedHashMap<>();
+        List<TopicPartition> partitions = null;
+        if (wanted != null) {
+            partitions = new ArrayList<>();
+            for (Wanted w : wanted) {
+                TopicMetadata topic = byId ? topics.byId(w.id()) : null;
+                String name = byId ? (topic != null ? topic.kafkaName() : w.id().toString()) : w.name();
+                byName.put(name, w);
+                for (int p : w.partitions()) {
+                    partitions.add(new TopicPartition(name, p));
+                }
+            }
+        }
+        Map<TopicPartition, CommittedOffset> committed = coordinator.fetchOffsets(groupId, partitions);
+        Map<String, Map<Integer, CommittedOffset>> grouped = new TreeMap<>();
+        if (partitions == null) {
+            committed.forEach((tp, o) -> grouped.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), o));
+        } else {
+            for (TopicPartition tp : partitions) {
+                grouped.computeIfAbsent(tp.topic(), t -> new LinkedHashMap<>()).put(tp.partition(), committed.get(tp));
+            }
+        }
+        List<OffsetFetchResponseData.OffsetFetchResponseTopics> out = new ArrayList<>();
+        grouped.forEach((name, byPartition) -> {
+            Wanted w = byName.get(name);
+            TopicMetadata topic = topics.byName(name);
+            OffsetFetchResponseData.OffsetFetchResponseTopics t = new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                    .setName(name)
+                    .setTopicId(w != null ? w.id() : (topic != null ? topic.id() : Uuid.ZERO_UUID));
+            byPartition.forEach((partition, o) -> t.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+                    .setPartitionIndex(partition)
+                    .setCommittedOffset(o == null ? -1 : o.offset())
+                    .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())
+                    .setMetadata(o == null ? "" : o.metadata())));
+            out.add(t);
+        });
+        return out;
+    }
+}

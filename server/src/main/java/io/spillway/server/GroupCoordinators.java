@@ -1,0 +1,47 @@
+package io.spillway.server;
+
+import io.spillway.broker.Topics;
+import io.spillway.common.Time;
+import io.spillway.coordinator.group.GroupConfig;
+import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.log.PartitionLog;
+import io.spillway.meta.MetadataStore;
+import io.spillway.meta.TopicMetadata;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the group coordinator over its internal topic ({@value #OFFSETS_TOPIC}, created on first
+ * start, compacted by key), replays it, and schedules offset expiry.
+ */
+final class GroupCoordinators {
+    static final String OFFSETS_TOPIC = "__consumer_offsets";
+
+    private GroupCoordinators() {
+    }
+
+    static GroupCoordinator start(ServerConfig config, Topics topics, MetadataStore meta,
+                                  ScheduledExecutorService scheduler, Time time) {
+        TopicMetadata offsetsTopic = topics.byName(OFFSETS_TOPIC);
+        if (offsetsTopic == null) {
+            offsetsTopic = topics.create(List.of(new MetadataStore.NewTopic(OFFSETS_TOPIC, 1,
+                    Map.of("cleanup.policy", "compact")))).get(0);
+        }
+        PartitionLog partition = topics.partition(offsetsTopic, 0);
+        GroupConfig groupConfig = new GroupConfig(
+                config.getInt("group.initial.rebalance.delay.ms", GroupConfig.DEFAULT.initialRebalanceDelayMs()),
+                config.getInt("group.min.session.timeout.ms", GroupConfig.DEFAULT.minSessionTimeoutMs()),
+                config.getInt("group.max.session.timeout.ms", GroupConfig.DEFAULT.maxSessionTimeoutMs()),
+                TimeUnit.MINUTES.toMillis(config.getLong("offsets.retention.minutes", 7 * 24 * 60)),
+                config.getInt("offset.metadata.max.bytes", GroupConfig.DEFAULT.offsetMetadataMaxBytes()),
+                config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
+        GroupCoordinator coordinator = new GroupCoordinator(partition, meta::persistLogStarts, groupConfig, scheduler, time);
+        coordinator.load();
+        long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);
+        scheduler.scheduleWithFixedDelay(coordinator::expireOffsets, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        return coordinator;
+    }
+}
