@@ -8,6 +8,9 @@ import io.spillway.log.PartitionLog;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * start, compacted by key), replays it, and schedules offset expiry.
  */
 final class GroupCoordinators {
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinators.class);
     static final String OFFSETS_TOPIC = "__consumer_offsets";
 
     private GroupCoordinators() {
@@ -41,7 +45,14 @@ final class GroupCoordinators {
         GroupCoordinator coordinator = new GroupCoordinator(partition, meta::persistLogStarts, groupConfig, scheduler, time);
         coordinator.load();
         long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);
-        scheduler.scheduleWithFixedDelay(coordinator::expireOffsets, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                coordinator.expireOffsets();
+            } catch (RuntimeException e) {
+                // A failed pass must not cancel the schedule; the next one retries.
+                log.error("Offset expiry failed; retrying in {} ms", checkMs, e);
+            }
+        }, checkMs, checkMs, TimeUnit.MILLISECONDS);
         return coordinator;
     }
 }
