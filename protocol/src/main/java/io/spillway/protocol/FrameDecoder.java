@@ -3,9 +3,6 @@ package io.spillway.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -16,11 +13,15 @@ import java.util.List;
  * size is allocated.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
-    private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
     /** Smallest possible request: api key, api version, correlation id, client id length. */
     private static final int MIN_FRAME_BYTES = 10;
 
     private final int maxRequestBytes;
+    private boolean failed;
+
+    /** Passed on instead of a frame when the stream is unusable; the connection ends after earlier responses. */
+    record Malformed(String reason) {
+    }
 
     FrameDecoder(int maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
@@ -28,14 +29,19 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= 4) {
             int size = in.getInt(in.readerIndex());
             if (size < MIN_FRAME_BYTES || size > maxRequestBytes) {
-                log.warn("Closing connection from {}: request frame of {} bytes is outside 10..{} bytes "
-                        + "(socket.request.max.bytes); the client sent a malformed or oversized request",
-                        ctx.channel().remoteAddress(), size, maxRequestBytes);
+                failed = true;
                 in.skipBytes(in.readableBytes());
-                ctx.close();
+                ctx.channel().config().setAutoRead(false);
+                out.add(new Malformed("request frame of " + size + " bytes is outside " + MIN_FRAME_BYTES + ".."
+                        + maxRequestBytes + " bytes (socket.request.max.bytes); the client sent a malformed or "
+                        + "oversized request"));
                 return;
             }
             if (in.readableBytes() < 4 + size) {

@@ -17,9 +17,13 @@ final class InFlightResponses {
     static final class Slot {
         private boolean done;
         private ByteBuf response;
+        /** Close the connection once everything before this slot is written (malformed request). */
+        private boolean close;
     }
 
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    /** Set once the connection is finished; late responses are dropped. */
+    private boolean closed;
 
     Slot reserve() {
         Slot slot = new Slot();
@@ -31,13 +35,34 @@ final class InFlightResponses {
         return slots.size();
     }
 
+    /**
+     * Marks a slot as the end of the connection: the responses before it are still written (as
+     * Kafka answers every request it read before a bad one), then the connection closes.
+     */
+    void completeWithClose(Slot slot, Channel channel) {
+        slot.close = true;
+        complete(slot, null, channel);
+    }
+
     /** Fills a slot and writes every completed response at the head of the queue. */
     void complete(Slot slot, ByteBuf response, Channel channel) {
+        if (closed) {
+            if (response != null) {
+                response.release();
+            }
+            return;
+        }
         slot.done = true;
         slot.response = response;
         boolean wrote = false;
         while (!slots.isEmpty() && slots.peek().done) {
             Slot head = slots.poll();
+            if (head.close) {
+                channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                clear();
+                return;
+            }
             if (head.response != null) {
                 if (channel.isActive()) {
                     channel.write(head.response, channel.voidPromise());
@@ -54,6 +79,7 @@ final class InFlightResponses {
 
     /** Drops unsent responses when the connection closes. */
     void clear() {
+        closed = true;
         for (Slot slot : slots) {
             if (slot.response != null) {
                 slot.response.release();

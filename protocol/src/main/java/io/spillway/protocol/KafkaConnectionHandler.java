@@ -54,8 +54,14 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuffer frame = (ByteBuffer) msg;
         InFlightResponses.Slot slot = inFlight.reserve();
+        if (msg instanceof FrameDecoder.Malformed malformed) {
+            log.warn("Closing connection {} from {} after answering earlier requests: {}", connectionId, clientAddress,
+                    malformed.reason());
+            inFlight.completeWithClose(slot, ctx.channel());
+            return;
+        }
+        ByteBuffer frame = (ByteBuffer) msg;
         if (inFlight.size() >= MAX_IN_FLIGHT) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -66,7 +72,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
                 // Nothing may leave a request unanswered: the client would wait for its timeout.
                 log.error("Request on connection {} from {} failed unexpectedly; closing the connection",
                         connectionId, clientAddress, t);
-                ctx.close();
+                closeAfterEarlierResponses(ctx, slot);
             }
         });
     }
@@ -83,7 +89,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!ApiKeys.hasId(keyId) || !ApiKeys.forId(keyId).isVersionSupported(version)) {
-            close(ctx, "request with API key " + keyId + " version " + version + " that this broker does not know");
+            close(ctx, slot, "request with API key " + keyId + " version " + version + " that this broker does not know");
             return;
         }
         ApiKeys key = ApiKeys.forId(keyId);
@@ -93,19 +99,26 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             header = RequestHeader.parse(frame);
             request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
         } catch (RuntimeException e) {
-            close(ctx, "malformed " + key + " v" + version + " request (" + e.getMessage() + ")");
+            close(ctx, slot, "malformed " + key + " v" + version + " request (" + e.getMessage() + ")");
             return;
         }
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
                 connectionId);
         dispatcher.dispatch(context, request).whenCompleteAsync((body, error) -> {
+            ByteBuf response = null;
+            try {
+                if (error == null && body != null) {
+                    response = ResponseSerializer.serialize(correlationId, key, version, body);
+                }
+            } catch (RuntimeException e) {
+                error = e;
+            }
             if (error != null) {
-                log.error("{} v{} from {} failed without a response; closing the connection",
+                log.error("{} v{} from {} could not be answered; closing the connection so the client retries",
                         key, version, context.describeClient(), error);
-                ctx.close();
+                closeAfterEarlierResponses(ctx, slot);
                 return;
             }
-            ByteBuf response = body == null ? null : ResponseSerializer.serialize(correlationId, key, version, body);
             complete(ctx, slot, response);
         }, workers);
     }
@@ -119,9 +132,16 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void close(ChannelHandlerContext ctx, String reason) {
-        log.warn("Closing connection {} from {}: {}", connectionId, clientAddress, reason);
-        ctx.close();
+    private void close(ChannelHandlerContext ctx, InFlightResponses.Slot slot, String reason) {
+        log.warn("Closing connection {} from {} after answering earlier requests: {}", connectionId, clientAddress, reason);
+        closeAfterEarlierResponses(ctx, slot);
+    }
+
+    private void closeAfterEarlierResponses(ChannelHandlerContext ctx, InFlightResponses.Slot slot) {
+        ctx.executor().execute(() -> {
+            ctx.channel().config().setAutoRead(false);
+            inFlight.completeWithClose(slot, ctx.channel());
+        });
     }
 
     @Override

@@ -37,7 +37,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             ListOffsetsResponseData.ListOffsetsTopicResponse topicResponse =
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
-                topicResponse.partitions().add(answer(topics.partition(topic.name(), p.partitionIndex()), p));
+                topicResponse.partitions().add(answer(topics.partition(topic.name(), p.partitionIndex()), p,
+                        context.apiVersion()));
             }
             response.topics().add(topicResponse);
         }
@@ -45,7 +46,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     private static ListOffsetsResponseData.ListOffsetsPartitionResponse answer(PartitionLog log,
-                                                                              ListOffsetsRequestData.ListOffsetsPartition p) {
+                                                                              ListOffsetsRequestData.ListOffsetsPartition p,
+                                                                              short version) {
         ListOffsetsResponseData.ListOffsetsPartitionResponse out = new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                 .setPartitionIndex(p.partitionIndex());
         if (log == null) {
@@ -57,7 +59,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         try {
             OffsetAndTimestamp found = find(log, p.timestamp());
             out.setOffset(found.offset()).setTimestamp(found.timestampMs());
-            if (found.offset() >= 0) {
+            if (found.offset() >= 0 && version >= 4) { // leader_epoch exists from v4
                 out.setLeaderEpoch(PartitionLog.LEADER_EPOCH);
             }
             return out;

@@ -60,7 +60,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
 
     private MetadataResponseData.MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic wanted,
                                                              boolean mayCreate, boolean withOperations) {
-        if (wanted.name() == null) {
+        if (!Uuid.ZERO_UUID.equals(wanted.topicId()) || wanted.name() == null) {
+            // By id (v10+): the Java admin client sends the id with an empty name.
             TopicMetadata topic = Uuid.ZERO_UUID.equals(wanted.topicId()) ? null : topics.byId(wanted.topicId());
             if (topic == null) {
                 return new MetadataResponseData.MetadataResponseTopic()
