@@ -3,6 +3,8 @@ package io.spillway.broker;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.fetch.FetchHandler;
 import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.broker.group.ConsumerGroupDescribeHandler;
+import io.spillway.broker.group.ConsumerGroupHeartbeatHandler;
 import io.spillway.broker.group.DeleteGroupsHandler;
 import io.spillway.broker.group.DescribeGroupsHandler;
 import io.spillway.broker.group.FindCoordinatorHandler;
@@ -72,7 +74,9 @@ public final class BrokerApis {
                 .register(ApiKeys.LIST_GROUPS, new ListGroupsHandler(groups))
                 .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
                 .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
-                .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups));
+                .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups))
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, new ConsumerGroupHeartbeatHandler(groups))
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, new ConsumerGroupDescribeHandler(groups));
         return dispatcher;
     }
 }

@@ -1,7 +1,9 @@
 package io.spillway.server;
 
 import io.spillway.broker.Topics;
+import io.spillway.broker.group.TopicsCatalog;
 import io.spillway.common.Time;
+import io.spillway.coordinator.group.ConsumerGroupConfig;
 import io.spillway.coordinator.group.GroupConfig;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.log.PartitionLog;
@@ -11,6 +13,7 @@ import io.spillway.meta.TopicMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +45,8 @@ final class GroupCoordinators {
                 TimeUnit.MINUTES.toMillis(config.getLong("offsets.retention.minutes", 7 * 24 * 60)),
                 config.getInt("offset.metadata.max.bytes", GroupConfig.DEFAULT.offsetMetadataMaxBytes()),
                 config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
-        GroupCoordinator coordinator = new GroupCoordinator(partition, meta::persistLogStarts, groupConfig, scheduler, time);
+        GroupCoordinator coordinator = new GroupCoordinator(partition, meta::persistLogStarts, groupConfig,
+                consumerGroupConfig(config), new TopicsCatalog(topics), scheduler, time);
         coordinator.load();
         long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);
         scheduler.scheduleWithFixedDelay(() -> {
@@ -54,5 +58,29 @@ final class GroupCoordinators {
             }
         }, checkMs, checkMs, TimeUnit.MILLISECONDS);
         return coordinator;
+    }
+
+    /** KIP-848 group settings by Kafka's names; the min/max bounds are checked as Kafka checks them at startup. */
+    static ConsumerGroupConfig consumerGroupConfig(ServerConfig config) {
+        ConsumerGroupConfig d = ConsumerGroupConfig.DEFAULT;
+        int sessionMs = config.getInt("group.consumer.session.timeout.ms", d.sessionTimeoutMs());
+        int heartbeatMs = config.getInt("group.consumer.heartbeat.interval.ms", d.heartbeatIntervalMs());
+        requireBetween("group.consumer.session.timeout.ms", sessionMs,
+                config.getInt("group.consumer.min.session.timeout.ms", 45_000),
+                config.getInt("group.consumer.max.session.timeout.ms", 60_000));
+        requireBetween("group.consumer.heartbeat.interval.ms", heartbeatMs,
+                config.getInt("group.consumer.min.heartbeat.interval.ms", 5_000),
+                config.getInt("group.consumer.max.heartbeat.interval.ms", 15_000));
+        List<String> assignors = Arrays.stream(config.get("group.consumer.assignors", String.join(",", d.assignors()))
+                .split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
+        return new ConsumerGroupConfig(sessionMs, heartbeatMs, config.getInt("group.consumer.max.size", d.maxSize()),
+                assignors, config.getInt("group.consumer.assignment.interval.ms", d.assignmentIntervalMs()));
+    }
+
+    private static void requireBetween(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " is " + value + " but must be between " + min + " and " + max
+                    + " (see the matching .min./.max. settings)");
+        }
     }
 }

@@ -16,7 +16,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** OffsetCommit (topics by name, or by id from v10): stores offsets once the coordinator validated the committer. */
+/**
+ * OffsetCommit (topics by name, or by id from v10; a retention time in v2-v4): stores offsets once the
+ * coordinator validated the committer.
+ */
 public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData, OffsetCommitResponseData> {
     private final GroupCoordinator coordinator;
     private final Topics topics;
@@ -33,6 +36,9 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         boolean byId = context.apiVersion() >= 10;
         long nowMs = time.nowMs();
         Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+        // v2-v4 may give the offsets a retention time of their own (-1: offsets.retention.minutes)
+        long retentionMs = context.apiVersion() >= 2 && context.apiVersion() <= 4 ? request.retentionTimeMs() : -1;
+        long expireTimestampMs = retentionMs == -1 ? -1 : nowMs + retentionMs;
         Map<TopicPartition, Errors> unknown = new HashMap<>();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic t : request.topics()) {
             TopicMetadata topic = byId ? topics.byId(t.topicId()) : topics.byName(t.name());
@@ -43,14 +49,14 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
                     unknown.put(tp, byId && topic == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else {
                     offsets.put(tp, new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(),
-                            p.committedMetadata() == null ? "" : p.committedMetadata(), nowMs));
+                            p.committedMetadata() == null ? "" : p.committedMetadata(), nowMs, expireTimestampMs));
                 }
             }
         }
         CompletableFuture<Map<TopicPartition, Errors>> committed = offsets.isEmpty()
                 ? CompletableFuture.completedFuture(Map.of())
                 : coordinator.commitOffsets(request.groupId(), request.generationIdOrMemberEpoch(), request.memberId(),
-                        request.groupInstanceId(), offsets);
+                        request.groupInstanceId(), context.apiVersion(), offsets);
         return committed.thenApply(errors -> {
             OffsetCommitResponseData response = new OffsetCommitResponseData();
             for (OffsetCommitRequestData.OffsetCommitRequestTopic t : request.topics()) {

@@ -10,6 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * OffsetFetch for one group (v1-7) or several (v8+, topics by id from v10). Partitions without a
  * commit answer offset -1, as Kafka does. Without transactions no offset is ever pending, so
- * require_stable needs no wait.
+ * require_stable needs no wait. From v9 a consumer-protocol member names itself: an unknown member or
+ * stale epoch fails its group with UNKNOWN_MEMBER_ID / STALE_MEMBER_EPOCH.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData, OffsetFetchResponseData> {
     private final GroupCoordinator coordinator;
@@ -55,6 +58,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         }
         boolean byId = context.apiVersion() >= 10;
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
+            Errors error = coordinator.validateOffsetFetch(g.groupId(), g.memberId(), g.memberEpoch());
+            if (error != Errors.NONE) {
+                response.groups().add(OffsetFetchResponse.groupError(g, error, context.apiVersion()));
+                continue;
+            }
             List<Wanted> wanted = g.topics() == null ? null : g.topics().stream()
                     .map(t -> new Wanted(t.name(), t.topicId(), t.partitionIndexes())).toList();
             response.groups().add(new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId())

@@ -1,12 +1,11 @@
 package io.spillway.coordinator.group;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -16,8 +15,7 @@ import java.util.concurrent.ScheduledFuture;
  *
  * <p>Not thread safe: every access holds this object's monitor.
  */
-final class ClassicGroup {
-    final String groupId;
+final class ClassicGroup extends Group {
     GroupState state = GroupState.EMPTY;
     int generation;
     String protocolType;
@@ -29,8 +27,6 @@ final class ClassicGroup {
     /** Member ids handed out with MEMBER_ID_REQUIRED that have not joined yet. */
     final Map<String, Long> pendingMemberIds = new HashMap<>();
     final Map<String, String> staticMembers = new HashMap<>();
-    /** Committed offsets; a group with only offsets (simple consumers, admin tools) has no members. */
-    final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
     ScheduledFuture<?> joinDeadline;
     ScheduledFuture<?> syncDeadline;
     /** While the first join of an empty group waits for more members (group.initial.rebalance.delay.ms). */
@@ -39,8 +35,33 @@ final class ClassicGroup {
     long initialDelayLimitMs;
 
     ClassicGroup(String groupId, long nowMs) {
-        this.groupId = groupId;
+        super(groupId);
         this.stateSinceMs = nowMs;
+    }
+
+    @Override
+    GroupType type() {
+        return GroupType.CLASSIC;
+    }
+
+    @Override
+    boolean isDead() {
+        return state == GroupState.DEAD;
+    }
+
+    @Override
+    String stateName() {
+        return state.kafkaName();
+    }
+
+    @Override
+    String protocolType() {
+        return protocolType == null ? "" : protocolType;
+    }
+
+    @Override
+    Set<String> subscribedTopics() {
+        return isEmpty() ? Set.of() : SubscribedTopics.of(this);
     }
 
     void transitionTo(GroupState next, long nowMs) {
@@ -58,6 +79,7 @@ final class ClassicGroup {
         stateSinceMs = nowMs;
     }
 
+    @Override
     boolean isEmpty() {
         return members.isEmpty();
     }

@@ -30,16 +30,24 @@ final class CoordinatorLog {
     private final PartitionLog partition;
     private final LogStartStore logStarts;
     private long appendedSinceRewrite;
+    /** Completes when the latest append is durable, and with it every earlier one. */
+    private CompletableFuture<Void> lastDurable = CompletableFuture.completedFuture(null);
 
     CoordinatorLog(PartitionLog partition, LogStartStore logStarts) {
         this.partition = partition;
         this.logStarts = logStarts;
     }
 
-    /** Appends records in one batch; the future completes once they are durable. */
+    /**
+     * Appends records in one batch; the future completes once they are durable. With no records it
+     * completes once everything appended before is durable, so that a response computed from state
+     * that earlier appends produced is not sent before that state could survive a crash.
+     */
     CompletableFuture<Void> append(List<Entry> entries, long nowMs) {
         if (entries.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            synchronized (this) {
+                return lastDurable;
+            }
         }
         int size = 64;
         for (Entry e : entries) {
@@ -50,11 +58,13 @@ final class CoordinatorLog {
         for (Entry e : entries) {
             builder.append(nowMs, e.key(), e.value());
         }
-        AppendResult result = partition.append(builder.build().buffer());
+        MemoryRecords batch = builder.build();
         synchronized (this) {
+            AppendResult result = partition.append(batch.buffer());
             appendedSinceRewrite += entries.size();
+            lastDurable = result.durable();
+            return lastDurable;
         }
-        return result.durable();
     }
 
     /** Hands every record from the log start to the end to {@code visitor} (value null for deletes). */

@@ -4,6 +4,10 @@ import io.spillway.common.Time;
 import io.spillway.log.LogStartStore;
 import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -13,23 +17,25 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * The group coordinator for the classic consumer-group protocol (JoinGroup, SyncGroup, Heartbeat,
- * LeaveGroup) and for committed offsets, with Kafka's semantics. Every change that must survive a
- * restart (offsets, generation and assignments) is a record in the coordinator's internal topic,
- * replayed by {@link #load}; responses that depend on such a change are sent once it is durable.
+ * LeaveGroup), the consumer protocol of KIP-848 (ConsumerGroupHeartbeat, through
+ * {@link ConsumerGroupProtocol}) and committed offsets, with Kafka's semantics. One group id is one
+ * group of either kind ({@link Group}); offsets belong to the group whatever its kind. Every change
+ * that must survive a restart (offsets, generations, members, assignments) is a record in the
+ * coordinator's internal topic, replayed by {@link #load}; responses that depend on such a change are
+ * sent once it is durable. See docs/consumer-groups.md.
  *
  * <p>Thread safe: each group is guarded by its own monitor; nobody waits on a thread: joins and
  * syncs that must wait are futures completed by later requests or by timers on the shared scheduler.
@@ -38,18 +44,29 @@ public final class GroupCoordinator {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
     public static final String CONSUMER_PROTOCOL_TYPE = "consumer";
 
-    private final ConcurrentHashMap<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     private final CoordinatorLog records;
     private final GroupConfig config;
     private final ScheduledExecutorService scheduler;
     private final Time time;
+    private final ConsumerGroupProtocol consumerProtocol;
+    private final ClassicGroupProtocol classicProtocol;
+
+    /** A coordinator for classic groups only: consumer-protocol groups see no topics. */
+    public GroupCoordinator(PartitionLog offsetsPartition, LogStartStore logStarts, GroupConfig config,
+                            ScheduledExecutorService scheduler, Time time) {
+        this(offsetsPartition, logStarts, config, ConsumerGroupConfig.DEFAULT, TopicCatalog.EMPTY, scheduler, time);
+    }
 
     public GroupCoordinator(PartitionLog offsetsPartition, LogStartStore logStarts, GroupConfig config,
+                            ConsumerGroupConfig consumerConfig, TopicCatalog topics,
                             ScheduledExecutorService scheduler, Time time) {
         this.records = new CoordinatorLog(offsetsPartition, logStarts);
         this.config = config;
         this.scheduler = scheduler;
         this.time = time;
+        this.consumerProtocol = new ConsumerGroupProtocol(groups, records, consumerConfig, topics, scheduler, time);
+        this.classicProtocol = new ClassicGroupProtocol(groups, records, config, consumerProtocol, scheduler, time);
     }
 
     // ---------------------------------------------------------------- loading and housekeeping
@@ -62,7 +79,7 @@ public final class GroupCoordinator {
             public void offset(String group, String topic, int partition, CommittedOffset offset) {
                 TopicPartition tp = new TopicPartition(topic, partition);
                 if (offset == null) {
-                    ClassicGroup g = groups.get(group);
+                    Group g = groups.get(group);
                     if (g != null) {
                         g.offsets.remove(tp);
                     }
@@ -73,40 +90,85 @@ public final class GroupCoordinator {
 
             @Override
             public void group(String group, ClassicGroup restored) {
-                ClassicGroup previous = groups.remove(group);
+                Group previous = groups.get(group);
                 if (restored != null) {
                     if (previous != null) {
                         restored.offsets.putAll(previous.offsets);
                     }
                     groups.put(group, restored);
-                } else if (previous != null && !previous.offsets.isEmpty()) {
-                    ClassicGroup offsetsOnly = new ClassicGroup(group, nowMs);
-                    offsetsOnly.offsets.putAll(previous.offsets);
-                    groups.put(group, offsetsOnly);
+                } else if (previous instanceof ClassicGroup) {
+                    groups.remove(group);
+                    keepOffsetsOnly(group, previous, nowMs);
+                }
+            }
+
+            @Override
+            public void consumerGroup(String group, ConsumerGroupRecord record) {
+                Group previous = groups.get(group);
+                ConsumerGroup consumer;
+                if (previous instanceof ConsumerGroup c) {
+                    consumer = c;
+                } else {
+                    if (record instanceof ConsumerGroupRecord.GroupDeleted) {
+                        return;
+                    }
+                    consumer = new ConsumerGroup(group);
+                    if (previous != null) {
+                        consumer.offsets.putAll(previous.offsets);
+                    }
+                    groups.put(group, consumer);
+                }
+                consumer.apply(record);
+                if (consumer.isDead()) {
+                    groups.remove(group);
+                    keepOffsetsOnly(group, consumer, nowMs);
                 }
             }
         }));
-        for (ClassicGroup group : groups.values()) {
+        for (Group group : groups.values()) {
             synchronized (group) {
-                group.members.values().forEach(m -> scheduleSessionExpiry(group, m));
+                if (group instanceof ClassicGroup classic) {
+                    classic.members.values().forEach(m -> classicProtocol.scheduleSessionExpiry(classic, m));
+                } else if (group instanceof ConsumerGroup consumer) {
+                    consumerProtocol.startTimers(consumer);
+                }
             }
         }
         log.info("Group coordinator loaded {} groups from its internal topic", groups.size());
         compactIfLarge();
     }
 
-    /** Expires offsets of groups that have been empty longer than offsets.retention and drops such groups. */
+    /** After a group's records were deleted on replay, its offsets live on in a group without members. */
+    private void keepOffsetsOnly(String groupId, Group gone, long nowMs) {
+        if (!gone.offsets.isEmpty()) {
+            ClassicGroup offsetsOnly = new ClassicGroup(groupId, nowMs);
+            offsetsOnly.offsets.putAll(gone.offsets);
+            groups.put(groupId, offsetsOnly);
+        }
+    }
+
+    /**
+     * Expires offsets as Kafka does. An offset of a topic its group does not consume expires at its own
+     * expire time (OffsetCommit v2-v4) or offsets.retention after a base time: the commit for groups
+     * without a protocol (simple consumers, admin tools), stable classic consumer groups and
+     * consumer-protocol groups; the moment it became empty for an empty classic group. Other classic
+     * groups (rebalancing, or not consumer groups) keep their offsets. A group left without members
+     * and offsets is deleted.
+     */
     public void expireOffsets() {
         long nowMs = time.nowMs();
-        for (ClassicGroup group : groups.values()) {
+        for (Group group : groups.values()) {
             List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
             synchronized (group) {
-                if (!group.isEmpty() || group.state == GroupState.DEAD) {
+                ToLongFunction<CommittedOffset> base = expirationBase(group);
+                if (group.isDead() || base == null) {
                     continue;
                 }
+                Set<String> subscribed = group.subscribedTopics();
                 List<TopicPartition> expired = new ArrayList<>();
                 group.offsets.forEach((tp, offset) -> {
-                    if (nowMs - Math.max(group.stateSinceMs, offset.commitTimestampMs()) >= config.offsetsRetentionMs()) {
+                    if (!subscribed.contains(tp.topic())
+                            && offset.isExpired(nowMs, base.applyAsLong(offset), config.offsetsRetentionMs())) {
                         expired.add(tp);
                     }
                 });
@@ -114,35 +176,69 @@ public final class GroupCoordinator {
                     group.offsets.remove(tp);
                     tombstones.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(group.groupId, tp.topic(), tp.partition()), null));
                 }
-                if (group.offsets.isEmpty() && group.pendingMemberIds.isEmpty()) {
-                    tombstones.add(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId), null));
-                    group.transitionTo(GroupState.DEAD, nowMs);
-                    groups.remove(group.groupId, group);
+                if (group instanceof ClassicGroup classic) {
+                    if (classic.isEmpty() && classic.offsets.isEmpty() && classic.pendingMemberIds.isEmpty()) {
+                        tombstones.add(new CoordinatorLog.Entry(GroupRecords.groupKey(classic.groupId), null));
+                        classic.transitionTo(GroupState.DEAD, nowMs);
+                        groups.remove(classic.groupId, classic);
+                    }
+                } else if (group instanceof ConsumerGroup consumer && consumer.isEmpty() && consumer.offsets.isEmpty()) {
+                    tombstones.addAll(consumerProtocol.delete(consumer));
+                    groups.remove(consumer.groupId, consumer);
                 }
                 if (!tombstones.isEmpty()) {
                     records.append(tombstones, nowMs);
-                    log.info("Expired {} offsets of group {} (empty for longer than offsets.retention.minutes)",
-                            expired.size(), group.groupId);
+                    if (!expired.isEmpty()) {
+                        log.info("Expired {} offsets of group {}", expired.size(), group.groupId);
+                    }
                 }
             }
         }
         compactIfLarge();
     }
 
-    private void compactIfLarge() {
-        int live = groups.values().stream().mapToInt(g -> g.offsets.size() + 1).sum();
-        if (!records.wantsRewrite(live)) {
-            return;
+    /** The time an offset's retention counts from in this group, or null when its offsets do not expire now. */
+    private static ToLongFunction<CommittedOffset> expirationBase(Group group) {
+        if (group instanceof ClassicGroup classic) {
+            if (classic.protocolType == null) {
+                return CommittedOffset::commitTimestampMs;
+            }
+            if (classic.state == GroupState.EMPTY) {
+                long emptySinceMs = classic.stateSinceMs;
+                return offset -> emptySinceMs;
+            }
+            if (CONSUMER_PROTOCOL_TYPE.equals(classic.protocolType) && classic.state == GroupState.STABLE) {
+                return CommittedOffset::commitTimestampMs;
+            }
+            return null;
         }
+        return CommittedOffset::commitTimestampMs;
+    }
+
+    private void compactIfLarge() {
+        int live = groups.values().stream().mapToInt(g -> g.offsets.size() + 1
+                + (g instanceof ConsumerGroup c ? 3 * c.members.size() + 1 : 0)).sum();
+        if (records.wantsRewrite(live)) {
+            compactNow();
+        }
+    }
+
+    /** Rewrites the internal topic as the live state only (offsets and groups of both kinds). */
+    void compactNow() {
         synchronized (this) {
-            List<ClassicGroup> all = new ArrayList<>(groups.values());
+            List<Group> all = new ArrayList<>(groups.values());
             lockAll(all, 0, () -> {
                 List<CoordinatorLog.Entry> snapshot = new ArrayList<>();
-                for (ClassicGroup g : all) {
+                for (Group g : all) {
+                    if (g.isDead()) {
+                        continue;
+                    }
                     g.offsets.forEach((tp, o) -> snapshot.add(new CoordinatorLog.Entry(
                             GroupRecords.offsetKey(g.groupId, tp.topic(), tp.partition()), GroupRecords.offsetValue(o))));
-                    if (g.protocolType != null || !g.members.isEmpty()) {
-                        snapshot.add(new CoordinatorLog.Entry(GroupRecords.groupKey(g.groupId), GroupRecords.groupValue(g)));
+                    if (g instanceof ClassicGroup c && (c.protocolType != null || !c.members.isEmpty())) {
+                        snapshot.add(new CoordinatorLog.Entry(GroupRecords.groupKey(c.groupId), GroupRecords.groupValue(c)));
+                    } else if (g instanceof ConsumerGroup c) {
+                        ConsumerGroupRecords.snapshot(c).forEach(r -> snapshot.add(ConsumerGroupRecords.entry(c.groupId, r)));
                     }
                 }
                 records.rewrite(snapshot, time.nowMs());
@@ -152,7 +248,7 @@ public final class GroupCoordinator {
     }
 
     /** Runs {@code action} holding the monitors of all groups, so no group changes during a rewrite. */
-    private static void lockAll(List<ClassicGroup> all, int index, Runnable action) {
+    private static void lockAll(List<Group> all, int index, Runnable action) {
         if (index == all.size()) {
             action.run();
             return;
@@ -162,455 +258,32 @@ public final class GroupCoordinator {
         }
     }
 
-    // ---------------------------------------------------------------- JoinGroup
+    // ---------------------------------------------------------------- classic protocol
 
     /** Who sent a request (for member ids and DescribeGroups). */
     public record Client(String clientId, String clientHost, short apiVersion) {
     }
 
-    public CompletableFuture<JoinGroupResponseData> joinGroup(Client client, JoinGroupRequestData request) {
-        String groupId = request.groupId();
-        if (groupId == null || groupId.isEmpty()) {
-            return joinError(Errors.INVALID_GROUP_ID, request.memberId());
-        }
-        if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
-                || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return joinError(Errors.INVALID_SESSION_TIMEOUT, request.memberId());
-        }
-        List<ClassicMember.Protocol> protocols = new ArrayList<>();
-        request.protocols().forEach(p -> protocols.add(new ClassicMember.Protocol(p.name(), p.metadata())));
-        boolean unknownMember = request.memberId() == null || request.memberId().isEmpty();
-        while (true) {
-            ClassicGroup group = unknownMember
-                    ? groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.nowMs()))
-                    : groups.get(groupId);
-            if (group == null) {
-                return joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId());
-            }
-            synchronized (group) {
-                if (group.state == GroupState.DEAD) {
-                    continue; // deleted meanwhile; look again
-                }
-                if (!group.accepts(request.protocolType(), protocols)) {
-                    return joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, request.memberId());
-                }
-                if (group.members.size() >= config.maxGroupSize() && unknownMember) {
-                    return joinError(Errors.GROUP_MAX_SIZE_REACHED, request.memberId());
-                }
-                if (group.isEmpty()) {
-                    group.protocolType = request.protocolType();
-                }
-                return unknownMember
-                        ? joinNewMember(group, client, request, protocols)
-                        : joinKnownMember(group, client, request, protocols);
-            }
-        }
-    }
-
-    private CompletableFuture<JoinGroupResponseData> joinNewMember(ClassicGroup group, Client client,
-                                                                   JoinGroupRequestData request,
-                                                                   List<ClassicMember.Protocol> protocols) {
-        String instanceId = request.groupInstanceId();
-        if (instanceId != null) {
-            String newId = instanceId + "-" + UUID.randomUUID();
-            String existing = group.staticMembers.get(instanceId);
-            if (existing != null) {
-                return replaceStaticMember(group, group.member(existing), newId, client, request, protocols);
-            }
-            return addMemberAndRebalance(group, new ClassicMember(newId, instanceId, client.clientId(), client.clientHost(),
-                    request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), protocols));
-        }
-        String newId = client.clientId() + "-" + UUID.randomUUID();
-        if (client.apiVersion() >= 4) {
-            // KIP-394: hand out the id first, so a client that never comes back leaves no member behind.
-            group.pendingMemberIds.put(newId, time.nowMs());
-            scheduler.schedule(() -> expirePendingMember(group, newId), request.sessionTimeoutMs(), TimeUnit.MILLISECONDS);
-            return joinError(Errors.MEMBER_ID_REQUIRED, newId);
-        }
-        return addMemberAndRebalance(group, new ClassicMember(newId, null, client.clientId(), client.clientHost(),
-                request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), protocols));
-    }
-
-    private CompletableFuture<JoinGroupResponseData> joinKnownMember(ClassicGroup group, Client client,
-                                                                     JoinGroupRequestData request,
-                                                                     List<ClassicMember.Protocol> protocols) {
-        String memberId = request.memberId();
-        String instanceId = request.groupInstanceId();
-        if (group.pendingMemberIds.remove(memberId) != null) {
-            return addMemberAndRebalance(group, new ClassicMember(memberId, instanceId, client.clientId(),
-                    client.clientHost(), request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), protocols));
-        }
-        Errors fenced = checkMember(group, memberId, instanceId);
-        if (fenced != Errors.NONE) {
-            return joinError(fenced, memberId);
-        }
-        ClassicMember member = group.member(memberId);
-        switch (group.state) {
-            case PREPARING_REBALANCE:
-                return updateMemberAndRebalance(group, member, request, protocols);
-            case COMPLETING_REBALANCE:
-                if (member.sameProtocols(protocols)) {
-                    return CompletableFuture.completedFuture(joinResponse(group, member));
-                }
-                return updateMemberAndRebalance(group, member, request, protocols);
-            case STABLE:
-                if (memberId.equals(group.leaderId) || !member.sameProtocols(protocols)) {
-                    return updateMemberAndRebalance(group, member, request, protocols);
-                }
-                return CompletableFuture.completedFuture(joinResponse(group, member));
-            default:
-                return joinError(Errors.UNKNOWN_MEMBER_ID, memberId);
-        }
-    }
-
-    /** UNKNOWN_MEMBER_ID or FENCED_INSTANCE_ID if the member id / instance id pair is not current. */
-    private static Errors checkMember(ClassicGroup group, String memberId, String instanceId) {
-        if (instanceId != null) {
-            String current = group.staticMembers.get(instanceId);
-            if (current != null && !current.equals(memberId)) {
-                return Errors.FENCED_INSTANCE_ID;
-            }
-        }
-        return group.member(memberId) == null ? Errors.UNKNOWN_MEMBER_ID : Errors.NONE;
-    }
-
-    private CompletableFuture<JoinGroupResponseData> replaceStaticMember(ClassicGroup group, ClassicMember old, String newId,
-                                                                         Client client, JoinGroupRequestData request,
-                                                                         List<ClassicMember.Protocol> protocols) {
-        boolean wasLeader = old.memberId.equals(group.leaderId);
-        String oldId = old.memberId;
-        if (old.pendingJoin != null) {
-            old.pendingJoin.complete(errorJoinResponse(Errors.FENCED_INSTANCE_ID, oldId));
-            old.pendingJoin = null;
-        }
-        if (old.pendingSync != null) {
-            old.pendingSync.complete(new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
-            old.pendingSync = null;
-        }
-        group.members.remove(oldId);
-        old.memberId = newId;
-        old.clientId = client.clientId();
-        old.clientHost = client.clientHost();
-        old.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
-        old.sessionTimeoutMs = request.sessionTimeoutMs();
-        group.members.put(newId, old);
-        group.staticMembers.put(old.groupInstanceId, newId);
-        if (wasLeader) {
-            group.leaderId = newId;
-        }
-        if (group.state == GroupState.STABLE && old.sameProtocols(protocols)) {
-            // KIP-345: a static member that restarts keeps its assignment; no rebalance.
-            scheduleSessionExpiry(group, old);
-            CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
-            persistGroup(group).whenComplete((ok, error) -> {
-                if (error != null) {
-                    response.complete(errorJoinResponse(Errors.UNKNOWN_SERVER_ERROR, newId));
-                } else {
-                    JoinGroupResponseData r = joinResponse(group, old);
-                    r.setSkipAssignment(wasLeader && client.apiVersion() >= 9);
-                    response.complete(r);
-                }
-            });
-            return response;
-        }
-        return updateMemberAndRebalance(group, old, request, protocols);
-    }
-
-    private CompletableFuture<JoinGroupResponseData> addMemberAndRebalance(ClassicGroup group, ClassicMember member) {
-        member.pendingJoin = new CompletableFuture<>();
-        member.joinedThisRebalance = true;
-        group.add(member);
-        CompletableFuture<JoinGroupResponseData> future = member.pendingJoin;
-        if (group.state == GroupState.PREPARING_REBALANCE) {
-            if (group.initialDelayActive) {
-                extendInitialDelay(group);
-            }
-            maybeCompleteJoin(group);
-        } else {
-            prepareRebalance(group, "member " + member.memberId + " joined");
-        }
-        return future;
-    }
-
-    private CompletableFuture<JoinGroupResponseData> updateMemberAndRebalance(ClassicGroup group, ClassicMember member,
-                                                                            JoinGroupRequestData request,
-                                                                            List<ClassicMember.Protocol> protocols) {
-        member.protocols = protocols;
-        member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
-        member.sessionTimeoutMs = request.sessionTimeoutMs();
-        if (member.pendingJoin != null) {
-            // A duplicate join replaces the earlier one, which is answered as Kafka does.
-            member.pendingJoin.complete(errorJoinResponse(Errors.UNKNOWN_MEMBER_ID, member.memberId));
-        }
-        member.pendingJoin = new CompletableFuture<>();
-        member.joinedThisRebalance = true;
-        CompletableFuture<JoinGroupResponseData> future = member.pendingJoin;
-        if (group.state == GroupState.PREPARING_REBALANCE) {
-            maybeCompleteJoin(group);
-        } else {
-            prepareRebalance(group, "member " + member.memberId + " rejoined");
-        }
-        return future;
-    }
-
-    private void prepareRebalance(ClassicGroup group, String reason) {
-        long nowMs = time.nowMs();
-        if (group.state == GroupState.COMPLETING_REBALANCE) {
-            failPendingSyncs(group, Errors.REBALANCE_IN_PROGRESS);
-        }
-        cancel(group.syncDeadline);
-        boolean initial = group.state == GroupState.EMPTY;
-        group.transitionTo(GroupState.PREPARING_REBALANCE, nowMs);
-        for (ClassicMember m : group.members.values()) {
-            m.joinedThisRebalance = m.pendingJoin != null;
-        }
-        cancel(group.joinDeadline);
-        if (initial && config.initialRebalanceDelayMs() > 0) {
-            group.initialDelayActive = true;
-            group.initialDelayLimitMs = nowMs + group.maxRebalanceTimeoutMs();
-            group.joinDeadline = schedule(group, () -> onJoinDeadline(group),
-                    Math.min(config.initialRebalanceDelayMs(), group.maxRebalanceTimeoutMs()));
-        } else {
-            group.initialDelayActive = false;
-            group.joinDeadline = schedule(group, () -> onJoinDeadline(group), group.maxRebalanceTimeoutMs());
-        }
-        log.debug("Group {} is rebalancing at generation {}: {}", group.groupId, group.generation, reason);
-        maybeCompleteJoin(group);
-    }
-
-    private void extendInitialDelay(ClassicGroup group) {
-        long remainingMs = group.initialDelayLimitMs - time.nowMs();
-        if (remainingMs <= 0) {
-            return;
-        }
-        cancel(group.joinDeadline);
-        group.joinDeadline = schedule(group, () -> onJoinDeadline(group),
-                Math.min(config.initialRebalanceDelayMs(), remainingMs));
-    }
-
-    private void onJoinDeadline(ClassicGroup group) {
-        if (group.state == GroupState.PREPARING_REBALANCE) {
-            group.initialDelayActive = false;
-            completeJoin(group);
-        }
-    }
-
-    private void maybeCompleteJoin(ClassicGroup group) {
-        if (group.state == GroupState.PREPARING_REBALANCE && !group.initialDelayActive && group.allMembersJoined()) {
-            completeJoin(group);
-        }
-    }
-
-    private void completeJoin(ClassicGroup group) {
-        long nowMs = time.nowMs();
-        cancel(group.joinDeadline);
-        group.pendingMemberIds.clear();
-        for (ClassicMember m : new ArrayList<>(group.members.values())) {
-            if (!m.joinedThisRebalance) {
-                log.info("Removing member {} of group {}: it did not rejoin within the rebalance timeout",
-                        m.memberId, group.groupId);
-                group.remove(m);
-            }
-        }
-        group.generation++;
-        if (group.isEmpty()) {
-            group.protocolName = null;
-            group.leaderId = null;
-            group.transitionTo(GroupState.EMPTY, nowMs);
-            persistGroup(group);
-            return;
-        }
-        group.protocolName = group.selectProtocol();
-        if (group.leaderId == null || group.member(group.leaderId) == null) {
-            group.leaderId = group.members.keySet().iterator().next();
-        }
-        group.transitionTo(GroupState.COMPLETING_REBALANCE, nowMs);
-        for (ClassicMember m : group.members.values()) {
-            m.joinedThisRebalance = false;
-            CompletableFuture<JoinGroupResponseData> pending = m.pendingJoin;
-            m.pendingJoin = null;
-            scheduleSessionExpiry(group, m);
-            if (pending != null) {
-                pending.complete(joinResponse(group, m));
-            }
-        }
-        int generation = group.generation;
-        group.syncDeadline = schedule(group, () -> onSyncDeadline(group, generation), group.maxRebalanceTimeoutMs());
-        log.info("Group {} formed generation {} with {} members (protocol {})", group.groupId, generation,
-                group.members.size(), group.protocolName);
-    }
-
-    private JoinGroupResponseData joinResponse(ClassicGroup group, ClassicMember member) {
-        JoinGroupResponseData response = new JoinGroupResponseData()
-                .setGenerationId(group.generation)
-                .setProtocolType(group.protocolType)
-                .setProtocolName(group.protocolName)
-                .setLeader(group.leaderId)
-                .setMemberId(member.memberId);
-        if (member.memberId.equals(group.leaderId)) {
-            List<JoinGroupResponseData.JoinGroupResponseMember> all = new ArrayList<>();
-            for (ClassicMember m : group.members.values()) {
-                all.add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(m.memberId)
-                        .setGroupInstanceId(m.groupInstanceId).setMetadata(m.metadata(group.protocolName)));
-            }
-            response.setMembers(all);
-        }
-        return response;
-    }
-
-    private static CompletableFuture<JoinGroupResponseData> joinError(Errors error, String memberId) {
-        return CompletableFuture.completedFuture(errorJoinResponse(error, memberId));
-    }
-
-    private static JoinGroupResponseData errorJoinResponse(Errors error, String memberId) {
-        return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1)
-                .setMemberId(memberId == null ? "" : memberId).setLeader("").setProtocolName(null);
-    }
-
-    private void expirePendingMember(ClassicGroup group, String memberId) {
-        synchronized (group) {
-            if (group.pendingMemberIds.remove(memberId) != null) {
-                maybeCompleteJoin(group);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- SyncGroup
-
-    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
-        ClassicGroup group = groups.get(request.groupId());
-        if (group == null) {
-            return syncError(Errors.UNKNOWN_MEMBER_ID);
-        }
-        synchronized (group) {
-            Errors error = checkMember(group, request.memberId(), request.groupInstanceId());
-            if (error != Errors.NONE) {
-                return syncError(error);
-            }
-            if (request.generationId() != group.generation) {
-                return syncError(Errors.ILLEGAL_GENERATION);
-            }
-            if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType))
-                    || (request.protocolName() != null && !request.protocolName().equals(group.protocolName))) {
-                return syncError(Errors.INCONSISTENT_GROUP_PROTOCOL);
-            }
-            ClassicMember member = group.member(request.memberId());
-            switch (group.state) {
-                case PREPARING_REBALANCE:
-                    return syncError(Errors.REBALANCE_IN_PROGRESS);
-                case COMPLETING_REBALANCE: {
-                    member.pendingSync = new CompletableFuture<>();
-                    CompletableFuture<SyncGroupResponseData> future = member.pendingSync;
-                    if (member.memberId.equals(group.leaderId)) {
-                        applyLeaderAssignment(group, request);
-                    }
-                    return future;
-                }
-                case STABLE:
-                    scheduleSessionExpiry(group, member);
-                    return CompletableFuture.completedFuture(syncResponse(group, member.assignment));
-                default:
-                    return syncError(Errors.UNKNOWN_MEMBER_ID);
-            }
-        }
-    }
-
-    private void applyLeaderAssignment(ClassicGroup group, SyncGroupRequestData request) {
-        Map<String, byte[]> assignments = new HashMap<>();
-        request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
-        for (ClassicMember m : group.members.values()) {
-            m.assignment = assignments.getOrDefault(m.memberId, new byte[0]);
-        }
-        int generation = group.generation;
-        persistGroup(group).whenComplete((ok, error) -> {
-            synchronized (group) {
-                if (group.state != GroupState.COMPLETING_REBALANCE || group.generation != generation) {
-                    return;
-                }
-                if (error != null) {
-                    log.warn("Could not store the assignment of group {}: {}; the group rebalances", group.groupId,
-                            error.getMessage());
-                    failPendingSyncs(group, Errors.COORDINATOR_NOT_AVAILABLE);
-                    prepareRebalance(group, "storing the assignment failed");
-                    return;
-                }
-                cancel(group.syncDeadline);
-                group.transitionTo(GroupState.STABLE, time.nowMs());
-                for (ClassicMember m : group.members.values()) {
-                    if (m.pendingSync != null) {
-                        m.pendingSync.complete(syncResponse(group, m.assignment));
-                        m.pendingSync = null;
-                    }
-                    scheduleSessionExpiry(group, m);
-                }
-            }
-        });
-    }
-
-    private void onSyncDeadline(ClassicGroup group, int generation) {
-        if (group.state != GroupState.COMPLETING_REBALANCE || group.generation != generation) {
-            return;
-        }
-        for (ClassicMember m : new ArrayList<>(group.members.values())) {
-            if (m.pendingSync == null) {
-                log.info("Removing member {} of group {}: it did not sync within the rebalance timeout",
-                        m.memberId, group.groupId);
-                group.remove(m);
-            }
-        }
-        prepareRebalance(group, "members did not sync in time");
-    }
-
-    private static void failPendingSyncs(ClassicGroup group, Errors error) {
-        for (ClassicMember m : group.members.values()) {
-            if (m.pendingSync != null) {
-                m.pendingSync.complete(new SyncGroupResponseData().setErrorCode(error.code()));
-                m.pendingSync = null;
-            }
-        }
-    }
-
-    private static SyncGroupResponseData syncResponse(ClassicGroup group, byte[] assignment) {
-        return new SyncGroupResponseData().setProtocolType(group.protocolType).setProtocolName(group.protocolName)
-                .setAssignment(assignment);
-    }
-
-    private static CompletableFuture<SyncGroupResponseData> syncError(Errors error) {
-        return CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(error.code()));
-    }
-
-    // ---------------------------------------------------------------- Heartbeat and LeaveGroup
-
-    public Errors heartbeat(HeartbeatRequestData request) {
-        ClassicGroup group = groups.get(request.groupId());
-        if (group == null) {
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        synchronized (group) {
-            Errors error = checkMember(group, request.memberId(), request.groupInstanceId());
-            if (error != Errors.NONE) {
-                return error;
-            }
-            if (request.generationId() != group.generation) {
-                return Errors.ILLEGAL_GENERATION;
-            }
-            ClassicMember member = group.member(request.memberId());
-            switch (group.state) {
-                case PREPARING_REBALANCE:
-                    scheduleSessionExpiry(group, member);
-                    return Errors.REBALANCE_IN_PROGRESS;
-                case COMPLETING_REBALANCE:
-                case STABLE:
-                    scheduleSessionExpiry(group, member);
-                    return Errors.NONE;
-                default:
-                    return Errors.UNKNOWN_MEMBER_ID;
-            }
-        }
-    }
-
     /** One member leaving: by member id, or by instance id for static members. */
     public record Leaving(String memberId, String groupInstanceId) {
+    }
+
+    /** The outcome of LeaveGroup. */
+    public record LeaveResult(Errors groupError, List<Errors> memberErrors) {
+    }
+
+    /** JoinGroup: completes when the group's rebalance does (a future, no thread waits). */
+    public CompletableFuture<JoinGroupResponseData> joinGroup(Client client, JoinGroupRequestData request) {
+        return classicProtocol.joinGroup(client, request);
+    }
+
+    /** SyncGroup: followers wait for the leader's assignment; everyone gets theirs once it is stored. */
+    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+        return classicProtocol.syncGroup(request);
+    }
+
+    public Errors heartbeat(HeartbeatRequestData request) {
+        return classicProtocol.heartbeat(request);
     }
 
     /**
@@ -619,186 +292,109 @@ public final class GroupCoordinator {
      * @return the group-level error (UNKNOWN_MEMBER_ID for an unknown group) and one error per member
      */
     public LeaveResult leaveGroup(String groupId, List<Leaving> leaving) {
-        ClassicGroup group = groups.get(groupId);
-        if (group == null) {
-            return new LeaveResult(Errors.UNKNOWN_MEMBER_ID, List.of());
-        }
-        List<Errors> results = new ArrayList<>();
-        synchronized (group) {
-            boolean removedAny = false;
-            for (Leaving l : leaving) {
-                String memberId = l.memberId();
-                if (l.groupInstanceId() != null) {
-                    String current = group.staticMembers.get(l.groupInstanceId());
-                    if (current == null) {
-                        results.add(Errors.UNKNOWN_MEMBER_ID);
-                        continue;
-                    }
-                    if (memberId != null && !memberId.isEmpty() && !memberId.equals(current)) {
-                        results.add(Errors.FENCED_INSTANCE_ID);
-                        continue;
-                    }
-                    memberId = current;
-                }
-                if (group.pendingMemberIds.remove(memberId) != null) {
-                    results.add(Errors.NONE);
-                    continue;
-                }
-                ClassicMember member = group.member(memberId);
-                if (member == null) {
-                    results.add(Errors.UNKNOWN_MEMBER_ID);
-                    continue;
-                }
-                removeMember(group, member, "left the group");
-                removedAny = true;
-                results.add(Errors.NONE);
-            }
-            if (removedAny) {
-                afterMemberRemoved(group);
-            }
-        }
-        return new LeaveResult(Errors.NONE, results);
+        return classicProtocol.leaveGroup(groupId, leaving);
     }
 
-    /** The outcome of LeaveGroup. */
-    public record LeaveResult(Errors groupError, List<Errors> memberErrors) {
-    }
-
-    private void removeMember(ClassicGroup group, ClassicMember member, String why) {
-        if (member.pendingJoin != null) {
-            member.pendingJoin.complete(errorJoinResponse(Errors.UNKNOWN_MEMBER_ID, member.memberId));
-            member.pendingJoin = null;
-        }
-        if (member.pendingSync != null) {
-            member.pendingSync.complete(new SyncGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
-            member.pendingSync = null;
-        }
-        group.remove(member);
-        log.info("Member {} of group {} {}", member.memberId, group.groupId, why);
-    }
-
-    private void afterMemberRemoved(ClassicGroup group) {
-        switch (group.state) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, "a member left");
-            case PREPARING_REBALANCE -> {
-                if (group.isEmpty()) {
-                    completeJoin(group);
-                } else {
-                    maybeCompleteJoin(group);
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private void scheduleSessionExpiry(ClassicGroup group, ClassicMember member) {
-        cancel(member.sessionExpiry);
-        String memberId = member.memberId;
-        member.sessionExpiry = schedule(group, () -> {
-            ClassicMember current = group.member(memberId);
-            if (current != member) {
-                return;
-            }
-            if (member.pendingJoin != null || member.pendingSync != null) {
-                scheduleSessionExpiry(group, member); // waiting in a rebalance keeps a member alive
-                return;
-            }
-            removeMember(group, member, "expired: no heartbeat within its session timeout of "
-                    + member.sessionTimeoutMs + " ms");
-            afterMemberRemoved(group);
-        }, member.sessionTimeoutMs);
-    }
-
-    private java.util.concurrent.ScheduledFuture<?> schedule(ClassicGroup group, Runnable task, long delayMs) {
-        return scheduler.schedule(() -> {
-            try {
-                synchronized (group) {
-                    task.run();
-                }
-            } catch (RuntimeException e) {
-                log.error("Timer of group {} failed", group.groupId, e);
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    private static void cancel(java.util.concurrent.ScheduledFuture<?> future) {
-        if (future != null) {
-            future.cancel(false);
-        }
-    }
-
-    private CompletableFuture<Void> persistGroup(ClassicGroup group) {
-        return records.append(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId),
-                GroupRecords.groupValue(group))), time.nowMs());
+    /** The classic group of that id, or null if there is none (or the id is a consumer-protocol group). */
+    private ClassicGroup classicGroup(String groupId) {
+        return groups.get(groupId) instanceof ClassicGroup classic ? classic : null;
     }
 
     // ---------------------------------------------------------------- offsets
 
     /**
-     * Commits offsets after validating the committer against the group (Kafka's rules: members
-     * must present the current generation; anyone may commit to a group without members).
+     * Commits offsets after validating the committer against the group with Kafka's rules. Classic
+     * groups: members must present the current generation; anyone may commit to a group without
+     * members. Consumer-protocol groups: see {@link ConsumerGroup#validateOffsetCommit}.
      *
+     * @param generationOrMemberEpoch the request's generation id (classic) or member epoch (consumer protocol)
+     * @param apiVersion the OffsetCommit version (v9+ answers GROUP_ID_NOT_FOUND for an unknown group)
      * @return per-partition errors, completed once the commit is durable
      */
-    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, int generation, String memberId,
-                                                                      String instanceId,
+    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, int generationOrMemberEpoch,
+                                                                      String memberId, String instanceId, short apiVersion,
                                                                       Map<TopicPartition, CommittedOffset> offsets) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(allErrors(offsets.keySet(), Errors.INVALID_GROUP_ID));
         }
-        ClassicGroup group = generation < 0
-                ? groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.nowMs()))
-                : groups.get(groupId);
-        if (group == null) {
-            return CompletableFuture.completedFuture(allErrors(offsets.keySet(), Errors.ILLEGAL_GENERATION));
-        }
-        synchronized (group) {
-            if (group.state == GroupState.DEAD) {
-                return CompletableFuture.completedFuture(allErrors(offsets.keySet(), Errors.COORDINATOR_NOT_AVAILABLE));
+        int generation = generationOrMemberEpoch;
+        while (true) {
+            Group found = generation < 0
+                    ? groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.nowMs()))
+                    : groups.get(groupId);
+            if (found == null) {
+                return CompletableFuture.completedFuture(allErrors(offsets.keySet(),
+                        apiVersion >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION));
             }
-            Errors error = Errors.NONE;
-            if (!(generation < 0 && group.isEmpty())) {
-                error = checkMember(group, memberId, instanceId);
-                if (error == Errors.NONE && generation != group.generation) {
-                    error = Errors.ILLEGAL_GENERATION;
-                } else if (error == Errors.NONE && group.state == GroupState.COMPLETING_REBALANCE) {
-                    error = Errors.REBALANCE_IN_PROGRESS;
-                }
-            }
-            if (error != Errors.NONE) {
-                return CompletableFuture.completedFuture(allErrors(offsets.keySet(), error));
-            }
-            Map<TopicPartition, Errors> results = new HashMap<>();
-            List<CoordinatorLog.Entry> entries = new ArrayList<>();
-            Map<TopicPartition, CommittedOffset> accepted = new HashMap<>();
-            offsets.forEach((tp, offset) -> {
-                if (offset.metadata() != null && offset.metadata().length() > config.offsetMetadataMaxBytes()) {
-                    results.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
+            synchronized (found) {
+                Errors error;
+                if (found instanceof ConsumerGroup consumer) {
+                    if (consumer.isDead()) {
+                        continue;
+                    }
+                    error = consumer.validateOffsetCommit(memberId, generation, apiVersion, offsets.keySet(),
+                            consumerProtocol.catalog());
                 } else {
-                    results.put(tp, Errors.NONE);
-                    accepted.put(tp, offset);
-                    entries.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
-                            GroupRecords.offsetValue(offset)));
+                    error = validateClassicCommit((ClassicGroup) found, generation, memberId, instanceId);
                 }
-            });
-            if (!group.isEmpty()) {
-                ClassicMember member = group.member(memberId);
-                if (member != null) {
-                    scheduleSessionExpiry(group, member);
+                if (error != Errors.NONE) {
+                    return CompletableFuture.completedFuture(allErrors(offsets.keySet(), error));
                 }
+                return storeOffsets(found, memberId, offsets);
             }
-            return records.append(entries, time.nowMs()).handle((ok, failure) -> {
-                if (failure != null) {
-                    log.warn("Offset commit of group {} failed to persist: {}", groupId, failure.getMessage());
-                    return allErrors(offsets.keySet(), Errors.COORDINATOR_NOT_AVAILABLE);
-                }
-                synchronized (group) {
-                    group.offsets.putAll(accepted);
-                }
-                return results;
-            });
         }
+    }
+
+    private static Errors validateClassicCommit(ClassicGroup group, int generation, String memberId, String instanceId) {
+        if (group.state == GroupState.DEAD) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generation < 0 && group.isEmpty()) {
+            return Errors.NONE;
+        }
+        Errors error = ClassicGroupProtocol.checkMember(group, memberId, instanceId);
+        if (error == Errors.NONE && generation != group.generation) {
+            return Errors.ILLEGAL_GENERATION;
+        }
+        if (error == Errors.NONE && group.state == GroupState.COMPLETING_REBALANCE) {
+            return Errors.REBALANCE_IN_PROGRESS;
+        }
+        return error;
+    }
+
+    /** Caller holds the group's monitor and has validated the committer. */
+    private CompletableFuture<Map<TopicPartition, Errors>> storeOffsets(Group group, String memberId,
+                                                                       Map<TopicPartition, CommittedOffset> offsets) {
+        String groupId = group.groupId;
+        Map<TopicPartition, Errors> results = new HashMap<>();
+        List<CoordinatorLog.Entry> entries = new ArrayList<>();
+        Map<TopicPartition, CommittedOffset> accepted = new HashMap<>();
+        offsets.forEach((tp, offset) -> {
+            if (offset.metadata() != null && offset.metadata().length() > config.offsetMetadataMaxBytes()) {
+                results.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
+            } else {
+                results.put(tp, Errors.NONE);
+                accepted.put(tp, offset);
+                entries.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
+                        GroupRecords.offsetValue(offset)));
+            }
+        });
+        if (group instanceof ClassicGroup classic && !classic.isEmpty()) {
+            ClassicMember member = classic.member(memberId);
+            if (member != null) {
+                classicProtocol.scheduleSessionExpiry(classic, member);
+            }
+        }
+        return records.append(entries, time.nowMs()).handle((ok, failure) -> {
+            if (failure != null) {
+                log.warn("Offset commit of group {} failed to persist: {}", groupId, failure.getMessage());
+                return allErrors(offsets.keySet(), Errors.COORDINATOR_NOT_AVAILABLE);
+            }
+            synchronized (group) {
+                group.offsets.putAll(accepted);
+            }
+            return results;
+        });
     }
 
     private static Map<TopicPartition, Errors> allErrors(Collection<TopicPartition> partitions, Errors error) {
@@ -809,7 +405,7 @@ public final class GroupCoordinator {
 
     /** The committed offsets of a group: of the given partitions, or all when {@code partitions} is null. */
     public Map<TopicPartition, CommittedOffset> fetchOffsets(String groupId, Collection<TopicPartition> partitions) {
-        ClassicGroup group = groups.get(groupId);
+        Group group = groups.get(groupId);
         Map<TopicPartition, CommittedOffset> result = new HashMap<>();
         if (group == null) {
             return result;
@@ -829,23 +425,37 @@ public final class GroupCoordinator {
         return result;
     }
 
+    /**
+     * OffsetFetch v9+ names the member that asks: a consumer-protocol group answers UNKNOWN_MEMBER_ID or
+     * STALE_MEMBER_EPOCH for a member or epoch it does not know; classic groups do not check.
+     */
+    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        if (!(groups.get(groupId) instanceof ConsumerGroup consumer)) {
+            return Errors.NONE;
+        }
+        synchronized (consumer) {
+            return consumer.isDead() ? Errors.NONE : consumer.validateOffsetFetch(memberId, memberEpoch);
+        }
+    }
+
     /** OffsetDelete: the group error, and per partition NONE or GROUP_SUBSCRIBED_TO_TOPIC. */
     public record OffsetDeleteResult(Errors groupError, Map<TopicPartition, Errors> partitionErrors) {
     }
 
     public CompletableFuture<OffsetDeleteResult> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
-        ClassicGroup group = groups.get(groupId);
+        Group group = groups.get(groupId);
         if (group == null) {
             return CompletableFuture.completedFuture(new OffsetDeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
         }
         synchronized (group) {
-            if (group.state == GroupState.DEAD) {
+            if (group.isDead()) {
                 return CompletableFuture.completedFuture(new OffsetDeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
             }
-            if (!group.isEmpty() && !CONSUMER_PROTOCOL_TYPE.equals(group.protocolType)) {
+            if (group instanceof ClassicGroup classic && !classic.isEmpty()
+                    && !CONSUMER_PROTOCOL_TYPE.equals(classic.protocolType)) {
                 return CompletableFuture.completedFuture(new OffsetDeleteResult(Errors.NON_EMPTY_GROUP, Map.of()));
             }
-            java.util.Set<String> subscribed = group.isEmpty() ? java.util.Set.of() : SubscribedTopics.of(group);
+            java.util.Set<String> subscribed = group.subscribedTopics();
             Map<TopicPartition, Errors> results = new HashMap<>();
             List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
             for (TopicPartition tp : partitions) {
@@ -870,11 +480,11 @@ public final class GroupCoordinator {
 
     public List<GroupListing> listGroups() {
         List<GroupListing> listings = new ArrayList<>();
-        for (ClassicGroup group : groups.values()) {
+        for (Group group : groups.values()) {
             synchronized (group) {
-                if (group.state != GroupState.DEAD) {
-                    listings.add(new GroupListing(group.groupId, group.protocolType == null ? "" : group.protocolType,
-                            group.state.kafkaName(), "classic"));
+                if (!group.isDead()) {
+                    listings.add(new GroupListing(group.groupId, group.protocolType(), group.stateName(),
+                            group.type().kafkaName()));
                 }
             }
         }
@@ -891,8 +501,21 @@ public final class GroupCoordinator {
                                     byte[] metadata, byte[] assignment) {
     }
 
+    /**
+     * @throws GroupIdNotFoundException for a consumer-protocol group, as Kafka answers DescribeGroups
+     *     for groups that are not classic
+     */
     public GroupDescription describeGroup(String groupId) {
-        ClassicGroup group = groups.get(groupId);
+        Group found = groups.get(groupId);
+        if (found instanceof ConsumerGroup consumer) {
+            synchronized (consumer) {
+                if (consumer.isDead()) {
+                    return null;
+                }
+            }
+            throw new GroupIdNotFoundException("Group " + groupId + " is not a classic group.");
+        }
+        ClassicGroup group = (ClassicGroup) found;
         if (group == null) {
             return null;
         }
@@ -914,12 +537,12 @@ public final class GroupCoordinator {
 
     /** DeleteGroups for one group: NONE, GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP. */
     public CompletableFuture<Errors> deleteGroup(String groupId) {
-        ClassicGroup group = groups.get(groupId);
+        Group group = groups.get(groupId);
         if (group == null) {
             return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         }
         synchronized (group) {
-            if (group.state == GroupState.DEAD) {
+            if (group.isDead()) {
                 return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
             }
             if (!group.isEmpty()) {
@@ -928,18 +551,53 @@ public final class GroupCoordinator {
             List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
             group.offsets.keySet().forEach(tp -> tombstones.add(new CoordinatorLog.Entry(
                     GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null)));
-            tombstones.add(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
             group.offsets.clear();
-            group.transitionTo(GroupState.DEAD, time.nowMs());
+            if (group instanceof ConsumerGroup consumer) {
+                tombstones.addAll(consumerProtocol.delete(consumer));
+            } else {
+                tombstones.add(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
+                ((ClassicGroup) group).transitionTo(GroupState.DEAD, time.nowMs());
+            }
             groups.remove(groupId, group);
             return records.append(tombstones, time.nowMs()).handle((ok, error) ->
                     error == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
         }
     }
 
+    // ---------------------------------------------------------------- consumer protocol (KIP-848)
+
+    /** ConsumerGroupHeartbeat: join, heartbeat or leave; completed once the changes it made are durable. */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            Client client, ConsumerGroupHeartbeatRequestData request) {
+        return consumerProtocol.heartbeat(client.clientId(), client.clientHost(), client.apiVersion(), request);
+    }
+
+    /** ConsumerGroupDescribe: one described group (or its error) per id, in order. */
+    public List<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(List<String> groupIds) {
+        List<ConsumerGroupDescribeResponseData.DescribedGroup> out = new ArrayList<>();
+        for (String groupId : groupIds) {
+            Group group = groups.get(groupId);
+            ConsumerGroupDescribeResponseData.DescribedGroup described = null;
+            String error = "Group " + groupId + " not found.";
+            if (group instanceof ConsumerGroup consumer) {
+                synchronized (consumer) {
+                    if (!consumer.isDead()) {
+                        described = ConsumerGroupDescriber.describe(consumer, consumerProtocol.assignorOf(consumer),
+                                consumerProtocol.catalog());
+                    }
+                }
+            } else if (group != null) {
+                error = "Group " + groupId + " is not a consumer group.";
+            }
+            out.add(described != null ? described : new ConsumerGroupDescribeResponseData.DescribedGroup()
+                    .setGroupId(groupId).setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(error));
+        }
+        return out;
+    }
+
     /** For tests: the generation of a group, or -1. */
     public int generation(String groupId) {
-        ClassicGroup group = groups.get(groupId);
+        ClassicGroup group = classicGroup(groupId);
         if (group == null) {
             return -1;
         }

@@ -10,8 +10,10 @@ import java.util.List;
  *
  * <pre>
  * key   = int16 type, then: OFFSET(1): group, topic, int32 partition | GROUP(2): group
- * value = int16 version (0), then:
+ *         (types 3-7 are the consumer-protocol group records of {@link ConsumerGroupRecords})
+ * value = int16 version, then:
  *   OFFSET: int64 offset, int32 leader epoch, metadata, int64 commit time
+ *           [version 1+: int64 expire time, -1 for none]
  *   GROUP:  protocol type, int32 generation, protocol, leader, int64 state time,
  *           int32 count × (member id, instance id, client id, client host,
  *                          int32 rebalance timeout, int32 session timeout, subscription, assignment)
@@ -21,6 +23,8 @@ final class GroupRecords {
     static final short OFFSET = 1;
     static final short GROUP = 2;
     static final short VALUE_VERSION = 0;
+    /** Offsets are written as version 1 (with an expire time); version 0 values are still read. */
+    static final short OFFSET_VALUE_VERSION = 1;
 
     private GroupRecords() {
     }
@@ -30,8 +34,8 @@ final class GroupRecords {
     }
 
     static byte[] offsetValue(CommittedOffset offset) {
-        return new RecordCodec.Writer().int16(VALUE_VERSION).int64(offset.offset()).int32(offset.leaderEpoch())
-                .string(offset.metadata()).int64(offset.commitTimestampMs()).toBytes();
+        return new RecordCodec.Writer().int16(OFFSET_VALUE_VERSION).int64(offset.offset()).int32(offset.leaderEpoch())
+                .string(offset.metadata()).int64(offset.commitTimestampMs()).int64(offset.expireTimestampMs()).toBytes();
     }
 
     static byte[] groupKey(String group) {
@@ -57,6 +61,8 @@ final class GroupRecords {
         void offset(String group, String topic, int partition, CommittedOffset offset);
 
         void group(String group, ClassicGroup restored);
+
+        void consumerGroup(String group, ConsumerGroupRecord record);
     }
 
     static void replay(ByteBuffer key, ByteBuffer value, long nowMs, Visitor visitor) {
@@ -69,11 +75,21 @@ final class GroupRecords {
                 visitor.offset(group, topic, partition, null);
                 return;
             }
-            value.getShort();
-            visitor.offset(group, topic, partition, new CommittedOffset(value.getLong(), value.getInt(),
-                    RecordCodec.string(value), value.getLong()));
+            short version = value.getShort();
+            long offset = value.getLong();
+            int leaderEpoch = value.getInt();
+            String metadata = RecordCodec.string(value);
+            long commitTimestampMs = value.getLong();
+            long expireTimestampMs = version >= 1 ? value.getLong() : -1;
+            visitor.offset(group, topic, partition, new CommittedOffset(offset, leaderEpoch, metadata, commitTimestampMs,
+                    expireTimestampMs));
         } else if (type == GROUP) {
             visitor.group(group, value == null ? null : restore(group, value, nowMs));
+        } else if (ConsumerGroupRecords.isConsumerGroupType(type)) {
+            ConsumerGroupRecord record = ConsumerGroupRecords.decode(type, key, value);
+            if (record != null) {
+                visitor.consumerGroup(group, record);
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reading and writing the typed fields of coordinator records: big-endian integers, strings as
- * {@code int16 length + UTF-8} with length -1 for null, bytes as {@code int32 length + bytes}.
+ * {@code int16 length + UTF-8} with length -1 for null, bytes as {@code int32 length + bytes}, topic
+ * ids as two int64 (most significant first).
  */
 final class RecordCodec {
     private RecordCodec() {
@@ -19,6 +20,19 @@ final class RecordCodec {
     static final class Writer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         private final DataOutputStream out = new DataOutputStream(bytes);
+
+        Writer int8(int v) {
+            try {
+                out.writeByte(v);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        Writer uuid(org.apache.kafka.common.Uuid id) {
+            return int64(id.getMostSignificantBits()).int64(id.getLeastSignificantBits());
+        }
 
         Writer int16(int v) {
             try {
@@ -68,6 +82,11 @@ final class RecordCodec {
         byte[] toBytes() {
             return bytes.toByteArray();
         }
+    }
+
+    static org.apache.kafka.common.Uuid uuid(ByteBuffer in) {
+        long most = in.getLong();
+        return new org.apache.kafka.common.Uuid(most, in.getLong());
     }
 
     static String string(ByteBuffer in) {

@@ -1,0 +1,541 @@
+package io.spillway.coordinator.group;
+
+import io.spillway.common.Time;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ConsumerGroupHeartbeat (KIP-848) with Kafka's semantics: joining, heartbeating, leaving, static
+ * members, server-side target assignment and member-by-member reconciliation, session and rebalance
+ * timeouts. Every change is a {@link ConsumerGroupRecord} applied to the group and appended to the
+ * internal topic; a response goes out once what it depends on is durable.
+ *
+ * <p>Topic regexes (subscribedTopicRegex) are resolved by {@link TopicRegexes} with
+ * {@link java.util.regex.Pattern} where Kafka uses RE2/J: the same syntax for ordinary patterns, full
+ * matches against every topic name; resolved when a member subscribes and again on a heartbeat at
+ * least 10 s after the last resolution, and not persisted (resolved again after a restart).
+ *
+ * <p>Online migration between protocols is not supported (Kafka's
+ * {@code group.consumer.migration.policy=disabled}): an empty group changes protocol freely; a
+ * non-empty classic group refuses consumer-protocol members with GROUP_ID_NOT_FOUND, as Kafka does
+ * with that policy.
+ *
+ * <p>Thread safe: each group is guarded by its own monitor, as in {@link GroupCoordinator}.
+ */
+final class ConsumerGroupProtocol {
+    private static final Logger log = LoggerFactory.getLogger(ConsumerGroupProtocol.class);
+    static final int LEAVE_GROUP_MEMBER_EPOCH = -1;
+    static final int LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
+    private static final int DEFAULT_REBALANCE_TIMEOUT_MS = 300_000;
+
+    private final ConcurrentHashMap<String, Group> groups;
+    private final CoordinatorLog records;
+    private final ConsumerGroupConfig config;
+    private final TopicCatalog catalog;
+    private final ScheduledExecutorService scheduler;
+    private final Time time;
+    private final Map<String, PartitionAssignor> assignors = new HashMap<>();
+
+    ConsumerGroupProtocol(ConcurrentHashMap<String, Group> groups, CoordinatorLog records, ConsumerGroupConfig config,
+                          TopicCatalog catalog, ScheduledExecutorService scheduler, Time time) {
+        this.groups = groups;
+        this.records = records;
+        this.config = config;
+        this.catalog = catalog;
+        this.scheduler = scheduler;
+        this.time = time;
+        for (PartitionAssignor a : List.of(new UniformAssignor(), new RangeAssignor())) {
+            if (config.assignors().contains(a.name())) {
+                assignors.put(a.name(), a);
+            }
+        }
+    }
+
+    ConsumerGroupConfig config() {
+        return config;
+    }
+
+    TopicCatalog catalog() {
+        return catalog;
+    }
+
+    /** The changes one operation makes to one group: applied at once, appended together. */
+    private static final class Changes {
+        final ConsumerGroup group;
+        final List<CoordinatorLog.Entry> entries = new ArrayList<>();
+
+        Changes(ConsumerGroup group) {
+            this.group = group;
+        }
+
+        void add(ConsumerGroupRecord record) {
+            group.apply(record);
+            entries.add(ConsumerGroupRecords.entry(group.groupId, record));
+        }
+    }
+
+    // ---------------------------------------------------------------- ConsumerGroupHeartbeat
+
+    CompletableFuture<ConsumerGroupHeartbeatResponseData> heartbeat(String clientId, String clientHost, short apiVersion,
+                                                                   ConsumerGroupHeartbeatRequestData request) {
+        try {
+            HeartbeatChecks.validate(request, apiVersion, config.assignors());
+            int epoch = request.memberEpoch();
+            if (epoch == LEAVE_GROUP_MEMBER_EPOCH || epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+                return leave(request);
+            }
+            return joinOrHeartbeat(clientId, clientHost, request);
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(errorResponse(e));
+        }
+    }
+
+    static ConsumerGroupHeartbeatResponseData errorResponse(Throwable error) {
+        ApiError e = ApiError.fromThrowable(error);
+        return new ConsumerGroupHeartbeatResponseData().setErrorCode(e.error().code()).setErrorMessage(e.message());
+    }
+
+    private CompletableFuture<ConsumerGroupHeartbeatResponseData> joinOrHeartbeat(String clientId, String clientHost,
+                                                                                ConsumerGroupHeartbeatRequestData request) {
+        String groupId = request.groupId();
+        boolean joining = request.memberEpoch() == 0;
+        while (true) {
+            Group existing = groups.get(groupId);
+            ConsumerGroup group;
+            boolean created = false;
+            if (existing == null) {
+                if (!joining) {
+                    throw new GroupIdNotFoundException("Consumer group " + groupId + " not found.");
+                }
+                group = new ConsumerGroup(groupId);
+                if (groups.putIfAbsent(groupId, group) != null) {
+                    continue;
+                }
+                created = true;
+            } else if (existing instanceof ClassicGroup classic) {
+                synchronized (classic) {
+                    if (classic.isDead()) {
+                        continue;
+                    }
+                    if (!joining) {
+                        throw new GroupIdNotFoundException("Group " + groupId + " is not a consumer group.");
+                    }
+                    if (classic.state != GroupState.EMPTY) {
+                        throw new GroupIdNotFoundException("Cannot upgrade classic group " + groupId
+                                + " to consumer group because online upgrade is disabled.");
+                    }
+                    group = new ConsumerGroup(groupId);
+                    group.offsets.putAll(classic.offsets);
+                    classic.transitionTo(GroupState.DEAD, time.nowMs());
+                    groups.replace(groupId, classic, group);
+                    // Appended now, under the classic group's monitor, so it precedes every record of the new group.
+                    records.append(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null)), time.nowMs());
+                    log.info("Group {} changes from the classic to the consumer protocol (it was empty)", groupId);
+                }
+            } else {
+                group = (ConsumerGroup) existing;
+            }
+            synchronized (group) {
+                if (group.isDead()) {
+                    continue;
+                }
+                try {
+                    Changes changes = new Changes(group);
+                    ConsumerGroupHeartbeatResponseData response = heartbeatLocked(changes, clientId, clientHost, request);
+                    return persist(changes, response);
+                } catch (RuntimeException e) {
+                    if (created && group.isEmpty() && group.offsets.isEmpty() && group.groupEpoch == 0) {
+                        group.dead = true;
+                        groups.remove(groupId, group);
+                    }
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ConsumerGroupHeartbeatResponseData heartbeatLocked(Changes changes, String clientId, String clientHost,
+                                                              ConsumerGroupHeartbeatRequestData request) {
+        ConsumerGroup group = changes.group;
+        long nowMs = time.nowMs();
+        String memberId = request.memberId();
+        String instanceId = request.instanceId();
+        int epoch = request.memberEpoch();
+        boolean joining = epoch == 0;
+
+        if (group.staticMember(instanceId) == null && group.members.size() >= config.maxSize()
+                && (memberId.isEmpty() || !group.members.containsKey(memberId))) {
+            throw new GroupMaxSizeReachedException("The consumer group has reached its maximum capacity of "
+                    + config.maxSize() + " members.");
+        }
+        if (memberId.isEmpty()) {
+            memberId = Uuid.randomUuid().toString();
+        }
+        ConsumerGroupMember member = instanceId == null
+                ? dynamicMember(group, memberId, epoch, request.topicPartitions())
+                : staticMember(changes, memberId, instanceId, epoch, request.topicPartitions());
+
+        MemberSubscription old = member.subscription();
+        MemberSubscription next = new MemberSubscription(
+                instanceId != null ? instanceId : old.instanceId(),
+                request.rackId() != null ? request.rackId() : old.rackId(),
+                clientId, clientHost,
+                request.rebalanceTimeoutMs() != -1 ? request.rebalanceTimeoutMs() : old.rebalanceTimeoutMs(),
+                request.subscribedTopicNames() != null ? new TreeSet<>(request.subscribedTopicNames()) : old.topicNames(),
+                request.subscribedTopicRegex() != null ? request.subscribedTopicRegex() : old.topicRegex(),
+                request.serverAssignor() != null ? request.serverAssignor() : old.serverAssignor());
+        boolean namesChanged = !next.topicNames().equals(old.topicNames());
+        boolean regexChanged = !Objects.equals(next.topicRegex(), old.topicRegex());
+        if (regexChanged && next.hasRegex() && !group.resolvedRegexes.containsKey(next.topicRegex())) {
+            HeartbeatChecks.validateRegex(next.topicRegex());
+        }
+        String assignorBefore = assignorOf(group);
+        boolean isNew = !group.members.containsKey(memberId);
+        if (isNew || !next.equals(old)) {
+            changes.add(new ConsumerGroupRecord.Subscription(memberId, next));
+        }
+        boolean regexResolutionChanged = TopicRegexes.refresh(group, catalog, nowMs);
+        boolean assignorChanged = !assignorBefore.equals(assignorOf(group));
+
+        long hash = TopicRegexes.metadataHash(group.subscribedTopics(), catalog);
+        if (namesChanged || regexChanged || regexResolutionChanged || assignorChanged || hash != group.metadataHash) {
+            changes.add(new ConsumerGroupRecord.GroupEpoch(group.groupEpoch + 1, hash));
+            log.info("Group {} moves to epoch {}", group.groupId, group.groupEpoch);
+        }
+        maybeComputeTarget(changes, nowMs);
+
+        member = group.members.get(memberId);
+        boolean subscriptionChanged = namesChanged || regexChanged;
+        CurrentAssignment before = member.current();
+        if (subscriptionChanged || !before.isReconciledTo(group.assignmentEpoch)) {
+            CurrentAssignment after = new CurrentAssignmentReconciler(member, group.assignmentEpoch,
+                    group.targetOf(memberId), TargetAssignment.topicIds(group.subscribedTopics(member.subscription()), catalog),
+                    group::owner, request.topicPartitions()).reconcile(subscriptionChanged);
+            if (!after.equals(before)) {
+                changes.add(new ConsumerGroupRecord.Current(memberId, after));
+                updateRebalanceTimer(group, group.members.get(memberId));
+            }
+        }
+        touchSession(group, memberId, nowMs);
+
+        ConsumerGroupMember updated = group.members.get(memberId);
+        ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
+                .setMemberId(memberId)
+                .setMemberEpoch(updated.memberEpoch())
+                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+        boolean fullRequest = request.rebalanceTimeoutMs() != -1
+                && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
+                && request.topicPartitions() != null;
+        if (joining || fullRequest || !updated.current().assigned().equals(before.assigned())) {
+            response.setAssignment(assignment(updated.current()));
+        }
+        return response;
+    }
+
+    private static ConsumerGroupHeartbeatResponseData.Assignment assignment(CurrentAssignment current) {
+        List<ConsumerGroupHeartbeatResponseData.TopicPartitions> topics = new ArrayList<>();
+        current.assigned().forEach((topicId, epochs) -> topics.add(new ConsumerGroupHeartbeatResponseData.TopicPartitions()
+                .setTopicId(topicId).setPartitions(new ArrayList<>(epochs.keySet()))));
+        return new ConsumerGroupHeartbeatResponseData.Assignment().setTopicPartitions(topics);
+    }
+
+    private ConsumerGroupMember dynamicMember(ConsumerGroup group, String memberId, int epoch,
+                                             List<ConsumerGroupHeartbeatRequestData.TopicPartitions> owned) {
+        ConsumerGroupMember member = group.members.get(memberId);
+        if (member == null) {
+            if (epoch != 0) {
+                throw new UnknownMemberIdException("Member " + memberId + " is not a member of group " + group.groupId + ".");
+            }
+            log.info("Member {} joins consumer group {}", memberId, group.groupId);
+            return new ConsumerGroupMember(memberId, MemberSubscription.NEW, CurrentAssignment.NEW);
+        }
+        HeartbeatChecks.checkEpoch(member, epoch, owned);
+        return member;
+    }
+
+    private ConsumerGroupMember staticMember(Changes changes, String memberId, String instanceId, int epoch,
+                                            List<ConsumerGroupHeartbeatRequestData.TopicPartitions> owned) {
+        ConsumerGroup group = changes.group;
+        ConsumerGroupMember existing = group.staticMember(instanceId);
+        if (epoch != 0) {
+            if (existing == null) {
+                throw new UnknownMemberIdException("Instance id " + instanceId + " is unknown.");
+            }
+            HeartbeatChecks.checkInstanceNotFenced(group, existing, memberId, instanceId);
+            HeartbeatChecks.checkEpoch(existing, epoch, owned);
+            return existing;
+        }
+        if (existing == null) {
+            ConsumerGroupMember member = group.members.get(memberId);
+            if (member != null) {
+                return member;
+            }
+            log.info("Static member {} (instance {}) joins consumer group {}", memberId, instanceId, group.groupId);
+            return new ConsumerGroupMember(memberId, MemberSubscription.NEW, CurrentAssignment.NEW);
+        }
+        if (existing.memberEpoch() != LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+            throw Errors.UNRELEASED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
+                    + instanceId + " cannot join the group because the instance id is owned by " + existing.memberId()
+                    + " member.");
+        }
+        // The instance rejoins under a new member id: it takes over the old member's target and partitions.
+        CurrentAssignment old = existing.current();
+        CurrentAssignment rejoined = new CurrentAssignment(0, 0, old.state(), old.assigned(), old.pendingRevocation());
+        Map<Uuid, Set<Integer>> target = group.targetOf(existing.memberId());
+        removeMemberRecords(changes, existing.memberId());
+        changes.add(new ConsumerGroupRecord.Subscription(memberId, existing.subscription()));
+        changes.add(new ConsumerGroupRecord.TargetMember(memberId, target));
+        changes.add(new ConsumerGroupRecord.Current(memberId, rejoined));
+        cancelTimers(group, existing.memberId());
+        log.info("Static member {} of consumer group {} rejoins as {}", instanceId, group.groupId, memberId);
+        return group.members.get(memberId);
+    }
+
+    /** The assignor of the group: the one most members asked for, else the configured default. */
+    String assignorOf(ConsumerGroup group) {
+        String preferred = group.preferredAssignor();
+        return preferred != null ? preferred : config.defaultAssignor();
+    }
+
+    /** Computes a new target assignment when the group epoch moved past it and the interval allows. */
+    private void maybeComputeTarget(Changes changes, long nowMs) {
+        ConsumerGroup group = changes.group;
+        if (group.assignmentEpoch >= group.groupEpoch) {
+            return;
+        }
+        long last = group.assignmentComputedAtMs;
+        if (last != 0 && config.assignmentIntervalMs() != 0 && nowMs < last + config.assignmentIntervalMs()) {
+            return;
+        }
+        PartitionAssignor assignor = assignors.get(assignorOf(group));
+        TargetAssignment.compute(group, assignor, catalog, group.groupEpoch, nowMs).forEach(changes::add);
+        log.info("Group {}: new target assignment for epoch {} by the {} assignor", group.groupId, group.groupEpoch,
+                assignor.name());
+    }
+
+    // ---------------------------------------------------------------- leaving, fencing, timers
+
+    private CompletableFuture<ConsumerGroupHeartbeatResponseData> leave(ConsumerGroupHeartbeatRequestData request) {
+        String groupId = request.groupId();
+        while (true) {
+            ConsumerGroup group = consumerGroup(groupId);
+            synchronized (group) {
+                if (group.isDead()) {
+                    continue;
+                }
+                Changes changes = new Changes(group);
+                ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
+                        .setMemberId(request.memberId()).setMemberEpoch(request.memberEpoch());
+                String instanceId = request.instanceId();
+                if (instanceId == null) {
+                    ConsumerGroupMember member = group.members.get(request.memberId());
+                    if (member == null) {
+                        throw new UnknownMemberIdException("Member " + request.memberId() + " is not a member of group "
+                                + groupId + ".");
+                    }
+                    log.info("Member {} left consumer group {}", member.memberId(), groupId);
+                    fence(changes, List.of(member));
+                    return persist(changes, response);
+                }
+                ConsumerGroupMember member = group.staticMember(instanceId);
+                if (member == null) {
+                    throw new UnknownMemberIdException("Instance id " + instanceId + " is unknown.");
+                }
+                HeartbeatChecks.checkInstanceNotFenced(group, member, request.memberId(), instanceId);
+                if (request.memberEpoch() == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+                    // Temporarily away: it keeps its partitions (nobody else gets them) until its session expires.
+                    Map<Uuid, Map<Integer, Integer>> kept = new HashMap<>();
+                    member.current().assigned().forEach((topicId, epochs) -> {
+                        Map<Integer, Integer> zero = new HashMap<>();
+                        epochs.keySet().forEach(p -> zero.put(p, 0));
+                        kept.put(topicId, zero);
+                    });
+                    changes.add(new ConsumerGroupRecord.Current(member.memberId(), new CurrentAssignment(
+                            LEAVE_GROUP_STATIC_MEMBER_EPOCH, member.current().previousMemberEpoch(),
+                            member.current().state(), kept, Map.of())));
+                    cancel(group.rebalanceTimers.remove(member.memberId()));
+                    log.info("Static member {} (instance {}) of consumer group {} is away", member.memberId(), instanceId,
+                            groupId);
+                    return persist(changes, new ConsumerGroupHeartbeatResponseData().setMemberId(member.memberId())
+                            .setMemberEpoch(LEAVE_GROUP_STATIC_MEMBER_EPOCH));
+                }
+                log.info("Static member {} (instance {}) left consumer group {}", member.memberId(), instanceId, groupId);
+                fence(changes, List.of(member));
+                return persist(changes, response);
+            }
+        }
+    }
+
+    private ConsumerGroup consumerGroup(String groupId) {
+        Group group = groups.get(groupId);
+        if (group == null) {
+            throw new GroupIdNotFoundException("Group " + groupId + " not found.");
+        }
+        if (!(group instanceof ConsumerGroup consumer)) {
+            throw new GroupIdNotFoundException("Group " + groupId + " is not a consumer group.");
+        }
+        return consumer;
+    }
+
+    /** Removes members and bumps the group epoch so that the others get their partitions. */
+    private void fence(Changes changes, List<ConsumerGroupMember> leaving) {
+        ConsumerGroup group = changes.group;
+        for (ConsumerGroupMember m : leaving) {
+            removeMemberRecords(changes, m.memberId());
+            cancelTimers(group, m.memberId());
+        }
+        TopicRegexes.refresh(group, catalog, time.nowMs());
+        int epoch = group.groupEpoch + 1;
+        changes.add(new ConsumerGroupRecord.GroupEpoch(epoch, TopicRegexes.metadataHash(group.subscribedTopics(), catalog)));
+        if (group.members.isEmpty()) {
+            changes.add(new ConsumerGroupRecord.TargetEpoch(epoch, 0));
+        }
+        log.info("Group {} moves to epoch {} ({} member(s) left)", group.groupId, epoch, leaving.size());
+    }
+
+    private static void removeMemberRecords(Changes changes, String memberId) {
+        changes.add(new ConsumerGroupRecord.Current(memberId, null));
+        changes.add(new ConsumerGroupRecord.TargetMember(memberId, null));
+        changes.add(new ConsumerGroupRecord.Subscription(memberId, null));
+    }
+
+    private void touchSession(ConsumerGroup group, String memberId, long nowMs) {
+        group.sessionDeadlinesMs.put(memberId, nowMs + config.sessionTimeoutMs());
+        if (!group.sessionTimers.containsKey(memberId)) {
+            scheduleSessionCheck(group, memberId, config.sessionTimeoutMs());
+        }
+    }
+
+    private void scheduleSessionCheck(ConsumerGroup group, String memberId, long delayMs) {
+        group.sessionTimers.put(memberId, schedule(group, () -> {
+            group.sessionTimers.remove(memberId);
+            Long deadline = group.sessionDeadlinesMs.get(memberId);
+            ConsumerGroupMember member = group.members.get(memberId);
+            if (deadline == null || member == null) {
+                return;
+            }
+            long remainingMs = deadline - time.nowMs();
+            if (remainingMs > 0) {
+                scheduleSessionCheck(group, memberId, remainingMs);
+                return;
+            }
+            log.info("Member {} of consumer group {} expired: no heartbeat within the session timeout of {} ms",
+                    memberId, group.groupId, config.sessionTimeoutMs());
+            Changes changes = new Changes(group);
+            fence(changes, List.of(member));
+            persist(changes, null);
+        }, delayMs));
+    }
+
+    private void updateRebalanceTimer(ConsumerGroup group, ConsumerGroupMember member) {
+        cancel(group.rebalanceTimers.remove(member.memberId()));
+        if (member.current().state() != MemberState.UNREVOKED_PARTITIONS) {
+            return;
+        }
+        int epoch = member.memberEpoch();
+        int timeoutMs = member.subscription().rebalanceTimeoutMs() > 0 ? member.subscription().rebalanceTimeoutMs()
+                : DEFAULT_REBALANCE_TIMEOUT_MS;
+        String memberId = member.memberId();
+        group.rebalanceTimers.put(memberId, schedule(group, () -> {
+            group.rebalanceTimers.remove(memberId);
+            ConsumerGroupMember current = group.members.get(memberId);
+            if (current == null || current.memberEpoch() != epoch) {
+                return;
+            }
+            log.info("Member {} of consumer group {} fenced: it did not revoke its partitions of epoch {} within {} ms",
+                    memberId, group.groupId, epoch, timeoutMs);
+            Changes changes = new Changes(group);
+            fence(changes, List.of(current));
+            persist(changes, null);
+        }, timeoutMs));
+    }
+
+    private static void cancelTimers(ConsumerGroup group, String memberId) {
+        group.sessionDeadlinesMs.remove(memberId);
+        cancel(group.sessionTimers.remove(memberId));
+        cancel(group.rebalanceTimers.remove(memberId));
+    }
+
+    /** After a restart: sessions start afresh, members mid-revocation get their rebalance timeout again. */
+    void startTimers(ConsumerGroup group) {
+        long nowMs = time.nowMs();
+        for (ConsumerGroupMember m : group.members.values()) {
+            touchSession(group, m.memberId(), nowMs);
+            updateRebalanceTimer(group, m);
+        }
+    }
+
+    /** Cancels every timer of a group that is going away. */
+    static void cancelAllTimers(ConsumerGroup group) {
+        group.sessionTimers.values().forEach(ConsumerGroupProtocol::cancel);
+        group.rebalanceTimers.values().forEach(ConsumerGroupProtocol::cancel);
+        group.sessionTimers.clear();
+        group.rebalanceTimers.clear();
+        group.sessionDeadlinesMs.clear();
+    }
+
+    private ScheduledFuture<?> schedule(ConsumerGroup group, Runnable task, long delayMs) {
+        return scheduler.schedule(() -> {
+            try {
+                synchronized (group) {
+                    if (!group.isDead()) {
+                        task.run();
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.error("Timer of consumer group {} failed", group.groupId, e);
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    /** Appends the changes; the response (if any) completes once they and everything before them are durable. */
+    private <T> CompletableFuture<T> persist(Changes changes, T response) {
+        return records.append(changes.entries, time.nowMs()).handle((ok, failure) -> {
+            if (failure != null) {
+                log.warn("Changes to consumer group {} failed to persist: {}", changes.group.groupId, failure.getMessage());
+                if (response instanceof ConsumerGroupHeartbeatResponseData) {
+                    @SuppressWarnings("unchecked")
+                    T error = (T) errorResponse(Errors.COORDINATOR_NOT_AVAILABLE.exception());
+                    return error;
+                }
+            }
+            return response;
+        });
+    }
+
+    /** Changes another part of the coordinator makes (deletion, conversion) under the group's monitor. */
+    List<CoordinatorLog.Entry> delete(ConsumerGroup group) {
+        Changes changes = new Changes(group);
+        ConsumerGroupRecords.tombstones(group).forEach(changes::add);
+        cancelAllTimers(group);
+        return changes.entries;
+    }
+}
