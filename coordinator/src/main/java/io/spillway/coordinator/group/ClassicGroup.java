@@ -113,8 +113,9 @@ final class ClassicGroup extends Group {
 
     /** Whether every member has sent JoinGroup in the current rebalance. */
     boolean allMembersJoined() {
-        return !members.isEmpty() && members.values().stream().allMatch(m -> m.joinedThisRebalance)
-                && pendingMemberIds.isEmpty();
+        // True for a group whose last member just left: nobody is left to wait for (as Kafka), so
+        // the rebalance completes at once and the group is Empty before LeaveGroup is answered.
+        return members.values().stream().allMatch(m -> m.joinedThisRebalance) && pendingMemberIds.isEmpty();
     }
 
     int maxRebalanceTimeoutMs() {
