@@ -13,6 +13,9 @@ import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -30,7 +33,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  * response classes. Tests use it where the real clients hide what matters, e.g. to resend a batch with
  * exactly the same producer id, epoch and sequence numbers.
  */
-final class RawKafkaConnection implements AutoCloseable {
+public final class RawKafkaConnection implements AutoCloseable {
 
     /** Highest Produce version that still addresses topics by name (v13 uses topic ids). */
     private static final short MAX_PRODUCE_BY_NAME = 12;
@@ -39,9 +42,15 @@ final class RawKafkaConnection implements AutoCloseable {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final ApiVersionsResponseData apiVersions;
+    private final String clientId;
     private int correlationId;
 
     RawKafkaConnection(String host, int port) throws IOException {
+        this(host, port, "spillway-it-raw");
+    }
+
+    public RawKafkaConnection(String host, int port, String clientId) throws IOException {
+        this.clientId = clientId;
         socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), 10_000);
         socket.setSoTimeout(30_000);
@@ -56,7 +65,7 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     /** The highest version of {@code api} that both the broker and this client support, capped at {@code cap}. */
-    short version(ApiKeys api, short cap) {
+    public short version(ApiKeys api, int cap) {
         ApiVersionsResponseData.ApiVersion v = apiVersions.apiKeys().find(api.id);
         if (v == null) {
             throw new IllegalStateException("Broker does not advertise " + api);
@@ -95,9 +104,24 @@ final class RawKafkaConnection implements AutoCloseable {
         return topicResponse.partitionResponses().get(0);
     }
 
+    /** True if the broker's range for {@code api} includes {@code version}. */
+    public boolean supports(ApiKeys api, int version) {
+        ApiVersionsResponseData.ApiVersion v = apiVersions.apiKeys().find(api.id);
+        return v != null && v.minVersion() <= version && version <= v.maxVersion();
+    }
+
+    /** Sends {@code data} as {@code api} at {@code version} and returns the response's data. */
     @SuppressWarnings("unchecked")
-    <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
-        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "spillway-it-raw", ++correlationId);
+    public <T extends ApiMessage> T call(ApiKeys api, ApiMessage data, short version) throws IOException {
+        ByteBuffer bytes = MessageUtil.toByteBufferAccessor(data, version).buffer();
+        AbstractRequest request = AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(bytes)).request;
+        AbstractResponse response = send(request);
+        return (T) response.data();
+    }
+
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
         ByteBuffer payload = request.serializeWithHeader(header);
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);

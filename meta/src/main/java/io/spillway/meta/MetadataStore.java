@@ -257,41 +257,45 @@ public final class MetadataStore implements Closeable {
         topicsById.put(topic.id(), topic);
     }
 
-    /** Replaces a long history of changes by one record per live fact. */
+    /** Replaces a long history of changes by one record per live fact, once the history is large. */
     private void compactIfLarge() throws IOException {
+        if (file.sizeBytes() <= COMPACT_THRESHOLD_BYTES) {
+            return;
+        }
+        List<byte[]> snapshot = snapshot();
+        long snapshotBytes = snapshot.stream().mapToLong(record -> record.length + 8L).sum();
+        if (file.sizeBytes() > 2 * snapshotBytes) {
+            long before = file.sizeBytes();
+            file.rewrite(snapshot);
+            log.info("Compacted the metadata log from {} to {} bytes", before, file.sizeBytes());
+        }
+    }
+
+    /** The records that rebuild the current state. */
+    private List<byte[]> snapshot() {
         List<byte[]> snapshot = new ArrayList<>();
         snapshot.add(new RecordWriter(MetadataRecordType.CLUSTER).writeString(clusterId).toBytes());
         snapshot.add(new RecordWriter(MetadataRecordType.PRODUCER_IDS_RESERVED).writeLong(reservedProducerIds).toBytes());
         brokerConfigs.forEach((scope, configs) -> snapshot.add(
                 new RecordWriter(MetadataRecordType.BROKER_CONFIGS_SET).writeString(scope).writeMap(configs).toBytes()));
-        // Keep the topic sequence high-water mark even if the newest topic was deleted.
-        long snapshotBytes = 0;
         for (TopicMetadata topic : topicsBySequence.values()) {
             snapshot.add(topicCreated(topic));
+        }
+        long newestSequence = nextTopicSequence - 1;
+        if (newestSequence > 0 && !topicsBySequence.containsKey(newestSequence)) {
+            // The newest topic was deleted; a created-then-deleted placeholder keeps its sequence
+            // number from being handed out again (partition keys must never be reused).
+            snapshot.add(new RecordWriter(MetadataRecordType.TOPIC_CREATED).writeLong(newestSequence).writeLong(0)
+                    .writeLong(newestSequence).writeString("__spillway_deleted_" + newestSequence).writeInt(0)
+                    .writeMap(Map.of()).toBytes());
+            snapshot.add(new RecordWriter(MetadataRecordType.TOPIC_DELETED).writeLong(newestSequence).toBytes());
         }
         if (!logStarts.isEmpty()) {
             RecordWriter starts = new RecordWriter(MetadataRecordType.LOG_STARTS).writeInt(logStarts.size());
             logStarts.forEach((key, offset) -> starts.writeLong(key).writeLong(offset));
             snapshot.add(starts.toBytes());
         }
-        for (byte[] record : snapshot) {
-            snapshotBytes += record.length + 8;
-        }
-        if (file.sizeBytes() > COMPACT_THRESHOLD_BYTES && file.sizeBytes() > 2 * snapshotBytes) {
-            long before = file.sizeBytes();
-            if (nextTopicSequence > 1 && !topicsBySequence.containsKey(nextTopicSequence - 1)) {
-                snapshot.add(new RecordWriter(MetadataRecordType.TOPIC_DELETED).writeLong(nextTopicSequence - 1).toBytes());
-                snapshot.add(snapshot.size() - 1, tombstoneTopic(nextTopicSequence - 1));
-            }
-            file.rewrite(snapshot);
-            log.info("Compacted the metadata log from {} to {} bytes", before, file.sizeBytes());
-        }
-    }
-
-    /** A placeholder topic record that only carries a sequence number, deleted right after. */
-    private static byte[] tombstoneTopic(long sequence) {
-        return new RecordWriter(MetadataRecordType.TOPIC_CREATED).writeLong(sequence).writeLong(0).writeLong(sequence)
-                .writeString("__spillway_deleted_" + sequence).writeInt(0).writeMap(Map.of()).toBytes();
+        return snapshot;
     }
 
     @Override

@@ -70,4 +70,37 @@ class MetadataStoreTest {
         }
         assertThat(Files.size(file)).isEqualTo(size);
     }
+
+    @Test
+    void aLongHistoryIsCompactedAtOpenWithoutLosingStateOrReusingSequences() throws Exception {
+        TopicMetadata wide;
+        long deletedSequence;
+        int partitions = 200_000;
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            wide = store.createTopics(List.of(new MetadataStore.NewTopic("wide", partitions, Map.of()))).get(0);
+            for (int round = 1; round <= 3; round++) {
+                Map<Long, Long> starts = new java.util.HashMap<>();
+                for (int p = 0; p < partitions; p++) {
+                    starts.put(wide.partitionKey(p), (long) round * p);
+                }
+                store.persistLogStarts(starts);
+            }
+            TopicMetadata doomed = store.createTopics(List.of(new MetadataStore.NewTopic("doomed", 1, Map.of()))).get(0);
+            deletedSequence = doomed.sequence();
+            store.deleteTopic(doomed.id());
+        }
+        Path file = dir.resolve("metadata.log");
+        long before = Files.size(file);
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(Files.size(file)).isLessThan(before / 2);
+            assertThat(store.logStartOffset(wide.partitionKey(partitions - 1))).isEqualTo(3L * (partitions - 1));
+            assertThat(store.topic("doomed")).isNull();
+            assertThat(store.topics()).extracting(TopicMetadata::kafkaName).containsExactly("wide");
+        }
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            TopicMetadata next = store.createTopics(List.of(new MetadataStore.NewTopic("next", 1, Map.of()))).get(0);
+            assertThat(next.sequence()).isGreaterThan(deletedSequence);
+            assertThat(store.logStartOffset(wide.partitionKey(7))).isEqualTo(21L);
+        }
+    }
 }

@@ -60,8 +60,4 @@ public final class FetchPurgatory implements HighWatermarkListener {
         }
         fetch.run();
     }
-
-    int waiting() {
-        return waitersByPartition.values().stream().mapToInt(Set::size).sum();
-    }
 }

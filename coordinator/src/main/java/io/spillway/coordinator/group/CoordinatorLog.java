@@ -105,8 +105,4 @@ final class CoordinatorLog {
             appendedSinceRewrite = 0;
         }
     }
-
-    long logStartOffset() {
-        return partition.logStartOffset();
-    }
 }

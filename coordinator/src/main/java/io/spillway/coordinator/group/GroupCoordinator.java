@@ -296,10 +296,6 @@ public final class GroupCoordinator {
     }
 
     /** The classic group of that id, or null if there is none (or the id is a consumer-protocol group). */
-    private ClassicGroup classicGroup(String groupId) {
-        return groups.get(groupId) instanceof ClassicGroup classic ? classic : null;
-    }
-
     // ---------------------------------------------------------------- offsets
 
     /**
@@ -593,17 +589,6 @@ public final class GroupCoordinator {
                     .setGroupId(groupId).setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(error));
         }
         return out;
-    }
-
-    /** For tests: the generation of a group, or -1. */
-    public int generation(String groupId) {
-        ClassicGroup group = classicGroup(groupId);
-        if (group == null) {
-            return -1;
-        }
-        synchronized (group) {
-            return group.generation;
-        }
     }
 
 }

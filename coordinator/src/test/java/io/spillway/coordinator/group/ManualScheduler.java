@@ -68,17 +68,17 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("the group coordinator schedules only one-shot Runnables");
     }
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("the group coordinator schedules only one-shot Runnables");
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("the group coordinator schedules only one-shot Runnables");
     }
 
     @Override

@@ -1,18 +1,14 @@
 package io.spillway.it.groups;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import io.spillway.it.RawKafkaConnection;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -25,14 +21,7 @@ import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.MessageUtil;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.ApiVersionsRequest;
-import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -47,72 +36,25 @@ final class GroupWire implements AutoCloseable {
     static final int SESSION_TIMEOUT_MS = 10_000;
     static final int REBALANCE_TIMEOUT_MS = 10_000;
 
-    private final Socket socket;
-    private final DataInputStream in;
-    private final DataOutputStream out;
-    private final ApiVersionsResponseData apiVersions;
-    private final String clientId;
-    private int correlationId;
+    private final RawKafkaConnection wire;
 
     GroupWire(String host, int port, String clientId) throws IOException {
-        this.clientId = clientId;
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 10_000);
-        socket.setSoTimeout(30_000);
-        socket.setTcpNoDelay(true);
-        in = new DataInputStream(socket.getInputStream());
-        out = new DataOutputStream(socket.getOutputStream());
-        ApiVersionsResponse response = send(new ApiVersionsRequest.Builder().build((short) 3));
-        if (response.data().errorCode() != Errors.NONE.code()) {
-            throw new IOException("ApiVersions failed: " + Errors.forCode(response.data().errorCode()));
-        }
-        apiVersions = response.data();
+        wire = new RawKafkaConnection(host, port, clientId);
     }
 
     /** The highest version of {@code api} both the broker and this client support, at most {@code cap}. */
     short version(ApiKeys api, int cap) {
-        ApiVersionsResponseData.ApiVersion v = apiVersions.apiKeys().find(api.id);
-        if (v == null) {
-            throw new AssertionError("The broker does not advertise " + api);
-        }
-        short max = (short) Math.min(Math.min(v.maxVersion(), api.latestVersion()), cap);
-        if (max < v.minVersion() || max < api.oldestVersion()) {
-            throw new AssertionError("No common version of " + api + " at most " + cap + ": broker " + v.minVersion() + ".." + v.maxVersion());
-        }
-        return max;
+        return wire.version(api, cap);
     }
 
     /** True if the broker's range for {@code api} includes {@code version}. */
     boolean supports(ApiKeys api, int version) {
-        ApiVersionsResponseData.ApiVersion v = apiVersions.apiKeys().find(api.id);
-        return v != null && v.minVersion() <= version && version <= v.maxVersion();
+        return wire.supports(api, version);
     }
 
     /** Sends {@code data} as {@code api} at {@code version} and returns the response's data. */
-    @SuppressWarnings("unchecked")
     <T extends ApiMessage> T call(ApiKeys api, ApiMessage data, short version) throws IOException {
-        ByteBuffer bytes = MessageUtil.toByteBufferAccessor(data, version).buffer();
-        AbstractRequest request = AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(bytes)).request;
-        AbstractResponse response = send(request);
-        return (T) response.data();
-    }
-
-    @SuppressWarnings("unchecked")
-    private <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
-        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
-        ByteBuffer payload = request.serializeWithHeader(header);
-        byte[] bytes = new byte[payload.remaining()];
-        payload.get(bytes);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-        out.flush();
-        int size = in.readInt();
-        if (size < 0 || size > 64 * 1024 * 1024) {
-            throw new IOException("Implausible response size " + size + " for " + request.apiKey());
-        }
-        byte[] response = new byte[size];
-        in.readFully(response);
-        return (R) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+        return wire.call(api, data, version);
     }
 
     // --- classic group requests with the values a Java consumer would send ---
@@ -235,6 +177,6 @@ final class GroupWire implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        wire.close();
     }
 }
