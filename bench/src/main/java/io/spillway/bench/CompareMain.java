@@ -1,0 +1,487 @@
+package io.spillway.bench;
+
+import io.spillway.testkit.RepoLayout;
+import io.spillway.testkit.TempDirs;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bin/spillway-bench compare}: Spillway and Apache Kafka side by side on this machine, driven by the same
+ * kafka-clients workloads, runs alternating between the brokers (A B C A B C ...) so that drift of the machine
+ * hits all of them alike; prints the medians and the ratios Spillway/Kafka and writes them with the machine
+ * description and the exact command to {@code docs/benchmarks.md}. Every run starts a fresh broker on a fresh data
+ * directory.
+ */
+public final class CompareMain {
+
+    static final String USAGE = """
+            Usage: bin/spillway-bench compare [options]
+
+            Runs Spillway and Apache Kafka (single KRaft node, the kafka_2.13 jars resolved by the build) one after
+            the other on fresh data directories, alternating A B C A B C, and prints medians and ratios.
+
+              --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
+                                        kafka-fsync is Kafka with log.flush.interval.messages=1)
+              --workloads LIST          comma list of produce, tail, latency, catchup, topics (default all)
+              --reps N                  runs per target and workload (default 3)
+              --duration D              measured time of a produce / tailing run (default 15s)
+              --warmup D                warm-up before each of them, excluded (default 5s)
+              --latency-rate R          offered rate of the latency workload in records/s
+                                        (default: half the lowest 1-producer maximum measured by produce)
+              --latency-duration D      measured time of a latency run (default 30s)
+              --catchup-mib N           data written before the cold catch-up read (default 3072)
+              --topics LIST             topic counts of the many-topics workload (default 10k,100k,1m)
+              --kafka-topics LIST       topic counts tried with Kafka (default: the same)
+              --topics-time D           time bound of one many-topics run (default 15m)
+              --heap SIZE               maximum heap of each broker (default 2g; Kafka gets -Xms too, as its script does)
+              --report FILE             Markdown file to write into (default docs/benchmarks.md)
+              --no-report               print only
+              --smoke                   tiny sizes, to check that the harness works (1 rep, 2 s runs, 200 topics)
+              --help
+            """;
+
+    private static final List<String> FLAGS = List.of("--help", "--no-report", "--smoke");
+    private static final List<String> OPTIONS = List.of("--targets", "--workloads", "--reps", "--duration", "--warmup",
+            "--latency-rate", "--latency-duration", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
+            "--heap", "--report");
+    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "catchup", "topics");
+
+    /** Everything a comparison run needs, from the command line. */
+    record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
+                    double latencyRate, Duration latencyDuration, long catchupMib, List<Integer> topicCounts,
+                    List<Integer> kafkaTopicCounts, Duration topicsTime, String heap, Path report, boolean smoke) {
+    }
+
+    private final Settings s;
+    private final Path repoRoot;
+    private final Path logDir;
+    private final PrintStream out;
+    private final ComparisonTable table;
+    private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private final long started = System.nanoTime();
+    private int step;
+    private int steps;
+
+    CompareMain(Settings s, Path repoRoot, PrintStream out) {
+        this.s = s;
+        this.repoRoot = repoRoot;
+        this.logDir = repoRoot.resolve("bench").resolve("target").resolve("compare-logs");
+        this.out = out;
+        this.table = new ComparisonTable(s.contenders());
+    }
+
+    public static void main(String[] argv) {
+        if (System.getProperty("spillway.bench.clientLogLevel") == null) { // before the first logger is created
+            System.setProperty("spillway.bench.clientLogLevel", "ERROR");
+        }
+        int code;
+        try {
+            code = run(argv, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("spillway-bench compare: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("spillway-bench compare: failed: " + e);
+            e.printStackTrace(System.err);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Args a = Args.parse(argv, FLAGS, OPTIONS);
+        if (a.flag("--help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        Settings s = settings(a);
+        String command = System.getProperty("spillway.bench.command");
+        if (command == null || command.isBlank()) {
+            command = "bin/spillway-bench compare " + String.join(" ", argv);
+        }
+        CompareMain main = new CompareMain(s, RepoLayout.repoRoot(), out);
+        String startedAt = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        main.runAll();
+        String rendered = main.table.render();
+        out.println();
+        out.print(rendered);
+        out.println();
+        if (s.report() != null) {
+            BenchReport.writeSection(s.report(), s.smoke() ? "comparison-smoke" : "comparison",
+                    main.markdown(startedAt, command, rendered));
+            out.println("spillway-bench compare: results written to " + s.report());
+        }
+        return main.failures == 0 ? 0 : 1;
+    }
+
+    static Settings settings(Args a) {
+        boolean smoke = a.flag("--smoke");
+        List<Contender> contenders = new ArrayList<>();
+        for (String t : a.get("--targets", "spillway,kafka,kafka-fsync").split(",")) {
+            Contender c = Contender.parse(t.trim());
+            if (!contenders.contains(c)) {
+                contenders.add(c);
+            }
+        }
+        List<String> workloads = new ArrayList<>();
+        for (String w : a.get("--workloads", String.join(",", WORKLOADS)).split(",")) {
+            if (!WORKLOADS.contains(w.trim())) {
+                throw new IllegalArgumentException("unknown workload " + w + " (" + String.join(", ", WORKLOADS) + ")");
+            }
+            workloads.add(w.trim());
+        }
+        List<Integer> topics = counts(a.get("--topics", smoke ? "200" : "10k,100k,1m"));
+        List<Integer> kafkaTopics = a.has("--kafka-topics") ? counts(a.get("--kafka-topics", "")) : topics;
+        Path report = null;
+        if (!a.flag("--no-report")) {
+            report = a.has("--report") ? Paths.get(a.get("--report", null)).toAbsolutePath()
+                    : RepoLayout.repoRoot().resolve("docs").resolve("benchmarks.md");
+        }
+        int reps = a.getInt("--reps", smoke ? 1 : 3);
+        if (reps < 1) {
+            throw new IllegalArgumentException("--reps must be at least 1");
+        }
+        return new Settings(contenders, workloads, reps,
+                orDefault(a, "--duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(15)),
+                orDefault(a, "--warmup", smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(5)),
+                a.getDouble("--latency-rate", smoke ? 500 : -1),
+                orDefault(a, "--latency-duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30)),
+                a.getLong("--catchup-mib", smoke ? 8 : 3072), topics, kafkaTopics,
+                orDefault(a, "--topics-time", Duration.ofMinutes(15)), a.get("--heap", "2g"), report, smoke);
+    }
+
+    private static Duration orDefault(Args a, String name, Duration def) {
+        Duration d = a.getDuration(name);
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return d == null ? def : d;
+    }
+
+    private static List<Integer> counts(String list) {
+        List<Integer> out = new ArrayList<>();
+        for (String v : list.split(",")) {
+            if (!v.isBlank()) {
+                long n = Args.parseCount("--topics", v);
+                if (n < 1 || n > 10_000_000) {
+                    throw new IllegalArgumentException("topic counts must be between 1 and 10m: " + v);
+                }
+                out.add((int) n);
+            }
+        }
+        return out;
+    }
+
+    // ---- the workloads ----------------------------------------------------------------------------------------
+
+    /** The four produce-throughput variants of workload 1. */
+    record ProduceCase(String compression, int producers) {
+        String label() {
+            return "produce " + compression + ", " + producers + (producers == 1 ? " producer" : " producers");
+        }
+    }
+
+    static final List<ProduceCase> PRODUCE_CASES = List.of(new ProduceCase("none", 1), new ProduceCase("none", 4),
+            new ProduceCase("lz4", 1), new ProduceCase("lz4", 4));
+
+    private int failures;
+
+    void runAll() throws Exception {
+        planSteps();
+        List<Contender> cs = s.contenders();
+        if (s.workloads().contains("produce") || s.workloads().contains("tail")) {
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    throughputRound(c, rep);
+                }
+            }
+        }
+        if (s.workloads().contains("latency")) {
+            double rate = latencyRate();
+            notes.put("latency rate", String.format(Locale.ROOT, "%,.0f records/s (%.1f MiB/s)", rate, rate * 1024 / 1048576.0));
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    latencyRound(c, rep, rate);
+                }
+            }
+        }
+        if (s.workloads().contains("catchup")) {
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    if (c != Contender.KAFKA_FSYNC) { // reads take the same path with and without flush.messages
+                        catchUpRound(c, rep);
+                    }
+                }
+            }
+        }
+        if (s.workloads().contains("topics")) {
+            for (Contender c : cs) {
+                if (c != Contender.KAFKA_FSYNC) { // a metadata workload: one record per topic, durability is not the point
+                    manyTopics(c);
+                }
+            }
+        }
+    }
+
+    private void planSteps() {
+        int per = s.contenders().size();
+        int reads = (int) s.contenders().stream().filter(c -> c != Contender.KAFKA_FSYNC).count();
+        steps = 0;
+        if (s.workloads().contains("produce") || s.workloads().contains("tail")) {
+            steps += s.reps() * per;
+        }
+        if (s.workloads().contains("latency")) {
+            steps += s.reps() * per;
+        }
+        if (s.workloads().contains("catchup")) {
+            steps += s.reps() * reads;
+        }
+        if (s.workloads().contains("topics")) {
+            for (Contender c : s.contenders()) {
+                if (c != Contender.KAFKA_FSYNC) {
+                    steps += (c == Contender.SPILLWAY ? s.topicCounts() : s.kafkaTopicCounts()).size();
+                }
+            }
+        }
+    }
+
+    private void progress(String what) {
+        step++;
+        long secs = (System.nanoTime() - started) / 1_000_000_000L;
+        out.printf(Locale.ROOT, "[%d/%d, %d:%02d elapsed] %s%n", step, steps, secs / 60, secs % 60, what);
+    }
+
+    private Target start(Contender c) {
+        Target t = c.start(repoRoot, s.heap(), logDir);
+        descriptions.computeIfAbsent(c, k -> {
+            Map<String, String> d = new LinkedHashMap<>(t.describe());
+            t.launchCommand().ifPresent(cmd -> d.put("Command", "`" + abbreviate(cmd) + "`"));
+            return d;
+        });
+        return t;
+    }
+
+    private static String abbreviate(List<String> cmd) {
+        List<String> outList = new ArrayList<>();
+        for (int i = 0; i < cmd.size(); i++) {
+            outList.add(cmd.get(i));
+            if ("-cp".equals(cmd.get(i)) && i + 1 < cmd.size()) {
+                outList.add("<classpath>");
+                i++;
+            }
+        }
+        return String.join(" ", outList);
+    }
+
+    private void failed(String what, Contender c, Exception e) {
+        failures++;
+        out.println("  FAILED: " + what + " on " + c.title() + ": " + e);
+        notes.put("failure " + failures, what + " on " + c.title() + ": " + e);
+    }
+
+    private ProducePerf.Config produceConfig(String topic, String compression, int producers) {
+        return new ProducePerf.Config().topic(topic).partitions(8).recordSize(1024).duration(s.duration())
+                .warmup(s.warmup()).producers(producers).acks("all").idempotence(true).compression(compression)
+                .textPayload(!"none".equals(compression));
+    }
+
+    static final ComparisonTable.Metric TAIL = new ComparisonTable.Metric("tailing read, 1 producer at full speed",
+            "consumed", "MiB/s", true, 1);
+
+    static ComparisonTable.Metric produceMetric(ProduceCase pc) {
+        return new ComparisonTable.Metric(pc.label(), "throughput", "MiB/s", true, 1);
+    }
+
+    private void throughputRound(Contender c, int rep) {
+        progress(c.title() + ", round " + rep + "/" + s.reps() + ": produce throughput"
+                + (s.workloads().contains("tail") ? " and tailing read" : ""));
+        try (Target t = start(c)) {
+            if (s.workloads().contains("produce")) {
+                for (ProduceCase pc : PRODUCE_CASES) {
+                    try {
+                        ProducePerf.Result r = ProducePerf.run(t.bootstrap(),
+                                produceConfig("produce-" + pc.compression() + "-" + pc.producers(), pc.compression(), pc.producers()));
+                        if (r.errors() > 0) {
+                            throw new IllegalStateException(r.errors() + " sends failed: " + r.firstError());
+                        }
+                        table.add(produceMetric(pc), c, r.mibPerSec());
+                        out.printf(Locale.ROOT, "  %s: %.1f MiB/s (%,.0f records/s), p99 %.1f ms%n", pc.label(),
+                                r.mibPerSec(), r.recordsPerSec(), r.latency().percentileMillis(0.99));
+                    } catch (Exception e) {
+                        failed(pc.label(), c, e);
+                    }
+                }
+            }
+            if (s.workloads().contains("tail")) {
+                try {
+                    TailingRead.Result r = TailingRead.run(t.bootstrap(), produceConfig("tail", "none", 1));
+                    table.add(TAIL, c, r.mibPerSec());
+                    out.println("  " + r.summary());
+                } catch (Exception e) {
+                    failed("tailing read", c, e);
+                }
+            }
+        }
+    }
+
+    private double latencyRate() {
+        if (s.latencyRate() > 0) {
+            return s.latencyRate();
+        }
+        double min = Double.MAX_VALUE;
+        for (Contender c : s.contenders()) {
+            Double mib = table.median(produceMetric(PRODUCE_CASES.get(0)), c);
+            if (mib != null) {
+                min = Math.min(min, mib * 1048576.0 / 1024);
+            }
+        }
+        if (min == Double.MAX_VALUE) {
+            throw new IllegalArgumentException("the latency workload needs --latency-rate or the produce workload");
+        }
+        return Math.floor(min / 2 / 100) * 100;
+    }
+
+    static ComparisonTable.Metric latencyMetric(String p) {
+        return new ComparisonTable.Metric("end-to-end latency at a fixed rate", p, "ms", false, 2);
+    }
+
+    private void latencyRound(Contender c, int rep, double rate) {
+        progress(String.format(Locale.ROOT, "%s, round %d/%d: end-to-end latency at %,.0f records/s", c.title(), rep,
+                s.reps(), rate));
+        try (Target t = start(c)) {
+            EndToEndLatency.Result r = EndToEndLatency.run(t.bootstrap(), new EndToEndLatency.Config("latency", 8, 1024,
+                    rate, s.warmup(), s.latencyDuration()));
+            if (r.errors() > 0 || r.latency().count() == 0) {
+                throw new IllegalStateException(r.summary());
+            }
+            table.add(latencyMetric("p50"), c, r.latency().percentileMillis(0.50));
+            table.add(latencyMetric("p99"), c, r.latency().percentileMillis(0.99));
+            table.add(latencyMetric("p99.9"), c, r.latency().percentileMillis(0.999));
+            out.println("  " + r.summary());
+        } catch (Exception e) {
+            failed("end-to-end latency", c, e);
+        }
+    }
+
+    static final ComparisonTable.Metric CATCHUP = new ComparisonTable.Metric("catch-up read from disk (page cache evicted)",
+            "consumed", "MiB/s", true, 1);
+
+    private void catchUpRound(Contender c, int rep) {
+        progress(String.format(Locale.ROOT, "%s, round %d/%d: write %,d MiB, evict the page cache, read it back",
+                c.title(), rep, s.reps(), s.catchupMib()));
+        try (Target t = start(c)) {
+            CatchUpRead.Result r = CatchUpRead.run(t.bootstrap(), Contender.dataDir(t), "catchup", s.catchupMib() << 20, 1024);
+            table.add(CATCHUP, c, r.read().mibPerSec());
+            notes.put("catch-up " + c.key() + " round " + rep, r.before().describe());
+            out.println("  " + r.summary());
+        } catch (Exception e) {
+            failed("catch-up read", c, e);
+        }
+    }
+
+    private void manyTopics(Contender c) {
+        List<Integer> counts = c == Contender.SPILLWAY ? s.topicCounts() : s.kafkaTopicCounts();
+        boolean fellOver = false;
+        for (int n : counts) {
+            String label = String.format(Locale.ROOT, "%,d topics", n);
+            if (fellOver) {
+                progress(c.title() + ": many topics, " + label + ": skipped, it fell over at a smaller count");
+                table.note(topicsMetric(n, "create"), c, "not run");
+                continue;
+            }
+            progress(c.title() + ": many topics, " + label + " (time bound " + s.topicsTime().toMinutes() + " min)");
+            try (Target t = start(c)) {
+                ManyTopics.Result r = ManyTopics.run(t, "t", n, s.topicsTime(), out);
+                out.println("  " + r.summary());
+                if (r.createSeconds() >= 0 && r.created() == n) {
+                    table.add(topicsMetric(n, "create"), c, r.createSeconds());
+                }
+                if (r.complete()) {
+                    table.add(topicsMetric(n, "produce 1 record each"), c, r.produceSeconds());
+                    table.add(topicsMetric(n, "consume 1 record each"), c, r.consumeSeconds());
+                    table.add(topicsMetric(n, "broker RSS"), c, r.rssBytes() / 1048576.0);
+                } else {
+                    fellOver = true;
+                    table.note(topicsMetric(n, "create"), c, "fell over");
+                    notes.put("many topics " + c.key() + " " + n, r.summary());
+                }
+            } catch (Exception e) {
+                fellOver = true;
+                failed("many topics " + label, c, e);
+            }
+        }
+    }
+
+    static ComparisonTable.Metric topicsMetric(int n, String what) {
+        boolean rss = what.equals("broker RSS");
+        return new ComparisonTable.Metric(String.format(Locale.ROOT, "%,d single-partition topics", n), what,
+                rss ? "MiB" : "s", false, rss ? 0 : 1);
+    }
+
+    // ---- the report ---------------------------------------------------------------------------------------------
+
+    String markdown(String startedAt, String command, String rendered) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("### Spillway vs Apache Kafka (").append(startedAt).append(s.smoke() ? ", smoke run with tiny sizes" : "")
+                .append(")\n\n");
+        sb.append(rendered).append('\n');
+        sb.append("Medians of ").append(s.reps()).append(s.reps() == 1 ? " run" : " runs")
+                .append(" per cell (many topics: one run). Ratios are Spillway/Kafka; \"ahead\" means Spillway is better on that row "
+                        + "(higher throughput, or lower latency, time or memory).\n\n");
+        sb.append("Command (from the repository root):\n\n```\n").append(command).append("\n```\n\n");
+        Map<String, String> w = new LinkedHashMap<>();
+        w.put("Order", "each run starts a fresh broker on a fresh data directory; runs alternate between the targets "
+                + "(" + String.join(", ", s.contenders().stream().map(Contender::title).toList()) + ", then again) to cancel drift");
+        w.put("Produce", "1 KiB values, 8 partitions, acks=all, enable.idempotence=true, batch.size=16384, linger.ms=5; "
+                + s.warmup().toSeconds() + " s warm-up then " + s.duration().toSeconds() + " s measured (first send to last ack); "
+                + "compression none: random bytes; lz4: JSON-like event text (compresses ~2-3x)");
+        w.put("Tailing read", "a consumer (assign, no group) follows the end of an 8-partition topic while one producer writes "
+                + "as fast as it can; MiB/s the consumer received during the producer's measured window");
+        w.put("End-to-end latency", "one producer (acks=all, idempotent, linger.ms=0) at a fixed rate of "
+                + notes.getOrDefault("latency rate", "n/a") + ", 1 KiB, 8 partitions; one consumer in the same JVM; time from "
+                + "before send() to poll() returning the record; " + s.warmup().toSeconds() + " s warm-up, "
+                + s.latencyDuration().toSeconds() + " s measured");
+        w.put("Catch-up read", String.format(Locale.ROOT, "%,d MiB written (1 KiB, 8 partitions, 4 producers), then sync, "
+                + "POSIX_FADV_DONTNEED on every data file (dd iflag=nocache) and, as root, drop_caches; one consumer reads "
+                + "from the beginning. Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
+        w.put("Many topics", "CreateTopics with 1,000 topics per request, then one record per topic (4 threads, one producer "
+                + "per 1,000 topics), then read back (4 consumers, assign 1,000 partitions at a time); broker RSS "
+                + "(VmRSS) after the read; a run stops when the broker dies, a request fails or " + s.topicsTime().toMinutes()
+                + " min pass");
+        sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
+        if (!notes.isEmpty()) {
+            sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
+        }
+        sb.append("Every run:\n\n").append(table.runs()).append('\n');
+        for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
+            Map<String, String> d = new LinkedHashMap<>(e.getValue());
+            d.remove("Data dir");
+            d.remove("Broker log");
+            sb.append(e.getKey().title()).append(":\n\n").append(BenchReport.bullets(d)).append('\n');
+        }
+        Map<String, String> client = new LinkedHashMap<>();
+        client.put("Client", "kafka-clients " + BenchMain.kafkaClientsVersion() + " in the harness JVM on the same machine");
+        client.put("Source revision", BenchMain.gitRevision());
+        sb.append("Harness:\n\n").append(BenchReport.bullets(client)).append('\n');
+        Path probe = TempDirs.create("spillway-bench-machine");
+        try {
+            sb.append("Machine:\n\n").append(BenchReport.bullets(MachineInfo.collect(probe)));
+        } finally {
+            TempDirs.deleteQuietly(probe);
+        }
+        return sb.toString();
+    }
+}

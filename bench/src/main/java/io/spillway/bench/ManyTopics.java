@@ -1,0 +1,287 @@
+package io.spillway.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Many topics: create {@code n} single-partition topics (CreateTopics, {@value #CHUNK} per request), produce one
+ * record to each, then read each record back, timing each phase, and report the broker's resident memory. Produce
+ * and consume split the topics into chunks of {@value #CHUNK} handled by {@value #THREADS} threads, one client per
+ * chunk (producer) or per thread (consumer, re-assigned per chunk), so that no client holds metadata for all topics.
+ *
+ * <p>The run stops early, and says where, when the broker process dies, a request fails, or the time bound passes.
+ */
+final class ManyTopics {
+
+    static final int CHUNK = 1000;
+    static final int THREADS = 4;
+
+    /** What happened. {@code failure} is null when all three phases completed. Seconds are -1 for phases not done. */
+    record Result(int requested, int created, long produced, long consumed, double createSeconds, double produceSeconds,
+                  double consumeSeconds, long rssBytes, long peakRssBytes, long openFiles, String failure) {
+        boolean complete() {
+            return failure == null;
+        }
+
+        String summary() {
+            return String.format(Locale.ROOT, "many topics (%,d): created %,d in %.1f s, produced %,d in %.1f s, consumed %,d in "
+                            + "%.1f s; broker RSS %.0f MiB (peak %.0f MiB), %d open files%s", requested, created, createSeconds,
+                    produced, produceSeconds, consumed, consumeSeconds, rssBytes / 1048576.0, peakRssBytes / 1048576.0,
+                    openFiles, failure == null ? "" : "; stopped: " + failure);
+        }
+    }
+
+    private ManyTopics() {
+    }
+
+    static String topicName(String prefix, int i) {
+        return prefix + i;
+    }
+
+    static Result run(Target target, String prefix, int n, Duration timeBound, PrintStream progress)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeBound.toNanos();
+        long pid = target.pid().orElse(-1);
+        String bootstrap = target.bootstrap();
+        // 1. create
+        int created = 0;
+        String failure = null;
+        long t0 = System.nanoTime();
+        long lastReport = t0;
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        ap.put(AdminClientConfig.CLIENT_ID_CONFIG, "spillway-bench-many-topics");
+        ap.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+        ap.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "120000");
+        try (Admin admin = Admin.create(ap)) {
+            for (int from = 0; from < n && failure == null; from += CHUNK) {
+                failure = checkAlive(target, deadline, timeBound, created + " topics created");
+                if (failure != null) {
+                    break;
+                }
+                List<NewTopic> batch = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + CHUNK); i++) {
+                    batch.add(new NewTopic(topicName(prefix, i), Optional.of(1), Optional.empty()));
+                }
+                var result = admin.createTopics(batch);
+                for (var e : result.values().entrySet()) {
+                    try {
+                        e.getValue().get(150, TimeUnit.SECONDS);
+                        created++;
+                    } catch (ExecutionException ex) {
+                        if (ex.getCause() instanceof TopicExistsException) {
+                            created++;
+                        } else if (failure == null) {
+                            failure = "CreateTopics failed after " + created + " topics: " + ex.getCause();
+                        }
+                    } catch (java.util.concurrent.TimeoutException ex) {
+                        failure = "CreateTopics timed out after " + created + " topics";
+                        break;
+                    }
+                }
+                long now = System.nanoTime();
+                if (progress != null && now - lastReport > TimeUnit.SECONDS.toNanos(10)) {
+                    progress.printf(Locale.ROOT, "  many topics: %,d of %,d created (%.0f s)%n", created, n, (now - t0) / 1e9);
+                    lastReport = now;
+                }
+            }
+        }
+        double createSeconds = (System.nanoTime() - t0) / 1e9;
+        if (failure == null) {
+            failure = checkAlive(target, deadline, timeBound, created + " topics created");
+        }
+        if (failure != null) {
+            return new Result(n, created, 0, 0, createSeconds, -1, -1, ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid),
+                    ProcStats.openFiles(pid), failure);
+        }
+
+        // 2. produce one record per topic
+        long t1 = System.nanoTime();
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<String> error = new AtomicReference<>();
+        runChunks(n, target, deadline, timeBound, error, acked, progress, "produced", (from, to) -> {
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            pp.put(ProducerConfig.CLIENT_ID_CONFIG, "spillway-bench-many-topics-producer");
+            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.ACKS_CONFIG, "all");
+            pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
+                for (int i = from; i < to && error.get() == null; i++) {
+                    producer.send(new ProducerRecord<>(topicName(prefix, i), ("record of topic " + i).getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)), (md, e) -> {
+                                if (e == null) {
+                                    acked.incrementAndGet();
+                                } else {
+                                    error.compareAndSet(null, "produce failed: " + e);
+                                }
+                            });
+                }
+                producer.flush();
+            }
+        });
+        double produceSeconds = (System.nanoTime() - t1) / 1e9;
+        failure = error.get() != null ? error.get() : checkAlive(target, deadline, timeBound, acked.get() + " records produced");
+        if (failure == null && acked.get() != n) {
+            failure = "only " + acked.get() + " of " + n + " records were acknowledged";
+        }
+        if (failure != null) {
+            return new Result(n, created, acked.get(), 0, createSeconds, produceSeconds, -1, ProcStats.rssBytes(pid),
+                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), failure);
+        }
+
+        // 3. consume: every topic's record, read back from the beginning
+        long t2 = System.nanoTime();
+        AtomicLong consumed = new AtomicLong();
+        ThreadLocal<KafkaConsumer<byte[], byte[]>> consumers = new ThreadLocal<>();
+        List<KafkaConsumer<byte[], byte[]>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            runChunks(n, target, deadline, timeBound, error, consumed, progress, "consumed", (from, to) -> {
+                KafkaConsumer<byte[], byte[]> consumer = consumers.get();
+                if (consumer == null) {
+                    Properties cp = new Properties();
+                    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "spillway-bench-many-topics-consumer");
+                    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                    cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                    cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                    cp.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "120000");
+                    consumer = new KafkaConsumer<>(cp);
+                    consumers.set(consumer);
+                    all.add(consumer);
+                }
+                List<TopicPartition> tps = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    tps.add(new TopicPartition(topicName(prefix, i), 0));
+                }
+                consumer.assign(tps);
+                consumer.seekToBeginning(tps);
+                Set<TopicPartition> missing = new HashSet<>(tps);
+                long idleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (!missing.isEmpty() && error.get() == null) {
+                    var records = consumer.poll(Duration.ofMillis(200));
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        if (missing.remove(new TopicPartition(r.topic(), r.partition()))) {
+                            consumed.incrementAndGet();
+                        }
+                    }
+                    if (!records.isEmpty()) {
+                        idleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                    } else if (System.nanoTime() > idleDeadline) {
+                        error.compareAndSet(null, "no record from " + missing.size() + " topics for 120 s, e.g. "
+                                + missing.iterator().next());
+                    }
+                }
+            });
+        } finally {
+            for (KafkaConsumer<byte[], byte[]> c : all) {
+                c.close();
+            }
+        }
+        double consumeSeconds = (System.nanoTime() - t2) / 1e9;
+        failure = error.get() != null ? error.get() : checkAlive(target, deadline, timeBound, consumed.get() + " records consumed");
+        if (failure == null && consumed.get() != n) {
+            failure = "only " + consumed.get() + " of " + n + " records were read back";
+        }
+        return new Result(n, created, acked.get(), consumed.get(), createSeconds, produceSeconds, consumeSeconds,
+                ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), failure);
+    }
+
+    private interface ChunkTask {
+        void run(int from, int to) throws Exception;
+    }
+
+    /** Runs {@code task} over [0, n) in chunks on {@value #THREADS} threads until done, an error, or the deadline. */
+    private static void runChunks(int n, Target target, long deadline, Duration timeBound, AtomicReference<String> error,
+                                  AtomicLong done, PrintStream progress, String verb, ChunkTask task)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Thread th = new Thread(() -> {
+                while (error.get() == null) {
+                    int from = next.getAndAdd(CHUNK);
+                    if (from >= n) {
+                        return;
+                    }
+                    String dead = checkAlive(target, deadline, timeBound, done.get() + " records " + verb);
+                    if (dead != null) {
+                        error.compareAndSet(null, dead);
+                        return;
+                    }
+                    try {
+                        task.run(from, Math.min(n, from + CHUNK));
+                    } catch (Exception | LinkageError e) {
+                        error.compareAndSet(null, verb + " failed at topic " + from + ": " + e);
+                    }
+                }
+            }, "many-topics-" + verb + "-" + t);
+            th.setDaemon(true);
+            threads.add(th);
+            th.start();
+        }
+        long start = System.nanoTime();
+        long last = start;
+        for (Thread th : threads) {
+            while (th.isAlive()) {
+                th.join(500);
+                long now = System.nanoTime();
+                if (progress != null && now - last > TimeUnit.SECONDS.toNanos(10)) {
+                    progress.printf(Locale.ROOT, "  many topics: %,d of %,d %s (%.0f s)%n", done.get(), n, verb,
+                            (now - start) / 1e9);
+                    last = now;
+                }
+            }
+        }
+    }
+
+    /** Null while the broker runs and time is left; otherwise what stopped the run. */
+    private static String checkAlive(Target target, long deadline, Duration timeBound, String sofar) {
+        if (!Contender.isAlive(target)) {
+            String why = target instanceof KafkaTarget k ? lastError(k.tail(400)) : "";
+            return "broker process exited after " + sofar + (why.isEmpty() ? "" : ": " + why);
+        }
+        if (System.nanoTime() > deadline) {
+            return "time bound of " + timeBound.toMinutes() + " min reached after " + sofar;
+        }
+        return null;
+    }
+
+    /** The first ERROR/FATAL line of a log tail, shortened, as the reason a broker fell over. */
+    static String lastError(String tail) {
+        for (String line : tail.split("\n")) {
+            if (line.contains(" ERROR ") || line.contains(" FATAL ")) {
+                String l = line.length() > 300 ? line.substring(0, 300) + "..." : line;
+                return l;
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,55 @@
+package io.spillway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The side-by-side harness end to end with tiny sizes: a real Spillway broker and a real Apache Kafka broker
+ * (from bench-kafka's resolved jars), every workload once, the table printed and written as Markdown.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class CompareSmokeTest {
+
+    @Test
+    void comparesSpillwayWithKafkaOnEveryWorkload(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("benchmarks.md");
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            code = CompareMain.run(new String[] {"--smoke", "--targets", "spillway,kafka", "--heap", "512m",
+                "--topics", "100", "--report", report.toString()}, out);
+        }
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printed).isZero();
+        assertThat(printed).contains("[1/", "Spillway, round 1/1: produce throughput", "Kafka, round 1/1");
+
+        String md = Files.readString(report);
+        assertThat(md).contains("<!-- spillway-bench:results:comparison-smoke:begin -->", "### Spillway vs Apache Kafka",
+                "Apache Kafka 4.", "Machine:", "bin/spillway-bench compare");
+        List<String> rows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Workload")
+                && !l.startsWith("| ---")).toList();
+        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("| produce none, 1 producer"))
+                .anySatisfy(r -> assertThat(r).startsWith("| produce lz4, 4 producers"))
+                .anySatisfy(r -> assertThat(r).contains("tailing read"))
+                .anySatisfy(r -> assertThat(r).contains("p99.9"))
+                .anySatisfy(r -> assertThat(r).contains("catch-up read"))
+                .anySatisfy(r -> assertThat(r).contains("100 single-partition topics", "broker RSS"));
+        for (String row : rows) {
+            List<String> cells = List.of(row.split("\\|"));
+            // | workload | metric | spillway | kafka | ratio |
+            assertThat(cells.get(3).trim()).as(row).matches("[0-9,.]+");
+            assertThat(cells.get(4).trim()).as(row).matches("[0-9,.]+");
+            assertThat(cells.get(5).trim()).as(row).matches("[0-9.]+ (ahead|behind)");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.spillway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ComparisonTableTest {
+
+    private static final ComparisonTable.Metric THROUGHPUT = new ComparisonTable.Metric("produce", "throughput", "MiB/s", true, 1);
+    private static final ComparisonTable.Metric LATENCY = new ComparisonTable.Metric("e2e", "p99", "ms", false, 2);
+
+    @Test
+    void mediansAndRatiosSayWhoIsAhead() {
+        ComparisonTable t = new ComparisonTable(List.of(Contender.SPILLWAY, Contender.KAFKA, Contender.KAFKA_FSYNC));
+        for (double v : new double[] {100, 300, 200}) {
+            t.add(THROUGHPUT, Contender.SPILLWAY, v);
+        }
+        t.add(THROUGHPUT, Contender.KAFKA, 250);
+        t.add(THROUGHPUT, Contender.KAFKA, 150);
+        t.add(THROUGHPUT, Contender.KAFKA_FSYNC, 20);
+        t.add(LATENCY, Contender.SPILLWAY, 2);
+        t.add(LATENCY, Contender.KAFKA, 4);
+        t.note(LATENCY, Contender.KAFKA_FSYNC, "fell over");
+
+        assertThat(t.median(THROUGHPUT, Contender.SPILLWAY)).isEqualTo(200);
+        assertThat(t.median(THROUGHPUT, Contender.KAFKA)).isEqualTo(200);
+        List<List<String>> cells = t.cells();
+        assertThat(cells.get(0)).containsExactly("produce", "throughput (MiB/s)", "200.0", "200.0", "20.0", "1.00 ahead",
+                "10.00 ahead");
+        assertThat(cells.get(1)).containsExactly("e2e", "p99 (ms), lower is better", "2.00", "4.00", "fell over",
+                "0.50 ahead", "–");
+        t.add(LATENCY, Contender.SPILLWAY, 10);
+        t.add(LATENCY, Contender.SPILLWAY, 10);
+        assertThat(t.cells().get(1).get(5)).isEqualTo("2.50 behind");
+        assertThat(t.render()).contains("| Workload", "Spillway/Kafka flush.messages=1");
+        assertThat(t.runs()).contains("produce, throughput: Spillway 100.0, 300.0, 200.0; Kafka 250.0, 150.0");
+    }
+
+    @Test
+    void kafkaWithFlushEveryMessageFsyncsBeforeAcknowledging() {
+        var props = KafkaTarget.serverProperties(Path.of("/tmp/x"), 9092, 9093,
+                new KafkaTarget.Options().flushEveryMessage(true));
+        assertThat(props).containsEntry("log.flush.interval.messages", "1").containsEntry("process.roles", "broker,controller")
+                .containsEntry("log.dirs", "/tmp/x").containsEntry("listeners",
+                        "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093");
+        assertThat(KafkaTarget.serverProperties(Path.of("/tmp/x"), 9092, 9093, new KafkaTarget.Options()))
+                .doesNotContainKey("log.flush.interval.messages");
+        assertThat(KafkaTarget.clusterId()).matches("[A-Za-z0-9_-]{22}");
+        assertThat(KafkaTarget.version("/a/kafka-clients-4.4.0.jar:/b/kafka_2.13-4.4.0.jar")).isEqualTo("4.4.0");
+    }
+
+    @Test
+    void textPayloadsHaveTheAskedSizeAndCompress() throws Exception {
+        byte[][] pool = ProducePerf.textPayloadPool(1024, 1);
+        for (byte[] v : pool) {
+            assertThat(v).hasSize(1024);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            for (byte[] v : pool) {
+                gz.write(v);
+            }
+        }
+        assertThat(bytes.size()).isLessThan(pool.length * 1024 / 2);
+    }
+}
