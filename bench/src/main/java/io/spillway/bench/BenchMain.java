@@ -50,6 +50,7 @@ public final class BenchMain {
               --acks A                  (default all)
               --idempotence true|false  (default true)
               --compression C           none|gzip|snappy|lz4|zstd (default none)
+              --payload random|text     record values: random bytes (default) or JSON-like event text that compresses
               --throughput R            cap total produce rate at R records/s, warm-up included (default unlimited)
               --producer-prop K=V       producer config, repeatable (defaults: batch.size=16384, linger.ms=5)
               --topic-config K=V        config of the created topic, repeatable

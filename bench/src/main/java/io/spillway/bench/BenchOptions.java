@@ -8,7 +8,7 @@ final class BenchOptions {
 
     static final List<String> PRODUCE_OPTIONS = List.of("--topic", "--partitions", "--record-size", "--records",
             "--duration", "--warmup", "--warmup-records", "--producers", "--acks", "--idempotence", "--compression",
-            "--throughput", "--producer-prop", "--topic-config");
+            "--throughput", "--producer-prop", "--topic-config", "--payload");
     static final List<String> CONSUME_OPTIONS = List.of("--topic", "--consumer-prop", "--idle-timeout");
     static final List<String> PRODUCE_OPTIONS_WITH_BOOTSTRAP = plus(PRODUCE_OPTIONS, "--bootstrap");
     static final List<String> CONSUME_OPTIONS_WITH_BOOTSTRAP = plus(CONSUME_OPTIONS, "--bootstrap", "--warmup-records");
@@ -31,7 +31,8 @@ final class BenchOptions {
                 .compression(a.get("--compression", "none"))
                 .throughput(a.getDouble("--throughput", -1))
                 .producerProps(a.getMap("--producer-prop"))
-                .topicConfigs(a.getMap("--topic-config"));
+                .topicConfigs(a.getMap("--topic-config"))
+                .textPayload(payloadIsText(a.get("--payload", "random")));
         c.validate();
         return c;
     }
@@ -44,6 +45,13 @@ final class BenchOptions {
             c.idleTimeout(a.getDuration("--idle-timeout"));
         }
         return c;
+    }
+
+    static boolean payloadIsText(String v) {
+        if (!"random".equals(v) && !"text".equals(v)) {
+            throw new IllegalArgumentException("--payload needs random or text: " + v);
+        }
+        return "text".equals(v);
     }
 
     static boolean parseBoolean(String name, String v) {

@@ -43,7 +43,8 @@ public final class CompareMain {
               --catchup-mib N           data written before the cold catch-up read (default 3072)
               --topics LIST             topic counts of the many-topics workload (default 10k,100k,1m)
               --kafka-topics LIST       topic counts tried with Kafka (default: the same)
-              --topics-time D           time bound of one many-topics run (default 15m)
+              --topics-time D           time bound of one many-topics run with Kafka (default 10m)
+              --spillway-topics-time D  the same for Spillway (default 60m)
               --heap SIZE               maximum heap of each broker (default 2g; Kafka gets -Xms too, as its script does)
               --report FILE             Markdown file to write into (default docs/benchmarks.md)
               --no-report               print only
@@ -54,13 +55,19 @@ public final class CompareMain {
     private static final List<String> FLAGS = List.of("--help", "--no-report", "--smoke");
     private static final List<String> OPTIONS = List.of("--targets", "--workloads", "--reps", "--duration", "--warmup",
             "--latency-rate", "--latency-duration", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
+            "--spillway-topics-time",
             "--heap", "--report");
     static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "catchup", "topics");
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
                     double latencyRate, Duration latencyDuration, long catchupMib, List<Integer> topicCounts,
-                    List<Integer> kafkaTopicCounts, Duration topicsTime, String heap, Path report, boolean smoke) {
+                    List<Integer> kafkaTopicCounts, Duration topicsTime, Duration spillwayTopicsTime, String heap, Path report,
+                    boolean smoke) {
+
+        Duration topicsTime(Contender c) {
+            return c == Contender.SPILLWAY ? spillwayTopicsTime : topicsTime;
+        }
     }
 
     private final Settings s;
@@ -160,7 +167,8 @@ public final class CompareMain {
                 a.getDouble("--latency-rate", smoke ? 500 : -1),
                 orDefault(a, "--latency-duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30)),
                 a.getLong("--catchup-mib", smoke ? 8 : 3072), topics, kafkaTopics,
-                orDefault(a, "--topics-time", Duration.ofMinutes(15)), a.get("--heap", "2g"), report, smoke);
+                orDefault(a, "--topics-time", Duration.ofMinutes(10)), orDefault(a, "--spillway-topics-time",
+                Duration.ofMinutes(60)), a.get("--heap", "2g"), report, smoke);
     }
 
     private static Duration orDefault(Args a, String name, Duration def) {
@@ -312,14 +320,17 @@ public final class CompareMain {
             if (s.workloads().contains("produce")) {
                 for (ProduceCase pc : PRODUCE_CASES) {
                     try {
-                        ProducePerf.Result r = ProducePerf.run(t.bootstrap(),
-                                produceConfig("produce-" + pc.compression() + "-" + pc.producers(), pc.compression(), pc.producers()));
+                        java.util.concurrent.atomic.AtomicReference<CpuMeter.Snapshot> cpu = new java.util.concurrent.atomic.AtomicReference<>();
+                        ProducePerf.Config config = produceConfig("produce-" + pc.compression() + "-" + pc.producers(),
+                                pc.compression(), pc.producers()).onMeasureStart(() -> cpu.set(CpuMeter.Snapshot.take(t.pid())));
+                        ProducePerf.Result r = ProducePerf.run(t.bootstrap(), config);
+                        String cpuUse = CpuMeter.describe(cpu.get(), CpuMeter.Snapshot.take(t.pid()));
                         if (r.errors() > 0) {
                             throw new IllegalStateException(r.errors() + " sends failed: " + r.firstError());
                         }
                         table.add(produceMetric(pc), c, r.mibPerSec());
-                        out.printf(Locale.ROOT, "  %s: %.1f MiB/s (%,.0f records/s), p99 %.1f ms%n", pc.label(),
-                                r.mibPerSec(), r.recordsPerSec(), r.latency().percentileMillis(0.99));
+                        out.printf(Locale.ROOT, "  %s: %.1f MiB/s (%,.0f records/s), p99 %.1f ms; CPU: %s%n", pc.label(),
+                                r.mibPerSec(), r.recordsPerSec(), r.latency().percentileMillis(0.99), cpuUse);
                     } catch (Exception e) {
                         failed(pc.label(), c, e);
                     }
@@ -334,6 +345,8 @@ public final class CompareMain {
                     failed("tailing read", c, e);
                 }
             }
+        } catch (RuntimeException e) {
+            failed("starting the broker", c, e);
         }
     }
 
@@ -402,9 +415,9 @@ public final class CompareMain {
                 table.note(topicsMetric(n, "create"), c, "not run");
                 continue;
             }
-            progress(c.title() + ": many topics, " + label + " (time bound " + s.topicsTime().toMinutes() + " min)");
+            progress(c.title() + ": many topics, " + label + " (time bound " + s.topicsTime(c).toMinutes() + " min)");
             try (Target t = start(c)) {
-                ManyTopics.Result r = ManyTopics.run(t, "t", n, s.topicsTime(), out);
+                ManyTopics.Result r = ManyTopics.run(t, "t", n, s.topicsTime(c), out);
                 out.println("  " + r.summary());
                 if (r.createSeconds() >= 0 && r.created() == n) {
                     table.add(topicsMetric(n, "create"), c, r.createSeconds());
@@ -421,6 +434,7 @@ public final class CompareMain {
             } catch (Exception e) {
                 fellOver = true;
                 failed("many topics " + label, c, e);
+                table.note(topicsMetric(n, "create"), c, "failed");
             }
         }
     }
@@ -458,9 +472,9 @@ public final class CompareMain {
                 + "POSIX_FADV_DONTNEED on every data file (dd iflag=nocache) and, as root, drop_caches; one consumer reads "
                 + "from the beginning. Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
         w.put("Many topics", "CreateTopics with 1,000 topics per request, then one record per topic (4 threads, one producer "
-                + "per 1,000 topics), then read back (4 consumers, assign 1,000 partitions at a time); broker RSS "
-                + "(VmRSS) after the read; a run stops when the broker dies, a request fails or " + s.topicsTime().toMinutes()
-                + " min pass");
+                + "per 100 topics, which looks up their leaders before sending), then read back (4 consumers, assign 1,000 partitions at a time); broker RSS "
+                + "(VmRSS) after the read; a run stops when the broker dies, a request fails or its time bound passes ("
+                + s.topicsTime().toMinutes() + " min for Kafka, " + s.spillwayTopicsTime().toMinutes() + " min for Spillway)");
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');

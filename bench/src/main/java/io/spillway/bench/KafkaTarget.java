@@ -170,8 +170,8 @@ public final class KafkaTarget implements Target {
 
             // "kafka-storage.sh format": a new cluster id and the KRaft metadata bootstrap in the data dir
             List<String> format = new ArrayList<>(List.of(java, "-Xmx256m", "-Dlog4j2.configurationFile=" + log4j,
-                    "-cp", cp, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId(), "--config",
-                    config.toString()));
+                    "-cp", cp, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(), // "=": an id may start with '-'
+                    "--config", config.toString()));
             Process f = new ProcessBuilder(format).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
             if (!f.waitFor(120, TimeUnit.SECONDS) || f.exitValue() != 0) {

@@ -39,6 +39,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ManyTopics {
 
     static final int CHUNK = 1000;
+    /**
+     * Topics per producer. The producer rebuilds its whole metadata view (every topic it knows) on each update and
+     * learns new topics one update at a time, so its client-side cost grows with the square of this number.
+     */
+    static final int PRODUCER_CHUNK = 100;
     static final int THREADS = 4;
 
     /** What happened. {@code failure} is null when all three phases completed. Seconds are -1 for phases not done. */
@@ -124,7 +129,7 @@ final class ManyTopics {
         long t1 = System.nanoTime();
         AtomicLong acked = new AtomicLong();
         AtomicReference<String> error = new AtomicReference<>();
-        runChunks(n, target, deadline, timeBound, error, acked, progress, "produced", (from, to) -> {
+        runChunks(n, PRODUCER_CHUNK, target, deadline, timeBound, error, acked, progress, "produced", (from, to) -> {
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             pp.put(ProducerConfig.CLIENT_ID_CONFIG, "spillway-bench-many-topics-producer");
@@ -134,6 +139,12 @@ final class ManyTopics {
             pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
+                // Learn every topic's leader first: send() blocks on metadata for a topic it has not seen, and
+                // the metadata request then queues behind up to 5 in-flight produce requests, so interleaving
+                // the two would time the client's queueing rather than the broker.
+                for (int i = from; i < to && error.get() == null; i++) {
+                    producer.partitionsFor(topicName(prefix, i));
+                }
                 for (int i = from; i < to && error.get() == null; i++) {
                     producer.send(new ProducerRecord<>(topicName(prefix, i), ("record of topic " + i).getBytes(
                             java.nio.charset.StandardCharsets.UTF_8)), (md, e) -> {
@@ -163,7 +174,7 @@ final class ManyTopics {
         ThreadLocal<KafkaConsumer<byte[], byte[]>> consumers = new ThreadLocal<>();
         List<KafkaConsumer<byte[], byte[]>> all = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
-            runChunks(n, target, deadline, timeBound, error, consumed, progress, "consumed", (from, to) -> {
+            runChunks(n, CHUNK, target, deadline, timeBound, error, consumed, progress, "consumed", (from, to) -> {
                 KafkaConsumer<byte[], byte[]> consumer = consumers.get();
                 if (consumer == null) {
                     Properties cp = new Properties();
@@ -219,15 +230,16 @@ final class ManyTopics {
     }
 
     /** Runs {@code task} over [0, n) in chunks on {@value #THREADS} threads until done, an error, or the deadline. */
-    private static void runChunks(int n, Target target, long deadline, Duration timeBound, AtomicReference<String> error,
-                                  AtomicLong done, PrintStream progress, String verb, ChunkTask task)
+    private static void runChunks(int n, int chunk, Target target, long deadline, Duration timeBound,
+                                  AtomicReference<String> error, AtomicLong done, PrintStream progress, String verb,
+                                  ChunkTask task)
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             Thread th = new Thread(() -> {
                 while (error.get() == null) {
-                    int from = next.getAndAdd(CHUNK);
+                    int from = next.getAndAdd(chunk);
                     if (from >= n) {
                         return;
                     }
@@ -237,7 +249,7 @@ final class ManyTopics {
                         return;
                     }
                     try {
-                        task.run(from, Math.min(n, from + CHUNK));
+                        task.run(from, Math.min(n, from + chunk));
                     } catch (Exception | LinkageError e) {
                         error.compareAndSet(null, verb + " failed at topic " + from + ": " + e);
                     }

@@ -26,6 +26,13 @@ import java.util.List;
  * <p>Stateless and thread safe; each call decompresses with its own buffers.
  */
 public final class BatchValidator {
+
+    /**
+     * Decompression buffers (lz4 needs 64 KiB per block, zstd/gzip their own) reused per request thread, as Kafka
+     * reuses them per request handler thread; allocating them per batch cost more than the decompression itself.
+     * A supplier is not thread-safe, hence one per thread; it holds at most one buffer per size.
+     */
+    private static final ThreadLocal<BufferSupplier> DECOMPRESSION_BUFFERS = ThreadLocal.withInitial(BufferSupplier::create);
     private BatchValidator() {
     }
 
@@ -92,9 +99,10 @@ public final class BatchValidator {
         List<RecordErrorsException.RecordError> keyErrors = new ArrayList<>();
         List<RecordErrorsException.RecordError> timestampErrors = new ArrayList<>();
         int index = 0;
+        BufferSupplier buffers = DECOMPRESSION_BUFFERS.get();
         try (CloseableIterator<Record> it = config.compact()
-                ? batch.streamingIterator(BufferSupplier.NO_CACHING)
-                : batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+                ? batch.streamingIterator(buffers)
+                : batch.skipKeyValueIterator(buffers)) {
             while (it.hasNext()) {
                 Record record = it.next();
                 if (record.offset() != batch.baseOffset() + index) {
