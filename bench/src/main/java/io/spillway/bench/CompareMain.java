@@ -396,7 +396,7 @@ public final class CompareMain {
         progress(String.format(Locale.ROOT, "%s, round %d/%d: write %,d MiB, evict the page cache, read it back",
                 c.title(), rep, s.reps(), s.catchupMib()));
         try (Target t = start(c)) {
-            CatchUpRead.Result r = CatchUpRead.run(t.bootstrap(), Contender.dataDir(t), "catchup", s.catchupMib() << 20, 1024);
+            CatchUpRead.Result r = CatchUpRead.run(t.bootstrap(), t.pid(), Contender.dataDir(t), "catchup", s.catchupMib() << 20, 1024);
             table.add(CATCHUP, c, r.read().mibPerSec());
             notes.put("catch-up " + c.key() + " round " + rep, r.before().describe());
             out.println("  " + r.summary());
@@ -470,7 +470,7 @@ public final class CompareMain {
                 + s.latencyDuration().toSeconds() + " s measured");
         w.put("Catch-up read", String.format(Locale.ROOT, "%,d MiB written (1 KiB, 8 partitions, 4 producers), then sync, "
                 + "POSIX_FADV_DONTNEED on every data file (dd iflag=nocache) and, as root, drop_caches; one consumer reads "
-                + "from the beginning. Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
+                + "from the beginning, timed after the first tenth (its warm-up). Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
         w.put("Many topics", "CreateTopics with 1,000 topics per request, then one record per topic (4 threads, one producer "
                 + "per 100 topics, which looks up their leaders before sending), then read back (4 consumers, assign 1,000 partitions at a time); broker RSS "
                 + "(VmRSS) after the read; a run stops when the broker dies, a request fails or its time bound passes ("

@@ -20,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -458,6 +460,7 @@ public final class ProducePerf {
                 try {
                     TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
                     int actual = d.partitions().size();
+                    awaitLeaders(admin, topic, actual);
                     if (actual != partitions && log != null) {
                         log.printf("produce: topic %s already exists with %d partitions (asked for %d); using it as is%n",
                                 topic, actual, partitions);
@@ -472,6 +475,25 @@ public final class ProducePerf {
             }
         } catch (TimeoutException e) {
             throw new IllegalStateException("admin request to " + bootstrap + " timed out", e);
+        }
+    }
+
+    /**
+     * Waits until the broker leads every partition, by listing their end offsets (answered only by the
+     * leader; the admin client retries until then). Apache Kafka lists a new topic's partitions before its
+     * broker has taken over leadership; an idempotent producer that sends in that window gets
+     * NOT_LEADER_OR_FOLLOWER and then, with several batches in flight, can be stuck on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen with kafka 4.4 in about one run in ten).
+     */
+    static void awaitLeaders(Admin admin, String topic, int partitions) throws InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        try {
+            admin.listOffsets(request).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("partitions of " + topic + " got no leader: " + e.getCause(), e.getCause());
         }
     }
 

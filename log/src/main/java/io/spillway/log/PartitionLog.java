@@ -203,9 +203,20 @@ public final class PartitionLog {
      * @throws OffsetOutOfRangeException if the offset is before the log start or after its end
      */
     public ReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        PendingRead pending = planRead(fetchOffset, maxBytes, minOneBatch);
+        pending.readNow();
+        return pending.result();
+    }
+
+    /**
+     * Decides which batches a read returns (as {@link #read}) without reading them yet, so that a fetch over
+     * many partitions can read all their batches in file order ({@link PendingRead#readAll}).
+     *
+     * @throws OffsetOutOfRangeException if the offset is before the log start or after its end
+     */
+    public PendingRead planRead(long fetchOffset, int maxBytes, boolean minOneBatch) {
         long[] locations;
         int[] sizes;
-        int count = 0;
         int total = 0;
         long hw;
         long start;
@@ -219,7 +230,7 @@ public final class PartitionLog {
                         + ": the log holds offsets " + start + " to " + end);
             }
             if (index == null || fetchOffset >= hw) {
-                return new ReadResult(ByteBuffer.allocate(0), hw, start, end);
+                return new PendingRead(this, fetchOffset, new long[0], new int[0], 0, hw, start, end);
             }
             int from = index.slotContaining(fetchOffset);
             int to = from;
@@ -231,7 +242,7 @@ public final class PartitionLog {
                 total += size;
                 to++;
             }
-            count = to - from;
+            int count = to - from;
             locations = new long[count];
             sizes = new int[count];
             for (int i = 0; i < count; i++) {
@@ -239,21 +250,20 @@ public final class PartitionLog {
                 sizes[i] = index.size(from + i);
             }
         }
-        ByteBuffer records = ByteBuffer.allocate(total);
-        int position = 0;
-        try {
-            for (int i = 0; i < count; i++) {
-                storage.read(locations[i], records.duplicate().position(position).limit(position + sizes[i]));
-                position += sizes[i];
-            }
-        } catch (StorageException e) {
-            if (logStartOffset > fetchOffset) {
-                throw new OffsetOutOfRangeException("Offset " + fetchOffset + " of " + name
-                        + " was removed by retention while being read");
-            }
-            throw new KafkaStorageException("Could not read " + name + ": " + e.getMessage(), e);
+        return new PendingRead(this, fetchOffset, locations, sizes, total, hw, start, end);
+    }
+
+    SharedLog storage() {
+        return storage;
+    }
+
+    /** The error a failed storage read of this partition turns into (retention may have removed the data). */
+    RuntimeException readFailure(long fetchOffset, StorageException e) {
+        if (logStartOffset > fetchOffset) {
+            return new OffsetOutOfRangeException("Offset " + fetchOffset + " of " + name
+                    + " was removed by retention while being read");
         }
-        return new ReadResult(records, hw, start, end);
+        return new KafkaStorageException("Could not read " + name + ": " + e.getMessage(), e);
     }
 
     /**

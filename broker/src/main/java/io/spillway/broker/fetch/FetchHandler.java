@@ -5,6 +5,7 @@ import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
 import io.spillway.common.Time;
 import io.spillway.log.PartitionLog;
+import io.spillway.log.PendingRead;
 import io.spillway.log.ReadResult;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
@@ -161,14 +162,29 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         int remaining = maxBytes;
         boolean minOneBatch = true;
         FetchResponseData.FetchableTopicResponse current = null;
-        for (Wanted w : plan.partitions) {
-            FetchResponseData.PartitionData data = readPartition(w, Math.max(0, Math.min(w.maxBytes, remaining)),
-                    minOneBatch && remaining > 0, byId);
-            int bytes = data.records() == null ? 0 : data.records().sizeInBytes();
-            if (bytes > 0) {
-                minOneBatch = false;
-                remaining -= bytes;
+        // First decide what each partition returns, then read all of it in shared-log order (see PendingRead).
+        int n = plan.partitions.size();
+        PendingRead[] reads = new PendingRead[n];
+        FetchResponseData.PartitionData[] planned = new FetchResponseData.PartitionData[n];
+        List<PendingRead> pending = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Wanted w = plan.partitions.get(i);
+            planned[i] = planPartition(w, Math.max(0, Math.min(w.maxBytes, remaining)), minOneBatch && remaining > 0,
+                    byId, reads, i);
+            if (reads[i] != null) {
+                pending.add(reads[i]);
+                int bytes = reads[i].totalBytes();
+                if (bytes > 0) {
+                    minOneBatch = false;
+                    remaining -= bytes;
+                }
             }
+        }
+        PendingRead.readAll(pending);
+        for (int i = 0; i < n; i++) {
+            Wanted w = plan.partitions.get(i);
+            FetchResponseData.PartitionData data = reads[i] == null ? planned[i] : complete(planned[i], reads[i]);
+            int bytes = data.records() == null ? 0 : data.records().sizeInBytes();
             if (plan.incremental && !changed(w, data, bytes)) {
                 continue;
             }
@@ -197,7 +213,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
                 || data.logStartOffset() != w.state.lastLogStartOffset;
     }
 
-    private static FetchResponseData.PartitionData readPartition(Wanted w, int maxBytes, boolean minOneBatch, boolean byId) {
+    /** The partition's response without records yet; sets {@code reads[i]} when there is something to read. */
+    private static FetchResponseData.PartitionData planPartition(Wanted w, int maxBytes, boolean minOneBatch, boolean byId,
+                                                                 PendingRead[] reads, int i) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(w.key.partition())
                 .setRecords(MemoryRecords.EMPTY);
@@ -209,7 +227,16 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
             return failed(data, Errors.UNKNOWN_LEADER_EPOCH);
         }
         try {
-            ReadResult result = w.log.read(w.fetchOffset, maxBytes, minOneBatch);
+            reads[i] = w.log.planRead(w.fetchOffset, maxBytes, minOneBatch);
+            return data;
+        } catch (ApiException e) {
+            return failed(data, Errors.forException(e));
+        }
+    }
+
+    private static FetchResponseData.PartitionData complete(FetchResponseData.PartitionData data, PendingRead read) {
+        try {
+            ReadResult result = read.result();
             return data.setHighWatermark(result.highWatermark())
                     .setLastStableOffset(result.highWatermark())
                     .setLogStartOffset(result.logStartOffset())

@@ -26,6 +26,7 @@ final class GroupCommitFlusher implements Runnable {
     private final boolean fsync;
     private final long flushIntervalMs;
     private final IntFunction<Segment> segmentById;
+    private final BeforeSync beforeSync;
     private final Object lock = new Object();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private final List<Segment> sealedToSync = new ArrayList<>();
@@ -38,8 +39,15 @@ final class GroupCommitFlusher implements Runnable {
     private volatile StorageException failure;
     private final Thread thread;
 
-    GroupCommitFlusher(boolean fsync, long flushIntervalMs, long recoveredEnd, IntFunction<Segment> segmentById) {
+    /** Work that must reach the file before an fsync can cover it (the log's staged entries). */
+    interface BeforeSync {
+        void run() throws IOException;
+    }
+
+    GroupCommitFlusher(boolean fsync, long flushIntervalMs, long recoveredEnd, IntFunction<Segment> segmentById,
+                       BeforeSync beforeSync) {
         this.fsync = fsync;
+        this.beforeSync = beforeSync;
         this.flushIntervalMs = flushIntervalMs;
         this.segmentById = segmentById;
         this.writtenEnd = recoveredEnd;
@@ -107,6 +115,19 @@ final class GroupCommitFlusher implements Runnable {
                 target = writtenEnd;
                 toSync = new ArrayList<>(sealedToSync);
                 sealedToSync.clear();
+            }
+            try {
+                beforeSync.run();
+            } catch (IOException e) {
+                // Staged entries could not be written (disk full): nothing is lost, they stay staged; try again.
+                log.error("Writing staged appends to the shared log failed ({}); producers waiting for them are not "
+                        + "answered until it succeeds. Free disk space under the data directory; retrying every second.",
+                        e.getMessage());
+                synchronized (lock) {
+                    sealedToSync.addAll(0, toSync);
+                    waitQuietly(1000);
+                }
+                continue;
             }
             StorageException syncFailure = null;
             try {

@@ -112,10 +112,11 @@ class LocalSharedLogTest {
     }
 
     @Test
-    void fullDiskFailsTheAppendWithoutLeavingPartialBytes() throws Exception {
+    void withoutFsyncAFullDiskFailsTheAppendWithoutLeavingPartialBytes() throws Exception {
+        // With fsync off appends are written through at once, so a full disk fails that one append.
         AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
         ChannelOpener opener = path -> new FailingChannel(ChannelOpener.DEFAULT.open(path), budget);
-        LocalSharedLogConfig config = LocalSharedLogConfig.defaults(dir).withOpener(opener);
+        LocalSharedLogConfig config = LocalSharedLogConfig.defaults(dir).withFsync(false).withOpener(opener);
         Path segment = dir.resolve(Segment.fileName(0));
         try (LocalSharedLog log = open(config, new ArrayList<>())) {
             long first = log.append(1, bytes("fits"), -1);
@@ -158,6 +159,68 @@ class LocalSharedLogTest {
             log.release(segmentsOfKey1.get(1));
             assertThat(log.segmentCount()).isEqualTo(before - 2);
             assertThat(Files.exists(dir.resolve(Segment.fileName(segmentsOfKey1.get(0))))).isFalse();
+        }
+    }
+
+    @Test
+    void withFsyncAFullDiskHoldsStagedEntriesUntilSpaceIsFreedAndFailsAppendsThatDoNotFit() throws Exception {
+        AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
+        ChannelOpener opener = path -> new FailingChannel(ChannelOpener.DEFAULT.open(path), budget);
+        LocalSharedLogConfig config = LocalSharedLogConfig.defaults(dir).withOpener(opener);
+        Path segment = dir.resolve(Segment.fileName(0));
+        try (LocalSharedLog log = open(config, new ArrayList<>())) {
+            long first = log.append(1, bytes("durable"), -1);
+            log.whenDurable(first).get(10, TimeUnit.SECONDS);
+            long sizeBefore = Files.size(segment);
+            budget.set(10); // the disk fills up: writing the staged entries fails
+            long staged = log.append(1, bytes("staged"), -1);
+            var durable = log.whenDurable(staged);
+            Thread.sleep(300);
+            assertThat(durable).isNotDone(); // not acknowledged, not failed: waiting for space
+            assertThat(Files.size(segment)).isEqualTo(sizeBefore);
+            // an entry that does not fit next to the staged one needs a write now, and fails without effect
+            assertThatThrownBy(() -> log.append(2, ByteBuffer.allocate(LocalSharedLog.STAGING_BYTES - 20), -1))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("No space left on device");
+            budget.set(Long.MAX_VALUE); // space was freed
+            durable.get(10, TimeUnit.SECONDS);
+            long after = log.append(1, bytes("after"), -1);
+            log.whenDurable(after).get(10, TimeUnit.SECONDS);
+            assertThat(read(log, staged, 6)).isEqualTo("staged");
+        }
+        List<Entry> replayed = new ArrayList<>();
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), replayed)) {
+            assertThat(replayed).extracting(Entry::payload).containsExactly("durable", "staged", "after");
+        }
+    }
+
+    @Test
+    void stagedEntriesAreWrittenInOneCallBeforeTheFsyncAndReadableAnyTime() throws Exception {
+        List<Long> locations = new ArrayList<>();
+        Path segment = dir.resolve(Segment.fileName(0));
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
+            int big = LocalSharedLog.STAGING_BYTES / 3; // three of them overflow the staging buffer
+            for (int i = 0; i < 7; i++) {
+                byte[] payload = new byte[i % 2 == 0 ? big : 100];
+                java.util.Arrays.fill(payload, (byte) ('a' + i));
+                locations.add(log.append(i, ByteBuffer.wrap(payload), -1));
+            }
+            byte[] huge = new byte[LocalSharedLog.STAGING_BYTES + 1]; // larger than the buffer: written directly
+            java.util.Arrays.fill(huge, (byte) 'z');
+            long hugeAt = log.append(9, ByteBuffer.wrap(huge), -1);
+            for (int i = 0; i < 7; i++) {
+                ByteBuffer dst = ByteBuffer.allocate(i % 2 == 0 ? big : 100);
+                log.read(locations.get(i), dst);
+                assertThat(dst.array()).containsOnly((byte) ('a' + i));
+            }
+            log.whenDurable(hugeAt).get(10, TimeUnit.SECONDS);
+            assertThat(Files.size(segment)).isEqualTo(Locations.position(hugeAt) + EntryDescriptor.ENTRY_HEADER_BYTES
+                    + huge.length);
+        }
+        List<Entry> replayed = new ArrayList<>();
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), replayed)) {
+            assertThat(replayed).hasSize(8);
+            assertThat(replayed).extracting(Entry::location).containsSubsequence(locations);
         }
     }
 
