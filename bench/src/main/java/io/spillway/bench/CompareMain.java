@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bin/spillway-bench compare}: Spillway and Apache Kafka side by side on this machine, driven by the same
@@ -211,6 +212,7 @@ public final class CompareMain {
         planSteps();
         List<Contender> cs = s.contenders();
         if (s.workloads().contains("produce") || s.workloads().contains("tail")) {
+            warmUpClient(cs.get(0));
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (Contender c : cs) {
                     throughputRound(c, rep);
@@ -313,40 +315,61 @@ public final class CompareMain {
         return new ComparisonTable.Metric(pc.label(), "throughput", "MiB/s", true, 1);
     }
 
+    /**
+     * Workload 1 and the tailing read, each case on a freshly started broker with the page cache dropped first:
+     * on a VM, writing into memory the page cache has not used recently costs several times more kernel time
+     * than reusing it, so a case that ran after another on the same broker would pay for what that one wrote
+     * (seen here: the same 4-producer run at 380 MiB/s first and 175 MiB/s second).
+     */
     private void throughputRound(Contender c, int rep) {
         progress(c.title() + ", round " + rep + "/" + s.reps() + ": produce throughput"
-                + (s.workloads().contains("tail") ? " and tailing read" : ""));
-        try (Target t = start(c)) {
-            if (s.workloads().contains("produce")) {
-                for (ProduceCase pc : PRODUCE_CASES) {
-                    try {
-                        java.util.concurrent.atomic.AtomicReference<CpuMeter.Snapshot> cpu = new java.util.concurrent.atomic.AtomicReference<>();
-                        ProducePerf.Config config = produceConfig("produce-" + pc.compression() + "-" + pc.producers(),
-                                pc.compression(), pc.producers()).onMeasureStart(() -> cpu.set(CpuMeter.Snapshot.take(t.pid())));
-                        ProducePerf.Result r = ProducePerf.run(t.bootstrap(), config);
-                        String cpuUse = CpuMeter.describe(cpu.get(), CpuMeter.Snapshot.take(t.pid()));
-                        if (r.errors() > 0) {
-                            throw new IllegalStateException(r.errors() + " sends failed: " + r.firstError());
-                        }
-                        table.add(produceMetric(pc), c, r.mibPerSec());
-                        out.printf(Locale.ROOT, "  %s: %.1f MiB/s (%,.0f records/s), p99 %.1f ms; CPU: %s%n", pc.label(),
-                                r.mibPerSec(), r.recordsPerSec(), r.latency().percentileMillis(0.99), cpuUse);
-                    } catch (Exception e) {
-                        failed(pc.label(), c, e);
+                + (s.workloads().contains("tail") ? " and tailing read" : "") + " (a fresh broker for each)");
+        if (s.workloads().contains("produce")) {
+            for (ProduceCase pc : PRODUCE_CASES) {
+                PageCache.dropAll();
+                try (Target t = start(c)) {
+                    AtomicReference<CpuMeter.Snapshot> cpu = new AtomicReference<>();
+                    ProducePerf.Config config = produceConfig("produce-" + pc.compression() + "-" + pc.producers(),
+                            pc.compression(), pc.producers()).onMeasureStart(() -> cpu.set(CpuMeter.Snapshot.take(t.pid())));
+                    ProducePerf.Result r = ProducePerf.run(t.bootstrap(), config);
+                    String cpuUse = CpuMeter.describe(cpu.get(), CpuMeter.Snapshot.take(t.pid()));
+                    if (r.errors() > 0) {
+                        throw new IllegalStateException(r.errors() + " sends failed: " + r.firstError());
                     }
-                }
-            }
-            if (s.workloads().contains("tail")) {
-                try {
-                    TailingRead.Result r = TailingRead.run(t.bootstrap(), produceConfig("tail", "none", 1));
-                    table.add(TAIL, c, r.mibPerSec());
-                    out.println("  " + r.summary());
+                    table.add(produceMetric(pc), c, r.mibPerSec());
+                    out.printf(Locale.ROOT, "  %s: %.1f MiB/s (%,.0f records/s), p99 %.1f ms; CPU: %s%n", pc.label(),
+                            r.mibPerSec(), r.recordsPerSec(), r.latency().percentileMillis(0.99), cpuUse);
                 } catch (Exception e) {
-                    failed("tailing read", c, e);
+                    failed(pc.label(), c, e);
                 }
             }
-        } catch (RuntimeException e) {
-            failed("starting the broker", c, e);
+        }
+        if (s.workloads().contains("tail")) {
+            PageCache.dropAll();
+            try (Target t = start(c)) {
+                TailingRead.Result r = TailingRead.run(t.bootstrap(), produceConfig("tail", "none", 1));
+                table.add(TAIL, c, r.mibPerSec());
+                out.println("  " + r.summary());
+            } catch (Exception e) {
+                failed("tailing read", c, e);
+            }
+        }
+    }
+
+    /**
+     * Untimed: JIT-compiles the harness's own producer code (record accumulation, lz4) before the first
+     * measurement, which would otherwise be slower for whichever target comes first.
+     */
+    private void warmUpClient(Contender c) {
+        Duration each = s.smoke() ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+        out.println("harness warm-up: producing to " + c.title() + " for " + 2 * each.toSeconds() + " s, not measured");
+        try (Target t = start(c)) {
+            for (String compression : List.of("none", "lz4")) {
+                ProducePerf.run(t.bootstrap(), produceConfig("warm-up-" + compression, compression, 4).duration(each)
+                        .warmup(Duration.ofMillis(100)));
+            }
+        } catch (Exception e) {
+            out.println("  harness warm-up failed (measurements go on): " + e);
         }
     }
 
@@ -374,6 +397,7 @@ public final class CompareMain {
     private void latencyRound(Contender c, int rep, double rate) {
         progress(String.format(Locale.ROOT, "%s, round %d/%d: end-to-end latency at %,.0f records/s", c.title(), rep,
                 s.reps(), rate));
+        PageCache.dropAll();
         try (Target t = start(c)) {
             EndToEndLatency.Result r = EndToEndLatency.run(t.bootstrap(), new EndToEndLatency.Config("latency", 8, 1024,
                     rate, s.warmup(), s.latencyDuration()));
@@ -395,6 +419,7 @@ public final class CompareMain {
     private void catchUpRound(Contender c, int rep) {
         progress(String.format(Locale.ROOT, "%s, round %d/%d: write %,d MiB, evict the page cache, read it back",
                 c.title(), rep, s.reps(), s.catchupMib()));
+        PageCache.dropAll();
         try (Target t = start(c)) {
             CatchUpRead.Result r = CatchUpRead.run(t.bootstrap(), t.pid(), Contender.dataDir(t), "catchup", s.catchupMib() << 20, 1024);
             table.add(CATCHUP, c, r.read().mibPerSec());
@@ -416,6 +441,7 @@ public final class CompareMain {
                 continue;
             }
             progress(c.title() + ": many topics, " + label + " (time bound " + s.topicsTime(c).toMinutes() + " min)");
+            PageCache.dropAll();
             try (Target t = start(c)) {
                 ManyTopics.Result r = ManyTopics.run(t, "t", n, s.topicsTime(c), out);
                 out.println("  " + r.summary());
@@ -457,8 +483,9 @@ public final class CompareMain {
                         + "(higher throughput, or lower latency, time or memory).\n\n");
         sb.append("Command (from the repository root):\n\n```\n").append(command).append("\n```\n\n");
         Map<String, String> w = new LinkedHashMap<>();
-        w.put("Order", "each run starts a fresh broker on a fresh data directory; runs alternate between the targets "
-                + "(" + String.join(", ", s.contenders().stream().map(Contender::title).toList()) + ", then again) to cancel drift");
+        w.put("Order", "every measurement starts a fresh broker on a fresh data directory after dropping the page cache "
+                + "(sync; drop_caches as root); rounds alternate between the targets ("
+                + String.join(", ", s.contenders().stream().map(Contender::title).toList()) + ", then again) to cancel drift");
         w.put("Produce", "1 KiB values, 8 partitions, acks=all, enable.idempotence=true, batch.size=16384, linger.ms=5; "
                 + s.warmup().toSeconds() + " s warm-up then " + s.duration().toSeconds() + " s measured (first send to last ack); "
                 + "compression none: random bytes; lz4: JSON-like event text (compresses ~2-3x)");

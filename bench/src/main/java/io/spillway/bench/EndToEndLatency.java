@@ -2,8 +2,6 @@ package io.spillway.bench;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -11,15 +9,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -59,25 +53,14 @@ final class EndToEndLatency {
         long runStart = System.nanoTime();
         long measureFrom = runStart + c.warmup().toNanos();
         long end = measureFrom + c.duration().toNanos();
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "spillway-bench-e2e-consumer");
-        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties cp = BenchConsumers.properties(bootstrap, "spillway-bench-e2e-consumer");
         AtomicLong sent = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         java.util.concurrent.CountDownLatch consumerReady = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean producerDone = new java.util.concurrent.atomic.AtomicBoolean();
         Thread consumerThread = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
-                List<TopicPartition> tps = new ArrayList<>();
-                for (PartitionInfo info : consumer.partitionsFor(c.topic(), Duration.ofSeconds(30))) {
-                    tps.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                consumer.assign(tps);
-                consumer.seekToEnd(tps);
-                tps.forEach(consumer::position); // resolve the end offsets before the producer starts
+                BenchConsumers.assignAtEnd(consumer, c.topic()); // before the producer starts
                 consumerReady.countDown();
                 long idleSince = System.nanoTime();
                 while (true) {

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -338,17 +336,6 @@ public final class KafkaTarget implements Target {
     }
 
     static String tail(Path file, int lines) {
-        Deque<String> last = new ArrayDeque<>();
-        try (Stream<String> s = Files.lines(file, StandardCharsets.ISO_8859_1)) {
-            s.forEach(l -> {
-                last.addLast(l);
-                if (last.size() > lines) {
-                    last.removeFirst();
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
-        return String.join("\n", last);
+        return io.spillway.testkit.SpillwayProcess.tail(file, lines);
     }
 }

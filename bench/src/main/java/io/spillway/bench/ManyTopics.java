@@ -25,14 +25,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Many topics: create {@code n} single-partition topics (CreateTopics, {@value #CHUNK} per request), produce one
  * record to each, then read each record back, timing each phase, and report the broker's resident memory. Produce
- * and consume split the topics into chunks of {@value #CHUNK} handled by {@value #THREADS} threads, one client per
- * chunk (producer) or per thread (consumer, re-assigned per chunk), so that no client holds metadata for all topics.
+ * and consume split the topics into chunks ({@value #PRODUCER_CHUNK} and {@value #CHUNK} topics) handled by
+ * {@value #THREADS} threads with one client per chunk, so that no client holds metadata for all topics.
  *
  * <p>The run stops early, and says where, when the broker process dies, a request fails, or the time bound passes.
  */
@@ -138,6 +137,7 @@ final class ManyTopics {
             pp.put(ProducerConfig.ACKS_CONFIG, "all");
             pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
+            pp.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
                 // Learn every topic's leader first: send() blocks on metadata for a topic it has not seen, and
                 // the metadata request then queues behind up to 5 in-flight produce requests, so interleaving
@@ -168,26 +168,15 @@ final class ManyTopics {
                     ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), failure);
         }
 
-        // 3. consume: every topic's record, read back from the beginning
+        // 3. consume: every topic's record, read back from the beginning, one consumer per chunk (a consumer
+        //    re-assigned chunk after chunk keeps per-partition metric state and ran a 2 GiB client heap out)
         long t2 = System.nanoTime();
         AtomicLong consumed = new AtomicLong();
-        ThreadLocal<KafkaConsumer<byte[], byte[]>> consumers = new ThreadLocal<>();
-        List<KafkaConsumer<byte[], byte[]>> all = java.util.Collections.synchronizedList(new ArrayList<>());
-        try {
-            runChunks(n, CHUNK, target, deadline, timeBound, error, consumed, progress, "consumed", (from, to) -> {
-                KafkaConsumer<byte[], byte[]> consumer = consumers.get();
-                if (consumer == null) {
-                    Properties cp = new Properties();
-                    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-                    cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "spillway-bench-many-topics-consumer");
-                    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-                    cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-                    cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-                    cp.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "120000");
-                    consumer = new KafkaConsumer<>(cp);
-                    consumers.set(consumer);
-                    all.add(consumer);
-                }
+        runChunks(n, CHUNK, target, deadline, timeBound, error, consumed, progress, "consumed", (from, to) -> {
+            Properties cp = BenchConsumers.properties(bootstrap, "spillway-bench-many-topics-consumer");
+            cp.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "120000");
+            cp.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
                 List<TopicPartition> tps = new ArrayList<>();
                 for (int i = from; i < to; i++) {
                     tps.add(new TopicPartition(topicName(prefix, i), 0));
@@ -210,12 +199,8 @@ final class ManyTopics {
                                 + missing.iterator().next());
                     }
                 }
-            });
-        } finally {
-            for (KafkaConsumer<byte[], byte[]> c : all) {
-                c.close();
             }
-        }
+        });
         double consumeSeconds = (System.nanoTime() - t2) / 1e9;
         failure = error.get() != null ? error.get() : checkAlive(target, deadline, timeBound, consumed.get() + " records consumed");
         if (failure == null && consumed.get() != n) {

@@ -44,15 +44,32 @@ final class PageCache {
         for (Path f : files) {
             run(List.of("dd", "if=" + f, "iflag=nocache", "count=0", "status=none"));
         }
+        dropCaches();
+        return residency(dir);
+    }
+
+    /**
+     * Before a run: writes back dirty pages and, as root, drops the clean page cache, so that every run starts
+     * from the same memory state whatever the run before it wrote. Without root only the sync happens.
+     */
+    static void dropAll() {
+        try {
+            run(List.of("sync"));
+            dropCaches();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void dropCaches() {
         Path drop = Path.of("/proc/sys/vm/drop_caches");
         if ("root".equals(System.getProperty("user.name")) && Files.isWritable(drop)) {
             try {
                 Files.writeString(drop, "1\n", StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                // containers may refuse it; the per-file eviction above already ran
+                // containers may refuse it; runs then start from whatever the page cache holds
             }
         }
-        return residency(dir);
     }
 
     static Residency residency(Path dir) throws IOException, InterruptedException {

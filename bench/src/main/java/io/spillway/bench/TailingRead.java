@@ -1,8 +1,6 @@
 package io.spillway.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -10,12 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Tailing read: a consumer follows the end of the log while one producer writes at full speed (the throughput
@@ -49,22 +43,11 @@ final class TailingRead {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch ready = new CountDownLatch(1);
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "spillway-bench-tail-consumer");
-        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties cp = BenchConsumers.properties(bootstrap, "spillway-bench-tail-consumer");
         AtomicReference<Long> expected = new AtomicReference<>();
         Thread consumerThread = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
-                List<TopicPartition> tps = new ArrayList<>();
-                for (PartitionInfo info : consumer.partitionsFor(produce.topic(), Duration.ofSeconds(30))) {
-                    tps.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                consumer.assign(tps);
-                consumer.seekToEnd(tps);
-                tps.forEach(consumer::position);
+                BenchConsumers.assignAtEnd(consumer, produce.topic());
                 ready.countDown();
                 while (!stop.get()) {
                     var records = consumer.poll(Duration.ofMillis(100));

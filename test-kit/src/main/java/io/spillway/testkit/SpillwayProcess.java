@@ -243,7 +243,8 @@ public final class SpillwayProcess implements AutoCloseable {
         }
     }
 
-    static String tail(Path file, int lines) {
+    /** The last {@code lines} lines of a log file, for failure messages. */
+    public static String tail(Path file, int lines) {
         Deque<String> last = new ArrayDeque<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
