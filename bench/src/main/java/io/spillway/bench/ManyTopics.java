@@ -121,7 +121,7 @@ final class ManyTopics {
         }
         if (failure != null) {
             return new Result(n, created, 0, 0, createSeconds, -1, -1, ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid),
-                    ProcStats.openFiles(pid), failure);
+                    ProcStats.openFiles(pid), explain(target, failure));
         }
 
         // 2. produce one record per topic
@@ -165,7 +165,7 @@ final class ManyTopics {
         }
         if (failure != null) {
             return new Result(n, created, acked.get(), 0, createSeconds, produceSeconds, -1, ProcStats.rssBytes(pid),
-                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), failure);
+                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), explain(target, failure));
         }
 
         // 3. consume: every topic's record, read back from the beginning, one consumer per chunk (a consumer
@@ -207,7 +207,7 @@ final class ManyTopics {
             failure = "only " + consumed.get() + " of " + n + " records were read back";
         }
         return new Result(n, created, acked.get(), consumed.get(), createSeconds, produceSeconds, consumeSeconds,
-                ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), failure);
+                ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), explain(target, failure));
     }
 
     private interface ChunkTask {
@@ -271,11 +271,30 @@ final class ManyTopics {
         return null;
     }
 
+    /**
+     * Adds the broker's own first error to a failure seen by the clients (a timeout says little), for a broker
+     * whose log the harness has.
+     */
+    static String explain(Target target, String failure) {
+        if (failure == null || !(target instanceof KafkaTarget k) || failure.contains(" ERROR ")) {
+            return failure;
+        }
+        String error = lastError(k.tail(5000));
+        return error.isEmpty() ? failure : failure + "; broker log: " + error;
+    }
+
     /** The first ERROR/FATAL line of a log tail, shortened, as the reason a broker fell over. */
     static String lastError(String tail) {
-        for (String line : tail.split("\n")) {
+        String[] lines = tail.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             if (line.contains(" ERROR ") || line.contains(" FATAL ")) {
                 String l = line.length() > 300 ? line.substring(0, 300) + "..." : line;
+                // the exception usually follows on its own line (e.g. "java.io.IOException: Too many open files")
+                if (i + 1 < lines.length && !lines[i + 1].startsWith("[") && !lines[i + 1].isBlank()) {
+                    String cause = lines[i + 1].trim();
+                    l += " / " + (cause.length() > 200 ? cause.substring(0, 200) + "..." : cause);
+                }
                 return l;
             }
         }

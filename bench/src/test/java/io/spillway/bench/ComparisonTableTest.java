@@ -65,4 +65,18 @@ class ComparisonTableTest {
         }
         assertThat(bytes.size()).isLessThan(pool.length * 1024 / 2);
     }
+
+    @Test
+    void aBrokersFirstErrorAndItsCauseExplainWhereItFellOver() {
+        String tail = """
+                [2026-11-22 21:06:08,700] INFO Created log for partition t19068-0 (kafka.log.LogManager)
+                [2026-11-22 21:06:08,757] ERROR Encountered metadata publishing fault (org.apache.kafka.server.fault.LoggingFaultHandler)
+                java.io.IOException: Too many open files
+                	at java.base/sun.nio.ch.FileDispatcherImpl.open(Native Method)
+                [2026-11-22 21:06:09,001] ERROR a later error
+                """;
+        assertThat(ManyTopics.lastError(tail)).contains("Encountered metadata publishing fault")
+                .endsWith(" / java.io.IOException: Too many open files");
+        assertThat(ManyTopics.lastError("[x] INFO fine\n")).isEmpty();
+    }
 }
