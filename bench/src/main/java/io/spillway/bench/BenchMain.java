@@ -261,7 +261,7 @@ public final class BenchMain {
         sb.append("Workload:\n\n").append(BenchReport.bullets(workload)).append('\n');
         Map<String, String> t = new LinkedHashMap<>(targetDescription);
         t.put("Source revision", gitRevision());
-        target.launchCommand().ifPresent(cmd -> t.put("Broker command", "`" + abbreviateClasspath(cmd) + "`"));
+        target.launchCommand().ifPresent(cmd -> t.put("Broker command", "`" + abbreviateClasspath(cmd, "<server/target/classes:server/target/spillway.classpath>") + "`"));
         sb.append("Target:\n\n").append(BenchReport.bullets(t)).append('\n');
         sb.append("Machine:\n\n").append(BenchReport.bullets(machine));
         return sb.toString();
@@ -284,12 +284,13 @@ public final class BenchMain {
         return bytes + " B";
     }
 
-    static String abbreviateClasspath(List<String> cmd) {
+    /** The command with the value of {@code -cp} replaced by {@code placeholder} (classpaths are long and machine-specific). */
+    static String abbreviateClasspath(List<String> cmd, String placeholder) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < cmd.size(); i++) {
             out.add(cmd.get(i));
             if ("-cp".equals(cmd.get(i)) && i + 1 < cmd.size()) {
-                out.add("<server/target/classes:server/target/spillway.classpath>");
+                out.add(placeholder);
                 i++;
             }
         }

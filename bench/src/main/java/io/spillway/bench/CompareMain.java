@@ -278,22 +278,10 @@ public final class CompareMain {
         Target t = c.start(repoRoot, s.heap(), logDir);
         descriptions.computeIfAbsent(c, k -> {
             Map<String, String> d = new LinkedHashMap<>(t.describe());
-            t.launchCommand().ifPresent(cmd -> d.put("Command", "`" + abbreviate(cmd) + "`"));
+            t.launchCommand().ifPresent(cmd -> d.put("Command", "`" + BenchMain.abbreviateClasspath(cmd, "<classpath>") + "`"));
             return d;
         });
         return t;
-    }
-
-    private static String abbreviate(List<String> cmd) {
-        List<String> outList = new ArrayList<>();
-        for (int i = 0; i < cmd.size(); i++) {
-            outList.add(cmd.get(i));
-            if ("-cp".equals(cmd.get(i)) && i + 1 < cmd.size()) {
-                outList.add("<classpath>");
-                i++;
-            }
-        }
-        return String.join(" ", outList);
     }
 
     private void failed(String what, Contender c, Exception e) {

@@ -1,6 +1,7 @@
 package io.spillway.bench;
 
 import io.spillway.testkit.Ports;
+import io.spillway.testkit.SpillwayProcess;
 import io.spillway.testkit.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -174,7 +175,8 @@ public final class KafkaTarget implements Target {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
             if (!f.waitFor(120, TimeUnit.SECONDS) || f.exitValue() != 0) {
                 f.destroyForcibly();
-                throw new IllegalStateException("kafka-storage format failed; log " + logFile + ":\n" + tail(logFile, 30));
+                throw new IllegalStateException("kafka-storage format failed; log " + logFile + ":\n"
+                        + SpillwayProcess.tail(logFile, 30));
             }
 
             // the JVM options of kafka-server-start.sh / kafka-run-class.sh, heap aside
@@ -243,7 +245,7 @@ public final class KafkaTarget implements Target {
             if (!process.isAlive()) {
                 TempDirs.deleteQuietly(home);
                 throw new IllegalStateException("Apache Kafka exited during startup (exit code " + process.exitValue()
-                        + "); log " + logFile + ":\n" + tail(logFile, 40));
+                        + "); log " + logFile + ":\n" + SpillwayProcess.tail(logFile, 40));
             }
             if (logContains(READY_LINE) && Ports.isListening("127.0.0.1", port, Duration.ofSeconds(1))) {
                 return;
@@ -252,7 +254,7 @@ public final class KafkaTarget implements Target {
         }
         close();
         throw new IllegalStateException("Apache Kafka did not start within " + timeout + "; log " + logFile + ":\n"
-                + tail(logFile, 40));
+                + SpillwayProcess.tail(logFile, 40));
     }
 
     private boolean logContains(String text) {
@@ -287,7 +289,7 @@ public final class KafkaTarget implements Target {
 
     /** The last lines of the broker log. */
     public String tail(int lines) {
-        return tail(logFile, lines);
+        return SpillwayProcess.tail(logFile, lines);
     }
 
     @Override
@@ -333,9 +335,5 @@ public final class KafkaTarget implements Target {
         } finally {
             TempDirs.deleteQuietly(home);
         }
-    }
-
-    static String tail(Path file, int lines) {
-        return io.spillway.testkit.SpillwayProcess.tail(file, lines);
     }
 }

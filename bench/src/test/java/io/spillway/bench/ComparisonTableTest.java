@@ -40,12 +40,12 @@ class ComparisonTableTest {
 
     @Test
     void kafkaWithFlushEveryMessageFsyncsBeforeAcknowledging() {
-        var props = KafkaTarget.serverProperties(Path.of("/tmp/x"), 9092, 9093,
+        var props = KafkaTarget.serverProperties(Path.of("kafka-data"), 9092, 9093,
                 new KafkaTarget.Options().flushEveryMessage(true));
         assertThat(props).containsEntry("log.flush.interval.messages", "1").containsEntry("process.roles", "broker,controller")
-                .containsEntry("log.dirs", "/tmp/x").containsEntry("listeners",
+                .containsEntry("log.dirs", "kafka-data").containsEntry("listeners",
                         "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093");
-        assertThat(KafkaTarget.serverProperties(Path.of("/tmp/x"), 9092, 9093, new KafkaTarget.Options()))
+        assertThat(KafkaTarget.serverProperties(Path.of("kafka-data"), 9092, 9093, new KafkaTarget.Options()))
                 .doesNotContainKey("log.flush.interval.messages");
         assertThat(KafkaTarget.clusterId()).matches("[A-Za-z0-9_-]{22}");
         assertThat(KafkaTarget.version("/a/kafka-clients-4.4.0.jar:/b/kafka_2.13-4.4.0.jar")).isEqualTo("4.4.0");
