@@ -7,21 +7,26 @@ import io.spillway.storage.StorageException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.internals.ByteUtils;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The log of one partition: assigns offsets, keeps the offset index and idempotent-producer state,
- * and reads batches back from the {@link SharedLog} all partitions share. Costs about a hundred
- * bytes while empty: index and producer table are created on first use.
+ * The log of one partition: assigns offsets, keeps the offset index, idempotent and transactional
+ * producer state and the {@link TransactionIndex} (last stable offset, aborted transactions), and reads
+ * batches back from the {@link SharedLog} all partitions share. Costs about a hundred bytes while empty:
+ * index, producer table and transaction index are created on first use.
  *
  * <p>Thread safe: appends, trims and index lookups hold this object's monitor; storage reads and
  * writes of payloads happen outside it except the append itself, which must stay inside so that
@@ -40,6 +45,7 @@ public final class PartitionLog {
 
     private BatchIndex index;
     private ProducerStateTable producers;
+    private TransactionIndex transactions;
     private long logEndOffset;
     private long sizeBytes;
     private int lastSegment = -1;
@@ -110,6 +116,43 @@ public final class PartitionLog {
             entry = converted;
             batch = MemoryRecords.readableRecords(converted.duplicate()).batches().iterator().next();
         }
+        return appendBatch(batch, entry, true, nowMs);
+    }
+
+    /**
+     * Appends one batch that a coordinator of this broker built (its records, possibly transactional, are
+     * trusted: no client validation). Offsets are assigned as for {@link #append}.
+     */
+    public AppendResult appendFromCoordinator(ByteBuffer batchBytes) {
+        MutableRecordBatch batch = MemoryRecords.readableRecords(batchBytes.duplicate()).batches().iterator().next();
+        ByteBuffer entry = batchBytes.duplicate();
+        entry.limit(entry.position() + batch.sizeInBytes());
+        return appendBatch(batch, entry, false, time.nowMs());
+    }
+
+    /**
+     * Writes a transaction marker (a control batch) that commits or aborts the producer's open transaction
+     * in this partition. A marker for a producer without an open transaction here is written too (Kafka
+     * does the same): it only moves the producer's epoch.
+     *
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException if a newer epoch of the producer
+     *     has already written here
+     */
+    public AppendResult appendEndTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit) {
+        long nowMs = time.nowMs();
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(0L, nowMs, LEADER_EPOCH, producerId, producerEpoch,
+                new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch));
+        MutableRecordBatch batch = marker.batches().iterator().next();
+        return appendBatch(batch, marker.buffer(), false, nowMs);
+    }
+
+    /**
+     * Assigns offsets to one batch, writes it and updates index, producer state and transactions.
+     *
+     * @param fromClient a produced batch: deduplicated and sequence-checked; otherwise written by this broker
+     */
+    private AppendResult appendBatch(MutableRecordBatch batch, ByteBuffer entry, boolean fromClient, long nowMs) {
+        LogConfig cfg = config;
         long baseOffset;
         long lastOffset;
         long location;
@@ -119,19 +162,24 @@ public final class PartitionLog {
                 throw new UnknownTopicOrPartitionException("Partition " + name + " was deleted");
             }
             boolean idempotent = batch.hasProducerId();
-            if (idempotent && producers != null) {
+            if (fromClient && idempotent && producers != null) {
                 long[] original = producers.findDuplicate(batch.producerId(), batch.producerEpoch(),
                         batch.baseSequence(), batch.lastSequence());
                 if (original != null) {
                     return new AppendResult(original[0], original[1], -1, logStartOffset, awaitVisible(original[1]));
                 }
-                producers.check(name, batch.producerId(), batch.producerEpoch(), batch.baseSequence());
+                producers.check(name, batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                        batch.isTransactional());
+            }
+            if (batch.isControlBatch() && producers != null) {
+                producers.checkMarker(name, batch.producerId(), batch.producerEpoch());
             }
             baseOffset = logEndOffset;
-            lastOffset = baseOffset + BatchValidator.lastOffsetDelta(batch);
+            int lastOffsetDelta = BatchValidator.lastOffsetDelta(batch);
+            lastOffset = baseOffset + lastOffsetDelta;
             batch.setLastOffset(lastOffset);
             batch.setPartitionLeaderEpoch(LEADER_EPOCH);
-            if (cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            if (fromClient && cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
                 appendTimeMs = nowMs;
                 batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
             }
@@ -140,10 +188,10 @@ public final class PartitionLog {
             } catch (StorageException e) {
                 throw new KafkaStorageException("Could not append to " + name + ": " + e.getMessage(), e);
             }
-            addToIndex(baseOffset, BatchValidator.lastOffsetDelta(batch), batch.maxTimestamp(), location, entry.remaining());
+            addToIndex(baseOffset, lastOffsetDelta, batch.maxTimestamp(), location, entry.remaining());
             if (idempotent) {
-                producers().record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                        batch.lastSequence(), baseOffset);
+                track(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(), baseOffset,
+                        batch.maxTimestamp(), batch.isTransactional(), batch.isControlBatch() ? markerOf(batch) : null);
             }
             logEndOffset = lastOffset + 1;
         }
@@ -156,6 +204,43 @@ public final class PartitionLog {
             return null;
         });
         return new AppendResult(baseOffset, lastOffset, appendTimeMs, logStartOffset, durable);
+    }
+
+    /** What a control batch's single record says: commit or abort, and the coordinator epoch. */
+    private record Marker(boolean commit, int coordinatorEpoch) {
+    }
+
+    private static Marker markerOf(RecordBatch batch) {
+        for (Record record : batch) {
+            EndTransactionMarker marker = EndTransactionMarker.deserialize(record);
+            return new Marker(marker.controlType() == ControlRecordType.COMMIT, marker.coordinatorEpoch());
+        }
+        throw new IllegalStateException("control batch without a record");
+    }
+
+    /**
+     * Producer and transaction bookkeeping for one batch at {@code baseOffset}; the same code for appends and
+     * for recovery. Caller holds the monitor.
+     */
+    private void track(long producerId, short epoch, int baseSequence, int lastSequence, long baseOffset,
+                       long timestampMs, boolean transactional, Marker marker) {
+        ProducerStateTable table = producers();
+        if (marker != null) {
+            long first = table.endTransaction(producerId, epoch, marker.coordinatorEpoch(), timestampMs);
+            transactions().end(producerId, first >= 0 ? first : baseOffset, baseOffset, !marker.commit());
+            return;
+        }
+        table.record(producerId, epoch, baseSequence, lastSequence, baseOffset, timestampMs);
+        if (transactional && table.beginTransactionIfNone(producerId, baseOffset)) {
+            transactions().begin(producerId, baseOffset);
+        }
+    }
+
+    private TransactionIndex transactions() {
+        if (transactions == null) {
+            transactions = new TransactionIndex();
+        }
+        return transactions;
     }
 
     private void addToIndex(long baseOffset, int lastOffsetDelta, long maxTimestamp, long location, int size) {
@@ -192,8 +277,52 @@ public final class PartitionLog {
                 return;
             }
             highWatermark = offset;
+            if (transactions != null) {
+                transactions.highWatermarkAdvanced(offset);
+            }
         }
         listener.onAdvance(this);
+    }
+
+    /**
+     * The last stable offset: read_committed consumers read up to here. Below the high watermark while a
+     * transaction with records here is open, or decided by a marker that is not yet durable.
+     */
+    public synchronized long lastStableOffset() {
+        return lastStableOffsetLocked();
+    }
+
+    private long lastStableOffsetLocked() {
+        if (transactions == null) {
+            return highWatermark;
+        }
+        return Math.max(logStartOffset, Math.min(highWatermark, transactions.firstUnstableOffset()));
+    }
+
+    /** Whether the producer, at exactly this epoch, has a transaction with records here (no verification needed). */
+    public synchronized boolean hasOpenTransaction(long producerId, short producerEpoch) {
+        return producers != null && producers.hasOpenTransaction(producerId, producerEpoch);
+    }
+
+    /** A producer with state in this partition, as DescribeProducers shows it. */
+    public record ActiveProducer(long producerId, short producerEpoch, int lastSequence, long lastTimestampMs,
+                                 int coordinatorEpoch, long currentTxnStartOffset) {
+    }
+
+    public synchronized List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>();
+        if (producers != null) {
+            for (ProducerStateTable.ProducerView p : producers.view()) {
+                out.add(new ActiveProducer(p.producerId(), p.epoch(), p.lastSequence(), p.lastTimestampMs(),
+                        p.coordinatorEpoch(), p.currentTxnFirstOffset()));
+            }
+        }
+        return out;
+    }
+
+    /** Open transactions here: producer id by the offset of its first record (tests, tools). */
+    public synchronized Map<Long, Long> openTransactions() {
+        return transactions == null ? Map.of() : transactions.openTransactions();
     }
 
     /**
@@ -203,38 +332,69 @@ public final class PartitionLog {
      * @throws OffsetOutOfRangeException if the offset is before the log start or after its end
      */
     public ReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
-        PendingRead pending = planRead(fetchOffset, maxBytes, minOneBatch);
+        PendingRead pending = planRead(fetchOffset, maxBytes, minOneBatch, ReadBound.HIGH_WATERMARK);
         pending.readNow();
         return pending.result();
     }
 
     /**
+     * Reads whole batches from {@code fetchOffset} up to the log end, including records appended but not yet
+     * durable: for a coordinator rebuilding its state from its own partition after a failed write, which must
+     * see every record it has applied before. Never for clients.
+     */
+    public ReadResult readIncludingUnflushed(long fetchOffset, int maxBytes) {
+        PendingRead pending = planRead(fetchOffset, maxBytes, true, ReadBound.LOG_END);
+        pending.readNow();
+        return pending.result();
+    }
+
+    /** Where a read stops. */
+    private enum ReadBound { HIGH_WATERMARK, LAST_STABLE_OFFSET, LOG_END }
+
+    /**
      * Decides which batches a read returns (as {@link #read}) without reading them yet, so that a fetch over
      * many partitions can read all their batches in file order ({@link PendingRead#readAll}).
      *
+     * @param readCommitted read only up to the last stable offset, and collect the aborted transactions in
+     *     the range read (isolation level read_committed)
      * @throws OffsetOutOfRangeException if the offset is before the log start or after its end
      */
-    public PendingRead planRead(long fetchOffset, int maxBytes, boolean minOneBatch) {
+    public PendingRead planRead(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
+        return planRead(fetchOffset, maxBytes, minOneBatch,
+                readCommitted ? ReadBound.LAST_STABLE_OFFSET : ReadBound.HIGH_WATERMARK);
+    }
+
+    private PendingRead planRead(long fetchOffset, int maxBytes, boolean minOneBatch, ReadBound bound) {
+        boolean readCommitted = bound == ReadBound.LAST_STABLE_OFFSET;
         long[] locations;
         int[] sizes;
         int total = 0;
         long hw;
+        long lso;
         long start;
         long end;
+        List<AbortedTransaction> aborted = null;
         synchronized (this) {
             hw = highWatermark;
+            lso = lastStableOffsetLocked();
             start = logStartOffset;
             end = logEndOffset;
             if (fetchOffset < start || fetchOffset > end) {
                 throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + name
                         + ": the log holds offsets " + start + " to " + end);
             }
-            if (index == null || fetchOffset >= hw) {
-                return new PendingRead(this, fetchOffset, new long[0], new int[0], 0, hw, start, end);
+            long upper = switch (bound) {
+                case HIGH_WATERMARK -> hw;
+                case LAST_STABLE_OFFSET -> lso;
+                case LOG_END -> end;
+            };
+            if (index == null || fetchOffset >= upper) {
+                return new PendingRead(this, fetchOffset, new long[0], new int[0], 0, hw, lso, start, end,
+                        readCommitted ? List.of() : null);
             }
             int from = index.slotContaining(fetchOffset);
             int to = from;
-            while (to < index.endSlot() && index.baseOffset(to) < hw) {
+            while (to < index.endSlot() && index.baseOffset(to) < upper) {
                 int size = index.size(to);
                 if ((long) total + size > maxBytes && !(minOneBatch && to == from)) {
                     break;
@@ -249,8 +409,12 @@ public final class PartitionLog {
                 locations[i] = index.location(from + i);
                 sizes[i] = index.size(from + i);
             }
+            if (readCommitted) {
+                long readEnd = count == 0 ? fetchOffset : index.lastOffset(to - 1) + 1;
+                aborted = transactions == null ? List.of() : transactions.abortedIn(fetchOffset, readEnd);
+            }
         }
-        return new PendingRead(this, fetchOffset, locations, sizes, total, hw, start, end);
+        return new PendingRead(this, fetchOffset, locations, sizes, total, hw, lso, start, end, aborted);
     }
 
     SharedLog storage() {
@@ -267,16 +431,17 @@ public final class PartitionLog {
     }
 
     /**
-     * Bytes of whole batches from {@code fetchOffset} up to the high watermark, counted only until
-     * {@code enoughBytes} is reached (a long-poll check needs no more).
+     * Bytes of whole batches from {@code fetchOffset} up to the high watermark (the last stable offset when
+     * {@code readCommitted}), counted only until {@code enoughBytes} is reached (a long-poll check needs no more).
      */
-    public synchronized long bytesAvailable(long fetchOffset, long enoughBytes) {
-        if (index == null || fetchOffset >= highWatermark) {
+    public synchronized long bytesAvailable(long fetchOffset, long enoughBytes, boolean readCommitted) {
+        long upper = readCommitted ? lastStableOffsetLocked() : highWatermark;
+        if (index == null || fetchOffset >= upper) {
             return 0;
         }
         long total = 0;
         for (int slot = index.slotContaining(fetchOffset); slot < index.endSlot()
-                && index.baseOffset(slot) < highWatermark && total < enoughBytes; slot++) {
+                && index.baseOffset(slot) < upper && total < enoughBytes; slot++) {
             total += index.size(slot);
         }
         return total;
@@ -419,6 +584,9 @@ public final class PartitionLog {
                     lastSegment = -1;
                 }
             }
+            if (transactions != null) {
+                transactions.trimBefore(newLogStartOffset);
+            }
         }
         released.forEach(storage::release);
     }
@@ -444,9 +612,15 @@ public final class PartitionLog {
         released.forEach(storage::release);
     }
 
+    /** Size of a v2 record batch header: every entry of a partition log starts with one. */
+    private static final int BATCH_HEADER_BYTES = 61;
+    /** Batch attribute bits (record batch format v2). */
+    private static final int TRANSACTIONAL_FLAG = 0x10;
+    private static final int CONTROL_FLAG = 0x20;
+
     /** Replays one batch found in the shared log at startup; batches before the log start are skipped. */
     synchronized void recoverBatch(long location, int size, ByteBuffer head) {
-        if (head.remaining() < SharedLog.EntryVisitor.HEAD_BYTES) {
+        if (head.remaining() < BATCH_HEADER_BYTES) {
             return;
         }
         long baseOffset = head.getLong(0);
@@ -465,13 +639,50 @@ public final class PartitionLog {
             storage.retain(segment);
         }
         addToIndex(baseOffset, lastOffsetDelta, maxTimestamp, location, size);
-        boolean control = (attributes & 0x20) != 0;
-        if (producerId >= 0 && !control && baseSequence >= 0) {
-            int lastSequence = baseSequence > Integer.MAX_VALUE - lastOffsetDelta
+        boolean transactional = (attributes & TRANSACTIONAL_FLAG) != 0;
+        boolean control = (attributes & CONTROL_FLAG) != 0;
+        if (producerId >= 0) {
+            int lastSequence = baseSequence < 0 ? -1 : baseSequence > Integer.MAX_VALUE - lastOffsetDelta
                     ? lastOffsetDelta - (Integer.MAX_VALUE - baseSequence) - 1 : baseSequence + lastOffsetDelta;
-            producers().record(producerId, producerEpoch, baseSequence, lastSequence, baseOffset);
+            Marker marker = control ? markerOf(head) : null;
+            if (!control || marker != null) {
+                track(producerId, producerEpoch, baseSequence, lastSequence, baseOffset, maxTimestamp, transactional,
+                        marker);
+            }
         }
         logEndOffset = lastOffset + 1;
+    }
+
+    /**
+     * The marker of a control batch from the first bytes of its entry: after the batch header come the one
+     * record's length, attributes, timestamp delta, offset delta and key length (varints), then the key
+     * (int16 version, int16 type) and the value (int16 version, int32 coordinator epoch). Null when the head
+     * is too short or the control record is not a transaction marker.
+     */
+    private static Marker markerOf(ByteBuffer head) {
+        try {
+            ByteBuffer in = head.duplicate().position(BATCH_HEADER_BYTES);
+            ByteUtils.readVarint(in); // record length
+            in.get(); // attributes
+            ByteUtils.readVarlong(in); // timestamp delta
+            ByteUtils.readVarint(in); // offset delta
+            int keyLength = ByteUtils.readVarint(in);
+            if (keyLength < 4) {
+                return null;
+            }
+            in.getShort(); // key version
+            short type = in.getShort();
+            in.position(in.position() + keyLength - 4);
+            ByteUtils.readVarint(in); // value length
+            in.getShort(); // value version
+            int coordinatorEpoch = in.getInt();
+            if (type == ControlRecordType.COMMIT.type() || type == ControlRecordType.ABORT.type()) {
+                return new Marker(type == ControlRecordType.COMMIT.type(), coordinatorEpoch);
+            }
+            return null;
+        } catch (RuntimeException truncated) {
+            return null;
+        }
     }
 
     /** Ends recovery: everything replayed is on disk, so it is all visible. */
@@ -481,6 +692,11 @@ public final class PartitionLog {
         }
         logEndOffset = Math.max(logEndOffset, logStartOffset);
         highWatermark = logEndOffset;
+        if (transactions != null) {
+            // Markers replayed are on disk: their transactions are stable. Open ones still hold the LSO back.
+            transactions.highWatermarkAdvanced(highWatermark);
+            transactions.trimBefore(logStartOffset);
+        }
     }
 
     @Override

@@ -18,22 +18,26 @@ public final class PendingRead {
     private final int[] sizes;
     private final int totalBytes;
     private final long highWatermark;
+    private final long lastStableOffset;
     private final long logStartOffset;
     private final long logEndOffset;
+    private final List<AbortedTransaction> abortedTransactions;
     private ByteBuffer records;
     private int[] positions;
     private RuntimeException failure;
 
     PendingRead(PartitionLog log, long fetchOffset, long[] locations, int[] sizes, int totalBytes, long highWatermark,
-                long logStartOffset, long logEndOffset) {
+                long lastStableOffset, long logStartOffset, long logEndOffset, List<AbortedTransaction> abortedTransactions) {
         this.log = log;
         this.fetchOffset = fetchOffset;
         this.locations = locations;
         this.sizes = sizes;
         this.totalBytes = totalBytes;
         this.highWatermark = highWatermark;
+        this.lastStableOffset = lastStableOffset;
         this.logStartOffset = logStartOffset;
         this.logEndOffset = logEndOffset;
+        this.abortedTransactions = abortedTransactions;
     }
 
     /** Bytes this read will return. */
@@ -116,7 +120,7 @@ public final class PendingRead {
         if (failure != null) {
             throw failure;
         }
-        return new ReadResult(records == null ? ByteBuffer.allocate(0) : records, highWatermark, logStartOffset,
-                logEndOffset);
+        return new ReadResult(records == null ? ByteBuffer.allocate(0) : records, highWatermark, lastStableOffset,
+                logStartOffset, logEndOffset, abortedTransactions);
     }
 }

@@ -1,15 +1,20 @@
 package io.spillway.log;
 
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Idempotent-producer state of one partition: per producer id, its epoch and the sequence ranges
- * of its last {@value #CACHED_BATCHES} batches, so a retried batch is recognised and answered with
- * its original offsets. Rebuilt at startup from the batch headers in the log.
+ * Idempotent and transactional producer state of one partition: per producer id, its epoch, the
+ * sequence ranges of its last {@value #CACHED_BATCHES} batches (so a retried batch is recognised and
+ * answered with its original offsets), the first offset of its open transaction here, and the
+ * coordinator epoch of its last marker. Rebuilt at startup from the batch headers in the log, by the
+ * same methods that maintain it live.
  *
  * <p>Not thread safe; guarded by the owning {@link PartitionLog}'s monitor.
  */
@@ -18,6 +23,11 @@ final class ProducerStateTable {
     static final int CACHED_BATCHES = 5;
 
     private final Map<Long, Producer> producers = new HashMap<>();
+
+    /** A producer as DescribeProducers reports it. */
+    record ProducerView(long producerId, short epoch, int lastSequence, long lastTimestampMs, int coordinatorEpoch,
+                        long currentTxnFirstOffset) {
+    }
 
     /** The original first and last offsets of a retried batch, or null if it is new. */
     long[] findDuplicate(long producerId, short epoch, int firstSeq, int lastSeq) {
@@ -33,8 +43,8 @@ final class ProducerStateTable {
         return null;
     }
 
-    /** Throws the error Kafka returns if a batch with this epoch and first sequence may not be appended now. */
-    void check(String partition, long producerId, short epoch, int firstSeq) {
+    /** Throws the error Kafka returns if a produced batch with this epoch and first sequence may not be appended now. */
+    void check(String partition, long producerId, short epoch, int firstSeq, boolean transactional) {
         Producer producer = producers.get(producerId);
         if (producer == null) {
             // No state for this producer here (new, or its batches were removed by retention): accept.
@@ -44,8 +54,14 @@ final class ProducerStateTable {
             throw new InvalidProducerEpochException("Producer " + producerId + " on " + partition + " has epoch "
                     + epoch + " but the latest epoch is " + producer.epoch + "; an older producer instance was fenced");
         }
-        if (epoch > producer.epoch) {
-            if (firstSeq != 0) {
+        if (!transactional && producer.currentTxnFirstOffset >= 0) {
+            throw new InvalidTxnStateException("Producer " + producerId + " sent a non-transactional batch to "
+                    + partition + " while its transaction that began at offset " + producer.currentTxnFirstOffset
+                    + " is open");
+        }
+        if (epoch > producer.epoch || producer.count == 0) {
+            // A new epoch (or the first batch after a marker bumped the epoch) must start over at sequence 0.
+            if (firstSeq != 0 && (epoch > producer.epoch || producer.sequenceReset)) {
                 throw new OutOfOrderSequenceException("Producer " + producerId + " on " + partition
                         + " started epoch " + epoch + " with sequence " + firstSeq + "; a new epoch must start at 0");
             }
@@ -58,18 +74,89 @@ final class ProducerStateTable {
         }
     }
 
-    void record(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset) {
+    /**
+     * Notes a batch. Batches without sequence numbers (written by a coordinator) change only the epoch and
+     * the last timestamp.
+     */
+    void record(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long timestampMs) {
         Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
         if (epoch != producer.epoch) {
             producer.epoch = epoch;
             producer.count = 0;
             producer.next = 0;
         }
+        producer.lastTimestampMs = Math.max(producer.lastTimestampMs, timestampMs);
+        if (firstSeq < 0) {
+            return;
+        }
+        producer.sequenceReset = false;
         producer.firstSeqs[producer.next] = firstSeq;
         producer.lastSeqs[producer.next] = lastSeq;
         producer.firstOffsets[producer.next] = firstOffset;
         producer.next = (producer.next + 1) % CACHED_BATCHES;
         producer.count = Math.min(CACHED_BATCHES, producer.count + 1);
+    }
+
+    /** The first offset of the producer's open transaction in this partition, or -1. */
+    long openTransaction(long producerId) {
+        Producer producer = producers.get(producerId);
+        return producer == null ? -1 : producer.currentTxnFirstOffset;
+    }
+
+    /** Whether the producer, at exactly this epoch, has a transaction open here. */
+    boolean hasOpenTransaction(long producerId, short epoch) {
+        Producer producer = producers.get(producerId);
+        return producer != null && producer.epoch == epoch && producer.currentTxnFirstOffset >= 0;
+    }
+
+    /** A transactional batch at {@code offset}: opens the producer's transaction here if none is open. */
+    boolean beginTransactionIfNone(long producerId, long offset) {
+        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        if (producer.currentTxnFirstOffset >= 0) {
+            return false;
+        }
+        producer.currentTxnFirstOffset = offset;
+        return true;
+    }
+
+    /**
+     * @throws InvalidProducerEpochException if the marker's epoch is older than the producer's: a newer
+     *     producer instance has written since, and the old transaction cannot be completed any more
+     */
+    void checkMarker(String partition, long producerId, short epoch) {
+        Producer producer = producers.get(producerId);
+        if (producer != null && epoch < producer.epoch) {
+            throw new InvalidProducerEpochException("Transaction marker for producer " + producerId + " on " + partition
+                    + " has epoch " + epoch + " but the producer's latest epoch here is " + producer.epoch);
+        }
+    }
+
+    /**
+     * A marker ends the producer's open transaction; returns its first offset, or -1 if none was open. A marker
+     * with a newer epoch (transactions version 2 bumps the epoch on every commit or abort) fences batches of the
+     * older epoch and makes the next batch start at sequence 0.
+     */
+    long endTransaction(long producerId, short epoch, int coordinatorEpoch, long timestampMs) {
+        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        if (epoch > producer.epoch) {
+            producer.epoch = epoch;
+            producer.count = 0;
+            producer.next = 0;
+            producer.sequenceReset = true;
+        }
+        producer.coordinatorEpoch = coordinatorEpoch;
+        producer.lastTimestampMs = Math.max(producer.lastTimestampMs, timestampMs);
+        long first = producer.currentTxnFirstOffset;
+        producer.currentTxnFirstOffset = -1;
+        return first;
+    }
+
+    /** Every producer with state here, for DescribeProducers. */
+    List<ProducerView> view() {
+        List<ProducerView> out = new ArrayList<>();
+        producers.forEach((id, p) -> out.add(new ProducerView(id, p.epoch, p.count == 0 ? -1 : p.lastSeq(),
+                p.lastTimestampMs, p.coordinatorEpoch, p.currentTxnFirstOffset)));
+        return out;
     }
 
     int size() {
@@ -83,6 +170,11 @@ final class ProducerStateTable {
         final long[] firstOffsets = new long[CACHED_BATCHES];
         int count;
         int next;
+        /** A marker bumped the epoch: the next batch must start at sequence 0. */
+        boolean sequenceReset;
+        long currentTxnFirstOffset = -1;
+        int coordinatorEpoch = -1;
+        long lastTimestampMs = -1;
 
         int lastSeq() {
             int newest = (next + CACHED_BATCHES - 1) % CACHED_BATCHES;

@@ -1,66 +1,50 @@
 package io.spillway.meta;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** Builds the body of one metadata record: type id, version, then typed fields. */
+/**
+ * Builds the body of one metadata record: its type id and version (one byte each), then typed fields
+ * in Spillway's record encoding ({@link io.spillway.common.codec.RecordWriter}).
+ *
+ * <p>Version 2 (written now) encodes strings as the record encoding does; version 1 (read by
+ * {@link RecordReader}) used Java's modified UTF-8 with an unsigned length, identical bytes for the ASCII
+ * names and values that metadata holds in practice.
+ */
 final class RecordWriter {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private final io.spillway.common.codec.RecordWriter out = new io.spillway.common.codec.RecordWriter();
 
     RecordWriter(MetadataRecordType type) {
-        writeByte(type.id);
-        writeByte(VERSION);
+        out.int8(type.id).int8(VERSION);
     }
 
     RecordWriter writeByte(int value) {
-        try {
-            out.writeByte(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.int8(value);
         return this;
     }
 
     RecordWriter writeInt(int value) {
-        try {
-            out.writeInt(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.int32(value);
         return this;
     }
 
     RecordWriter writeLong(long value) {
-        try {
-            out.writeLong(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.int64(value);
         return this;
     }
 
     RecordWriter writeString(String value) {
-        try {
-            out.writeUTF(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.string(value);
         return this;
     }
 
     RecordWriter writeMap(Map<String, String> map) {
-        writeInt(map.size());
-        map.forEach((k, v) -> writeString(k).writeString(v));
+        out.stringMap(map);
         return this;
     }
 
     byte[] toBytes() {
-        return bytes.toByteArray();
+        return out.toBytes();
     }
 }

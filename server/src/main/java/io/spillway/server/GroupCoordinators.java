@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +31,10 @@ final class GroupCoordinators {
     private GroupCoordinators() {
     }
 
-    static GroupCoordinator start(ServerConfig config, Topics topics, MetadataStore meta,
+    /**
+     * @param events the coordinator's event executor (one thread; the caller shuts it down)
+     */
+    static GroupCoordinator start(ServerConfig config, Topics topics, MetadataStore meta, Executor events,
                                   ScheduledExecutorService scheduler, Time time) {
         TopicMetadata offsetsTopic = topics.byName(OFFSETS_TOPIC);
         if (offsetsTopic == null) {
@@ -46,17 +50,14 @@ final class GroupCoordinators {
                 config.getInt("offset.metadata.max.bytes", GroupConfig.DEFAULT.offsetMetadataMaxBytes()),
                 config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
         GroupCoordinator coordinator = new GroupCoordinator(partition, meta::persistLogStarts, groupConfig,
-                consumerGroupConfig(config), new TopicsCatalog(topics), scheduler, time);
-        coordinator.load();
+                consumerGroupConfig(config), new TopicsCatalog(topics), events, scheduler, time);
+        coordinator.load().join();
         long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                coordinator.expireOffsets();
-            } catch (RuntimeException e) {
-                // A failed pass must not cancel the schedule; the next one retries.
-                log.error("Offset expiry failed; retrying in {} ms", checkMs, e);
-            }
-        }, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> coordinator.expireOffsets().exceptionally(e -> {
+            // A failed pass must not cancel the schedule; the next one retries.
+            log.error("Offset expiry failed; retrying in {} ms", checkMs, e);
+            return 0;
+        }), checkMs, checkMs, TimeUnit.MILLISECONDS);
         return coordinator;
     }
 

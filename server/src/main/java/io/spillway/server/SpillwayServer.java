@@ -39,19 +39,23 @@ public final class SpillwayServer implements AutoCloseable {
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
+    private final ExecutorService groupEvents;
+    private final GroupCoordinator groups;
     private final KafkaServer listener;
     private final BrokerIdentity identity;
     private final Topics topics;
 
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
-                           ScheduledExecutorService scheduler, ExecutorService workers, KafkaServer listener,
-                           BrokerIdentity identity, Topics topics) {
+                           ScheduledExecutorService scheduler, ExecutorService workers, ExecutorService groupEvents,
+                           GroupCoordinator groups, KafkaServer listener, BrokerIdentity identity, Topics topics) {
         this.config = config;
         this.lock = lock;
         this.meta = meta;
         this.logs = logs;
         this.scheduler = scheduler;
         this.workers = workers;
+        this.groupEvents = groupEvents;
+        this.groups = groups;
         this.listener = listener;
         this.identity = identity;
         this.topics = topics;
@@ -75,7 +79,8 @@ public final class SpillwayServer implements AutoCloseable {
         RecoverySummary recovered = logs.recover();
         log.info("Recovered {} topics: {}", meta.topics().size(), recovered.detail());
 
-        GroupCoordinator groups = GroupCoordinators.start(config, topics, meta, scheduler, time);
+        ExecutorService groupEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-group-coordinator"));
+        GroupCoordinator groups = GroupCoordinators.start(config, topics, meta, groupEvents, scheduler, time);
 
         int ioThreads = config.getInt("num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
@@ -95,7 +100,8 @@ public final class SpillwayServer implements AutoCloseable {
 
         log.info("Spillway is ready: Kafka listener on {}:{}, data in {}, fsync before ack {}",
                 config.host(), port, config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, scheduler, workers, listener, identity, topics);
+        return new SpillwayServer(config, lock, meta, logs, scheduler, workers, groupEvents, groups, listener, identity,
+                topics);
     }
 
     public int port() {
@@ -120,9 +126,12 @@ public final class SpillwayServer implements AutoCloseable {
     public void close() {
         listener.close();
         scheduler.shutdownNow();
+        groups.unload();
+        groupEvents.shutdown();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            groupEvents.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

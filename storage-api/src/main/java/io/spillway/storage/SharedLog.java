@@ -37,6 +37,10 @@ public interface SharedLog extends Closeable {
      * Completes when the entry at {@code location} and everything appended before it survives a
      * crash (after fsync, or at once when the log was opened without fsync). Completes
      * exceptionally with a {@link StorageException} if the sync failed.
+     *
+     * <p>Futures not yet complete are completed on a thread of the log's own that is neither the
+     * appender's nor the one doing the sync; continuations attached to them must be short and must
+     * not block (hand longer work to an executor of your own).
      */
     CompletableFuture<Void> whenDurable(long location);
 
@@ -78,7 +82,10 @@ public interface SharedLog extends Closeable {
          */
         void onEntry(long partitionKey, long location, int payloadSizeBytes, ByteBuffer head);
 
-        /** How many payload bytes recovery hands to the visitor: a record batch header. */
-        int HEAD_BYTES = 61;
+        /**
+         * How many payload bytes recovery hands to the visitor: a record batch header (61 bytes) and, for a
+         * control batch, its one record (a transaction marker's type and coordinator epoch).
+         */
+        int HEAD_BYTES = 96;
     }
 }

@@ -4,6 +4,7 @@ import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
 import io.spillway.common.Time;
+import io.spillway.log.AbortedTransaction;
 import io.spillway.log.PartitionLog;
 import io.spillway.log.PendingRead;
 import io.spillway.log.ReadResult;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Fetch: reads each partition up to its high watermark within the request's byte limits, keeps
+ * Fetch: reads each partition up to its high watermark (read_uncommitted) or last stable offset
+ * (read_committed, with the aborted transactions in the range read) within the request's byte limits, keeps
  * incremental fetch sessions, and parks the request in the {@link FetchPurgatory} until min_bytes
  * are available or max_wait_ms passes.
  */
@@ -59,20 +61,23 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData request) {
         boolean byId = context.apiVersion() >= 13;
         Plan plan = plan(context.apiVersion(), request, byId);
+        // isolation_level exists from v4; 1 = READ_COMMITTED: read up to the last stable offset only
+        boolean readCommitted = context.apiVersion() >= 4 && request.isolationLevel() == 1;
         if (plan.error != null) {
             return CompletableFuture.completedFuture(new FetchResponseData().setErrorCode(plan.error.code()).setSessionId(0));
         }
         int maxBytes = context.apiVersion() >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || plan.partitions.isEmpty()
-                || available(plan, request.minBytes()) >= request.minBytes()) {
-            return CompletableFuture.completedFuture(read(plan, maxBytes, byId));
+                || available(plan, request.minBytes(), readCommitted) >= request.minBytes()) {
+            return CompletableFuture.completedFuture(read(plan, maxBytes, byId, readCommitted));
         }
         CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
         long[] keys = plan.partitions.stream().filter(w -> w.log != null).mapToLong(w -> w.log.key()).toArray();
-        DelayedFetch delayed = new DelayedFetch(keys, () -> available(plan, request.minBytes()) >= request.minBytes(),
+        DelayedFetch delayed = new DelayedFetch(keys,
+                () -> available(plan, request.minBytes(), readCommitted) >= request.minBytes(),
                 () -> executor.execute(() -> {
                     try {
-                        response.complete(read(plan, maxBytes, byId));
+                        response.complete(read(plan, maxBytes, byId, readCommitted));
                     } catch (RuntimeException e) {
                         response.completeExceptionally(e);
                     }
@@ -147,17 +152,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         return new Wanted(key, topic, topics.partition(topic, key.partition()), fetchOffset, maxBytes, leaderEpoch, state);
     }
 
-    private static long available(Plan plan, long enoughBytes) {
+    private static long available(Plan plan, long enoughBytes, boolean readCommitted) {
         long total = 0;
         for (Wanted w : plan.partitions) {
             if (w.log != null && total < enoughBytes) {
-                total += w.log.bytesAvailable(w.fetchOffset, enoughBytes - total);
+                total += w.log.bytesAvailable(w.fetchOffset, enoughBytes - total, readCommitted);
             }
         }
         return total;
     }
 
-    private FetchResponseData read(Plan plan, int maxBytes, boolean byId) {
+    private FetchResponseData read(Plan plan, int maxBytes, boolean byId, boolean readCommitted) {
         FetchResponseData response = new FetchResponseData().setSessionId(plan.session != null ? plan.session.id : 0);
         int remaining = maxBytes;
         boolean minOneBatch = true;
@@ -170,7 +175,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         for (int i = 0; i < n; i++) {
             Wanted w = plan.partitions.get(i);
             planned[i] = planPartition(w, Math.max(0, Math.min(w.maxBytes, remaining)), minOneBatch && remaining > 0,
-                    byId, reads, i);
+                    byId, readCommitted, reads, i);
             if (reads[i] != null) {
                 pending.add(reads[i]);
                 int bytes = reads[i].totalBytes();
@@ -215,7 +220,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
 
     /** The partition's response without records yet; sets {@code reads[i]} when there is something to read. */
     private static FetchResponseData.PartitionData planPartition(Wanted w, int maxBytes, boolean minOneBatch, boolean byId,
-                                                                 PendingRead[] reads, int i) {
+                                                                 boolean readCommitted, PendingRead[] reads, int i) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(w.key.partition())
                 .setRecords(MemoryRecords.EMPTY);
@@ -227,7 +232,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
             return failed(data, Errors.UNKNOWN_LEADER_EPOCH);
         }
         try {
-            reads[i] = w.log.planRead(w.fetchOffset, maxBytes, minOneBatch);
+            reads[i] = w.log.planRead(w.fetchOffset, maxBytes, minOneBatch, readCommitted);
             return data;
         } catch (ApiException e) {
             return failed(data, Errors.forException(e));
@@ -237,10 +242,19 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     private static FetchResponseData.PartitionData complete(FetchResponseData.PartitionData data, PendingRead read) {
         try {
             ReadResult result = read.result();
-            return data.setHighWatermark(result.highWatermark())
-                    .setLastStableOffset(result.highWatermark())
+            data.setHighWatermark(result.highWatermark())
+                    .setLastStableOffset(result.lastStableOffset())
                     .setLogStartOffset(result.logStartOffset())
                     .setRecords(MemoryRecords.readableRecords(result.records()));
+            if (result.abortedTransactions() != null) {
+                List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
+                for (AbortedTransaction txn : result.abortedTransactions()) {
+                    aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                            .setFirstOffset(txn.firstOffset()));
+                }
+                data.setAbortedTransactions(aborted);
+            }
+            return data;
         } catch (ApiException e) {
             return failed(data, Errors.forException(e));
         }

@@ -24,13 +24,15 @@ public final class ConsumerGroupDescribeHandler
     @Override
     public CompletableFuture<ConsumerGroupDescribeResponseData> handle(RequestContext context,
                                                                       ConsumerGroupDescribeRequestData request) {
-        ConsumerGroupDescribeResponseData response = new ConsumerGroupDescribeResponseData();
-        for (ConsumerGroupDescribeResponseData.DescribedGroup group : coordinator.consumerGroupDescribe(request.groupIds())) {
-            if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                group.setAuthorizedOperations(DescribeGroupsHandler.ALL_GROUP_OPERATIONS);
+        return coordinator.consumerGroupDescribe(request.groupIds()).thenApply(groups -> {
+            ConsumerGroupDescribeResponseData response = new ConsumerGroupDescribeResponseData();
+            for (ConsumerGroupDescribeResponseData.DescribedGroup group : groups) {
+                if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
+                    group.setAuthorizedOperations(DescribeGroupsHandler.ALL_GROUP_OPERATIONS);
+                }
+                response.groups().add(group);
             }
-            response.groups().add(group);
-        }
-        return CompletableFuture.completedFuture(response);
+            return response;
+        });
     }
 }

@@ -8,7 +8,10 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * DescribeGroups: state, protocol and members. An unknown group, and a consumer-protocol group (which
@@ -27,35 +30,45 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
 
     @Override
     public CompletableFuture<DescribeGroupsResponseData> handle(RequestContext context, DescribeGroupsRequestData request) {
-        DescribeGroupsResponseData response = new DescribeGroupsResponseData();
+        List<CompletableFuture<DescribeGroupsResponseData.DescribedGroup>> described = new ArrayList<>();
         for (String groupId : request.groups()) {
-            GroupCoordinator.GroupDescription g;
-            String notFound = "Group " + groupId + " not found.";
-            try {
-                g = coordinator.describeGroup(groupId);
-            } catch (GroupIdNotFoundException e) {
-                g = null; // a consumer-protocol group: Kafka's DescribeGroups describes classic groups only
-                notFound = e.getMessage();
-            }
-            DescribeGroupsResponseData.DescribedGroup out = new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId);
-            if (g == null) {
-                out.setGroupState("Dead").setProtocolType("").setProtocolData("");
-                if (context.apiVersion() >= 6) {
-                    out.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(notFound);
+            described.add(coordinator.describeGroup(groupId).handle((g, error) -> {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause != null && !(cause instanceof GroupIdNotFoundException)) {
+                    throw new CompletionException(cause);
                 }
-            } else {
-                out.setGroupState(g.state()).setProtocolType(g.protocolType()).setProtocolData(g.protocolName());
-                for (GroupCoordinator.MemberDescription m : g.members()) {
-                    out.members().add(new DescribeGroupsResponseData.DescribedGroupMember().setMemberId(m.memberId())
-                            .setGroupInstanceId(m.groupInstanceId()).setClientId(m.clientId()).setClientHost(m.clientHost())
-                            .setMemberMetadata(m.metadata()).setMemberAssignment(m.assignment()));
-                }
-                if (request.includeAuthorizedOperations()) {
-                    out.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
-                }
-            }
-            response.groups().add(out);
+                // A consumer-protocol group (GroupIdNotFoundException): Kafka's DescribeGroups describes classic groups only.
+                return describe(context, request, groupId, g, cause == null ? "Group " + groupId + " not found."
+                        : cause.getMessage());
+            }));
         }
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            DescribeGroupsResponseData response = new DescribeGroupsResponseData();
+            described.forEach(d -> response.groups().add(d.join()));
+            return response;
+        });
+    }
+
+    private static DescribeGroupsResponseData.DescribedGroup describe(RequestContext context,
+                                                                      DescribeGroupsRequestData request, String groupId,
+                                                                      GroupCoordinator.GroupDescription g, String notFound) {
+        DescribeGroupsResponseData.DescribedGroup out = new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId);
+        if (g == null) {
+            out.setGroupState("Dead").setProtocolType("").setProtocolData("");
+            if (context.apiVersion() >= 6) {
+                out.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(notFound);
+            }
+            return out;
+        }
+        out.setGroupState(g.state()).setProtocolType(g.protocolType()).setProtocolData(g.protocolName());
+        for (GroupCoordinator.MemberDescription m : g.members()) {
+            out.members().add(new DescribeGroupsResponseData.DescribedGroupMember().setMemberId(m.memberId())
+                    .setGroupInstanceId(m.groupInstanceId()).setClientId(m.clientId()).setClientHost(m.clientHost())
+                    .setMemberMetadata(m.metadata()).setMemberAssignment(m.assignment()));
+        }
+        if (request.includeAuthorizedOperations()) {
+            out.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+        }
+        return out;
     }
 }

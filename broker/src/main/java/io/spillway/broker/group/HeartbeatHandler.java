@@ -18,7 +18,6 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData, 
 
     @Override
     public CompletableFuture<HeartbeatResponseData> handle(RequestContext context, HeartbeatRequestData request) {
-        return CompletableFuture.completedFuture(new HeartbeatResponseData()
-                .setErrorCode(coordinator.heartbeat(request).code()));
+        return coordinator.heartbeat(request).thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));
     }
 }

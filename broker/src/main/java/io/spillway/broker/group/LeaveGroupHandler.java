@@ -27,19 +27,23 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData
         } else {
             request.members().forEach(m -> leaving.add(new GroupCoordinator.Leaving(m.memberId(), m.groupInstanceId())));
         }
-        GroupCoordinator.LeaveResult result = coordinator.leaveGroup(request.groupId(), leaving);
+        return coordinator.leaveGroup(request.groupId(), leaving).thenApply(result -> response(context, request, result));
+    }
+
+    private static LeaveGroupResponseData response(RequestContext context, LeaveGroupRequestData request,
+                                                   GroupCoordinator.LeaveResult result) {
         LeaveGroupResponseData response = new LeaveGroupResponseData().setErrorCode(result.groupError().code());
         if (context.apiVersion() < 3) {
             if (result.groupError() == Errors.NONE && !result.memberErrors().isEmpty()) {
                 response.setErrorCode(result.memberErrors().get(0).code());
             }
-            return CompletableFuture.completedFuture(response);
+            return response;
         }
         for (int i = 0; i < result.memberErrors().size(); i++) {
             LeaveGroupRequestData.MemberIdentity m = request.members().get(i);
             response.members().add(new LeaveGroupResponseData.MemberResponse().setMemberId(m.memberId())
                     .setGroupInstanceId(m.groupInstanceId()).setErrorCode(result.memberErrors().get(i).code()));
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 }

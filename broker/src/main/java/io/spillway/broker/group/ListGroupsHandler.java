@@ -23,15 +23,17 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
     public CompletableFuture<ListGroupsResponseData> handle(RequestContext context, ListGroupsRequestData request) {
         Set<String> states = lower(request.statesFilter());
         Set<String> types = lower(request.typesFilter());
-        ListGroupsResponseData response = new ListGroupsResponseData();
-        for (GroupCoordinator.GroupListing g : coordinator.listGroups()) {
+        return coordinator.listGroups().thenApply(listings -> {
+            ListGroupsResponseData response = new ListGroupsResponseData();
+            for (GroupCoordinator.GroupListing g : listings) {
             if ((states.isEmpty() || states.contains(g.state().toLowerCase(Locale.ROOT)))
                     && (types.isEmpty() || types.contains(g.type().toLowerCase(Locale.ROOT)))) {
                 response.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())
                         .setProtocolType(g.protocolType()).setGroupState(g.state()).setGroupType(g.type()));
+                }
             }
-        }
-        return CompletableFuture.completedFuture(response);
+            return response;
+        });
     }
 
     private static Set<String> lower(java.util.List<String> values) {

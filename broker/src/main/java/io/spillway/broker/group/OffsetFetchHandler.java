@@ -21,10 +21,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * OffsetFetch for one group (v1-7) or several (v8+, topics by id from v10). Partitions without a
- * commit answer offset -1, as Kafka does. Without transactions no offset is ever pending, so
- * require_stable needs no wait. From v9 a consumer-protocol member names itself: an unknown member or
- * stale epoch fails its group with UNKNOWN_MEMBER_ID / STALE_MEMBER_EPOCH.
+ * OffsetFetch for one group (v1-7) or several (v8+, topics by id from v10). Partitions without a commit
+ * answer offset -1, as Kafka does. With require_stable (v7+, read_committed consumers), a partition whose
+ * offset is pending in an open transaction answers UNSTABLE_OFFSET_COMMIT, so the consumer waits for the
+ * transaction to finish instead of starting from an offset that may be rolled back. From v9 a
+ * consumer-protocol member names itself: an unknown member or stale epoch fails its group with
+ * UNKNOWN_MEMBER_ID / STALE_MEMBER_EPOCH.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData, OffsetFetchResponseData> {
     private final GroupCoordinator coordinator;
@@ -41,37 +43,47 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
 
     @Override
     public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
-        OffsetFetchResponseData response = new OffsetFetchResponseData();
         if (context.apiVersion() < 8) {
             List<Wanted> wanted = request.topics() == null ? null : request.topics().stream()
                     .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            for (OffsetFetchResponseData.OffsetFetchResponseTopics t : fetch(request.groupId(), wanted, false)) {
-                OffsetFetchResponseData.OffsetFetchResponseTopic old = new OffsetFetchResponseData.OffsetFetchResponseTopic()
-                        .setName(t.name());
-                t.partitions().forEach(p -> old.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
-                        .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
-                        .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
-                        .setErrorCode(p.errorCode())));
-                response.topics().add(old);
-            }
-            return CompletableFuture.completedFuture(response);
+            return fetch(request.groupId(), wanted, false, request.requireStable(), null, -1).thenApply(result -> {
+                OffsetFetchResponseData response = new OffsetFetchResponseData();
+                for (OffsetFetchResponseData.OffsetFetchResponseTopics t : result.topics) {
+                    OffsetFetchResponseData.OffsetFetchResponseTopic old = new OffsetFetchResponseData.OffsetFetchResponseTopic()
+                            .setName(t.name());
+                    t.partitions().forEach(p -> old.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                            .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
+                            .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
+                            .setErrorCode(p.errorCode())));
+                    response.topics().add(old);
+                }
+                return response;
+            });
         }
         boolean byId = context.apiVersion() >= 10;
+        List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> groups = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
-            Errors error = coordinator.validateOffsetFetch(g.groupId(), g.memberId(), g.memberEpoch());
-            if (error != Errors.NONE) {
-                response.groups().add(OffsetFetchResponse.groupError(g, error, context.apiVersion()));
-                continue;
-            }
             List<Wanted> wanted = g.topics() == null ? null : g.topics().stream()
                     .map(t -> new Wanted(t.name(), t.topicId(), t.partitionIndexes())).toList();
-            response.groups().add(new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId())
-                    .setTopics(fetch(g.groupId(), wanted, byId)));
+            groups.add(fetch(g.groupId(), wanted, byId, request.requireStable(), g.memberId(), g.memberEpoch())
+                    .thenApply(result -> result.groupError != Errors.NONE
+                            ? OffsetFetchResponse.groupError(g, result.groupError, context.apiVersion())
+                            : new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId())
+                                    .setTopics(result.topics)));
         }
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            OffsetFetchResponseData response = new OffsetFetchResponseData();
+            groups.forEach(g -> response.groups().add(g.join()));
+            return response;
+        });
     }
 
-    private List<OffsetFetchResponseData.OffsetFetchResponseTopics> fetch(String groupId, List<Wanted> wanted, boolean byId) {
+    /** One group's answer: its error, or its topics. */
+    private record GroupResult(Errors groupError, List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics) {
+    }
+
+    private CompletableFuture<GroupResult> fetch(String groupId, List<Wanted> wanted, boolean byId, boolean requireStable,
+                                                 String memberId, int memberEpoch) {
         Map<String, Wanted> byName = new LinkedHashMap<>();
         List<TopicPartition> partitions = null;
         if (wanted != null) {
@@ -85,10 +97,23 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 }
             }
         }
-        Map<TopicPartition, CommittedOffset> committed = coordinator.fetchOffsets(groupId, partitions);
+        List<TopicPartition> requested = partitions;
+        return coordinator.fetchOffsets(groupId, partitions, requireStable, memberId, memberEpoch).thenApply(result -> {
+            if (result.groupError() != Errors.NONE) {
+                return new GroupResult(result.groupError(), List.of());
+            }
+            return new GroupResult(Errors.NONE, topics(result, requested, byName));
+        });
+    }
+
+    private List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics(GroupCoordinator.OffsetFetchResult result,
+                                                                           List<TopicPartition> partitions,
+                                                                           Map<String, Wanted> byName) {
+        Map<TopicPartition, CommittedOffset> committed = result.offsets();
         Map<String, Map<Integer, CommittedOffset>> grouped = new TreeMap<>();
         if (partitions == null) {
             committed.forEach((tp, o) -> grouped.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), o));
+            result.unstable().forEach(tp -> grouped.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), null));
         } else {
             for (TopicPartition tp : partitions) {
                 grouped.computeIfAbsent(tp.topic(), t -> new LinkedHashMap<>()).put(tp.partition(), committed.get(tp));
@@ -105,7 +130,9 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     .setPartitionIndex(partition)
                     .setCommittedOffset(o == null ? -1 : o.offset())
                     .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())
-                    .setMetadata(o == null ? "" : o.metadata())));
+                    .setMetadata(o == null ? "" : o.metadata())
+                    .setErrorCode(result.unstable().contains(new TopicPartition(name, partition))
+                            ? Errors.UNSTABLE_OFFSET_COMMIT.code() : Errors.NONE.code())));
             out.add(t);
         });
         return out;

@@ -13,9 +13,9 @@ import org.apache.kafka.common.protocol.Errors;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ListOffsets: earliest, latest, max timestamp, or the first offset at or after a timestamp.
- * Without transactions the last stable offset equals the high watermark, so both isolation levels
- * get the same "latest".
+ * ListOffsets: earliest, latest, max timestamp, or the first offset at or after a timestamp. "Latest" is
+ * the high watermark for read_uncommitted and the last stable offset for read_committed (isolation level
+ * from v2), as in Kafka.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData, ListOffsetsResponseData> {
     static final long LATEST = -1L;
@@ -38,7 +38,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 topicResponse.partitions().add(answer(topics.partition(topic.name(), p.partitionIndex()), p,
-                        context.apiVersion()));
+                        context.apiVersion(), context.apiVersion() >= 2 && request.isolationLevel() == 1));
             }
             response.topics().add(topicResponse);
         }
@@ -47,7 +47,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
 
     private static ListOffsetsResponseData.ListOffsetsPartitionResponse answer(PartitionLog log,
                                                                               ListOffsetsRequestData.ListOffsetsPartition p,
-                                                                              short version) {
+                                                                              short version, boolean readCommitted) {
         ListOffsetsResponseData.ListOffsetsPartitionResponse out = new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                 .setPartitionIndex(p.partitionIndex());
         if (log == null) {
@@ -57,7 +57,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
         }
         try {
-            OffsetAndTimestamp found = find(log, p.timestamp());
+            OffsetAndTimestamp found = find(log, p.timestamp(), readCommitted);
             out.setOffset(found.offset()).setTimestamp(found.timestampMs());
             if (found.offset() >= 0 && version >= 4) { // leader_epoch exists from v4
                 out.setLeaderEpoch(PartitionLog.LEADER_EPOCH);
@@ -68,20 +68,23 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         }
     }
 
-    private static OffsetAndTimestamp find(PartitionLog log, long timestamp) {
+    private static OffsetAndTimestamp find(PartitionLog log, long timestamp, boolean readCommitted) {
         if (timestamp == LATEST) {
-            return new OffsetAndTimestamp(log.highWatermark(), -1L);
+            return new OffsetAndTimestamp(readCommitted ? log.lastStableOffset() : log.highWatermark(), -1L);
         }
         if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
             return new OffsetAndTimestamp(log.logStartOffset(), -1L);
         }
+        OffsetAndTimestamp found;
         if (timestamp == MAX_TIMESTAMP) {
-            return log.offsetOfMaxTimestamp();
-        }
-        if (timestamp < 0) {
+            found = log.offsetOfMaxTimestamp();
+        } else if (timestamp < 0) {
             // LATEST_TIERED and newer special values: no tiered storage here, so there is no such offset.
             return OffsetAndTimestamp.NONE;
+        } else {
+            found = log.offsetForTimestamp(timestamp);
         }
-        return log.offsetForTimestamp(timestamp);
+        // As Kafka: a read_committed lookup never answers an offset a read_committed consumer cannot fetch yet.
+        return readCommitted && found.offset() >= log.lastStableOffset() ? OffsetAndTimestamp.NONE : found;
     }
 }

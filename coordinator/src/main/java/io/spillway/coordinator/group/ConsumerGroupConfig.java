@@ -1,5 +1,7 @@
 package io.spillway.coordinator.group;
 
+import io.spillway.coordinator.assignor.UniformAssignor;
+import io.spillway.coordinator.assignor.RangeAssignor;
 import java.util.List;
 
 /**
@@ -37,7 +39,7 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
         }
     }
 
-    String defaultAssignor() {
+    public String defaultAssignor() {
         return assignors.get(0);
     }
 }

@@ -5,37 +5,56 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
- * What every group has whatever protocol its members speak: an id and committed offsets. One group
- * id maps to exactly one group object, a {@link ClassicGroup} or a {@link ConsumerGroup}; a group
- * that changes protocol is replaced by a new object that takes the offsets along.
+ * What every group has whatever protocol its members speak: an id and committed offsets. One group id maps
+ * to exactly one group object, a classic group or a consumer-protocol group; a group that changes protocol
+ * is replaced by a new object that takes the offsets along.
  *
- * <p>Not thread safe: every access holds this object's monitor.
+ * <p>Not thread safe: owned by the group coordinator's event thread, like everything of its shard.
  */
-abstract sealed class Group permits ClassicGroup, ConsumerGroup {
-    final String groupId;
+public abstract class Group {
+    private final String groupId;
     /** Committed offsets; a group with only offsets (simple consumers, admin tools) has no members. */
-    final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+    private final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
 
-    Group(String groupId) {
+    protected Group(String groupId) {
         this.groupId = groupId;
     }
 
-    abstract GroupType type();
+    public final String groupId() {
+        return groupId;
+    }
+
+    /** The committed offsets, changed only by replaying offset commit records. */
+    public final Map<TopicPartition, CommittedOffset> offsets() {
+        return offsets;
+    }
+
+    public abstract GroupType type();
 
     /** Whether the group has no members (it may still have offsets). */
-    abstract boolean isEmpty();
+    public abstract boolean isEmpty();
 
-    /** Deleted or replaced by a group of the other type; whoever looked it up must look again. */
-    abstract boolean isDead();
+    /** Deleted or replaced by a group of the other type; whoever holds it must look it up again. */
+    public abstract boolean isDead();
 
     /** The group's state as ListGroups/DescribeGroups name it ("Empty", "Stable", ...). */
-    abstract String stateName();
+    public abstract String stateName();
 
     /** The protocol type ListGroups reports ("consumer", or "" for a group with only offsets). */
-    abstract String protocolType();
+    public abstract String protocolType();
 
     /** Topics the members consume, which OffsetDelete refuses to touch (GROUP_SUBSCRIBED_TO_TOPIC). */
-    abstract Set<String> subscribedTopics();
+    public abstract Set<String> subscribedTopics();
+
+    /**
+     * The time each offset's retention counts from (Kafka's rules per group kind and state), or null while
+     * the group's offsets do not expire at all.
+     */
+    public abstract ToLongFunction<CommittedOffset> offsetExpirationBase();
+
+    /** The records that recreate the group's own state (not its offsets) for a rewrite of the topic. */
+    public abstract java.util.List<GroupRecord> snapshot();
 }

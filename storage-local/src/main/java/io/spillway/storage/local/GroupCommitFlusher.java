@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.IntFunction;
 
 /**
@@ -17,7 +18,11 @@ import java.util.function.IntFunction;
  * fsync-before-ack fast.
  *
  * <p>Thread contract: {@link #written}, {@link #sealed} and {@link #await} may be called from any
- * thread; the flush loop runs on its own thread, {@code spillway-wal-flusher}.
+ * thread; the flush loop runs on its own thread, {@code spillway-wal-flusher}. That thread only writes
+ * and syncs: the futures it makes durable are completed on the {@code completions} executor, so the
+ * continuations that callers attach (high-watermark advances, parked fetches, produce responses,
+ * coordinator callbacks) never run on the thread that every acknowledgement waits for, and no lock of
+ * an upper layer can stall the next fsync.
  */
 final class GroupCommitFlusher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitFlusher.class);
@@ -27,6 +32,7 @@ final class GroupCommitFlusher implements Runnable {
     private final long flushIntervalMs;
     private final IntFunction<Segment> segmentById;
     private final BeforeSync beforeSync;
+    private final Executor completions;
     private final Object lock = new Object();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private final List<Segment> sealedToSync = new ArrayList<>();
@@ -45,9 +51,10 @@ final class GroupCommitFlusher implements Runnable {
     }
 
     GroupCommitFlusher(boolean fsync, long flushIntervalMs, long recoveredEnd, IntFunction<Segment> segmentById,
-                       BeforeSync beforeSync) {
+                       BeforeSync beforeSync, Executor completions) {
         this.fsync = fsync;
         this.beforeSync = beforeSync;
+        this.completions = completions;
         this.flushIntervalMs = flushIntervalMs;
         this.segmentById = segmentById;
         this.writtenEnd = recoveredEnd;
@@ -78,6 +85,11 @@ final class GroupCommitFlusher implements Runnable {
     /** The sync failure that took this log out of service, or null. */
     StorageException failure() {
         return failure;
+    }
+
+    /** Whether everything up to and including the entry at {@code location} has been synced (tests). */
+    boolean isDurable(long location) {
+        return location < durableEnd;
     }
 
     CompletableFuture<Void> await(long location) {
@@ -163,13 +175,18 @@ final class GroupCommitFlusher implements Runnable {
                 waiters.clear();
             }
         }
-        for (Waiter waiter : done) {
-            if (syncFailure == null) {
-                waiter.future.complete(null);
-            } else {
-                waiter.future.completeExceptionally(syncFailure);
-            }
+        if (done.isEmpty()) {
+            return;
         }
+        completions.execute(() -> {
+            for (Waiter waiter : done) {
+                if (syncFailure == null) {
+                    waiter.future.complete(null);
+                } else {
+                    waiter.future.completeExceptionally(syncFailure);
+                }
+            }
+        });
     }
 
     private void waitQuietly(long timeoutMs) {

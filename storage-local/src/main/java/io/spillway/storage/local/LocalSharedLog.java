@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded storage engine: one segmented write-ahead log on local disk shared by every
@@ -42,6 +45,15 @@ public final class LocalSharedLog implements SharedLog {
     /** Guarded by appendLock. */
     private Segment active;
     private GroupCommitFlusher flusher;
+    /**
+     * Completes durability futures, so that their continuations run here and never on the flusher thread.
+     * One thread keeps completions in sync order; continuations must be short and must not block.
+     */
+    private final ExecutorService completions = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "spillway-wal-completions");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean deleteUnretained;
     private boolean recovered;
 
@@ -71,7 +83,7 @@ public final class LocalSharedLog implements SharedLog {
                 long end = Locations.of(active.id, active.sizeBytes);
                 fileEnd = end;
                 flusher = new GroupCommitFlusher(config.fsync(), config.flushIntervalMs(), end, segments::get,
-                        this::drainStaged);
+                        this::drainStaged, completions);
                 flusher.start();
                 recovered = true;
                 if (summary.truncatedBytes() > 0) {
@@ -316,6 +328,11 @@ public final class LocalSharedLog implements SharedLog {
         return config.directory().toAbsolutePath().toString();
     }
 
+    /** The group-commit flusher, for tests. */
+    GroupCommitFlusher flusher() {
+        return flusher;
+    }
+
     /** Number of segment files, for tests and metrics. */
     public int segmentCount() {
         return segments.size();
@@ -325,6 +342,14 @@ public final class LocalSharedLog implements SharedLog {
     public void close() {
         if (flusher != null) {
             flusher.close();
+        }
+        completions.shutdown();
+        try {
+            if (!completions.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Durability callbacks of the shared log in {} did not finish within 30 s", config.directory());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         synchronized (appendLock) {
             try {

@@ -71,6 +71,37 @@ class LocalSharedLogTest {
     }
 
     @Test
+    void durabilityContinuationsNeverRunOnTheFlusherThreadAndABlockedOneDoesNotStopSyncing() throws Exception {
+        try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+            long first = log.append(1, bytes("first"), -1);
+            java.util.concurrent.CompletableFuture<Void> blocked = log.whenDurable(first).thenRun(() -> {
+                thread.set(Thread.currentThread().getName());
+                try {
+                    release.await(10, TimeUnit.SECONDS); // an upper layer misbehaving in a continuation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            // While that continuation blocks, the flusher must keep making later appends durable.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            long second = log.append(1, bytes("second"), -1);
+            GroupCommitFlusher flusher = log.flusher();
+            while (!flusher.isDurable(second) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(flusher.isDurable(second)).as("synced while a continuation blocks").isTrue();
+            release.countDown();
+            blocked.get(10, TimeUnit.SECONDS);
+            assertThat(thread.get()).isNotEqualTo("spillway-wal-flusher").isEqualTo("spillway-wal-completions");
+        }
+    }
+
+    @Test
     void tornTailIsTruncatedAndReported() throws Exception {
         try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
             log.append(1, bytes("one"), -1);

@@ -1,0 +1,613 @@
+package io.spillway.coordinator.runtime;
+
+import io.spillway.common.Time;
+import io.spillway.log.AppendResult;
+import io.spillway.log.LogStartStore;
+import io.spillway.log.PartitionLog;
+import io.spillway.log.ReadResult;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs one coordinator shard over its internal-topic partition, in the manner of Kafka's coordinator
+ * runtime: operations are queued to one event executor and run one at a time; an operation makes records
+ * ({@link Changes}), which are applied to the shard as they are made and then appended as one batch; its
+ * response is completed only once those records, and everything appended before them, are durable.
+ * Reads get the same treatment: they are answered after everything before them is durable, so no client
+ * ever sees state that a crash could take back.
+ *
+ * <p>A write that fails leaves the state as it was: the runtime discards the shard (its parked requests
+ * fail, its timers stop) and rebuilds it from the partition, where the failed records never arrived. If the
+ * log itself fails (an fsync error takes the shared log out of service), the coordinator stops serving
+ * until the broker restarts, rather than answer from state that may not be durable.
+ *
+ * <p>The partition is kept about the size of the live state: once enough has been appended, the runtime
+ * appends the shard's {@link CoordinatorShard#snapshot snapshot} and, when it is durable, moves the log
+ * start past the older records (but never past the first record of a transaction still open).
+ *
+ * <p>Thread contract: public methods may be called from any thread. The shard, the timers and every field
+ * below are owned by the event executor, which must run tasks one at a time in submission order (a single
+ * thread in the broker). Nothing here ever waits on a future: durability continuations come back to the
+ * event executor, so no coordinator code runs on the storage's threads.
+ *
+ * @param <S> the shard type
+ * @param <R> the shard's record type
+ */
+public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** A rewrite is considered once this many records were appended since the last one (and twice the live state). */
+    static final int REWRITE_MIN_RECORDS = 10_000;
+    /** Snapshot batches are cut at about this size. */
+    private static final int SNAPSHOT_BATCH_BYTES = 512 * 1024;
+    private static final int LOAD_READ_BYTES = 4 * 1024 * 1024;
+
+    private final String name;
+    private final PartitionLog partition;
+    private final LogStartStore logStarts;
+    private final RecordSerde<R> serde;
+    private final Function<CoordinatorContext<R>, S> shardFactory;
+    private final Executor events;
+    private final ScheduledExecutorService scheduler;
+    private final Time time;
+    private final int rewriteMinRecords;
+    private final Context context = new Context();
+    private final Map<String, TimerEntry> timers = new HashMap<>();
+    /** Producer id → offset of its first record here, for transactions whose marker has not been written yet. */
+    private final Map<Long, Long> openTransactions = new HashMap<>();
+
+    private S shard;
+    /** Incremented whenever the shard is replaced; callbacks of an older shard are then ignored. */
+    private int generation;
+    private String unavailableReason = "it is still loading";
+    private CompletableFuture<Void> lastDurable = DONE;
+    private long appendedSinceRewrite;
+    private boolean rewriteQueued;
+
+    /**
+     * @param name what operators call it, for logs and errors ("group coordinator")
+     * @param events runs the runtime's tasks one at a time, in order
+     */
+    public CoordinatorRuntime(String name, PartitionLog partition, LogStartStore logStarts, RecordSerde<R> serde,
+                              Function<CoordinatorContext<R>, S> shardFactory, Executor events,
+                              ScheduledExecutorService scheduler, Time time) {
+        this(name, partition, logStarts, serde, shardFactory, events, scheduler, time, REWRITE_MIN_RECORDS);
+    }
+
+    CoordinatorRuntime(String name, PartitionLog partition, LogStartStore logStarts, RecordSerde<R> serde,
+                       Function<CoordinatorContext<R>, S> shardFactory, Executor events,
+                       ScheduledExecutorService scheduler, Time time, int rewriteMinRecords) {
+        this.name = name;
+        this.partition = partition;
+        this.logStarts = logStarts;
+        this.serde = serde;
+        this.shardFactory = shardFactory;
+        this.events = events;
+        this.scheduler = scheduler;
+        this.time = time;
+        this.rewriteMinRecords = rewriteMinRecords;
+    }
+
+    // ---------------------------------------------------------------- public operations
+
+    /** Builds the shard from the partition; completes when it serves (or with the reason it cannot). */
+    public CompletableFuture<Void> load() {
+        CompletableFuture<Void> loaded = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                long startNs = time.nowNs();
+                long records = loadShard();
+                log.info("The {} loaded {} records from {} in {} ms", name, records, partition.name(),
+                        (time.nowNs() - startNs) / 1_000_000);
+                loaded.complete(null);
+            } catch (RuntimeException e) {
+                unavailableReason = "loading " + partition.name() + " failed: " + e.getMessage();
+                loaded.completeExceptionally(e);
+            }
+        }, loaded);
+        return loaded;
+    }
+
+    /**
+     * Runs a write: {@code operation} validates, adds its records to the {@link Changes} it gets and returns
+     * the response, which completes once the records are durable. An {@link ApiException} it throws before
+     * adding records fails the future with that error and changes nothing.
+     */
+    public <T> CompletableFuture<T> write(String operationName, BiFunction<S, Changes<R>, T> operation) {
+        return submit(operationName, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, operation);
+    }
+
+    /**
+     * A write whose records belong to the producer's open transaction: appended as a transactional batch,
+     * applied to the shard as pending until {@link #writeEndMarker} decides them.
+     */
+    public <T> CompletableFuture<T> writeTransactional(String operationName, long producerId, short producerEpoch,
+                                                       BiFunction<S, Changes<R>, T> operation) {
+        if (producerId < 0) {
+            throw new IllegalArgumentException("a transactional write needs a producer id");
+        }
+        return submit(operationName, producerId, producerEpoch, operation);
+    }
+
+    /**
+     * Writes the marker that commits or aborts the producer's transaction in this partition, then applies it.
+     * Completes once the marker is durable; fails with Kafka's error (e.g. INVALID_PRODUCER_EPOCH) when the
+     * partition refuses it, and then nothing changed.
+     */
+    public CompletableFuture<Void> writeEndMarker(long producerId, short producerEpoch, int coordinatorEpoch,
+                                                  boolean commit) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            S current = shard;
+            if (current == null) {
+                done.completeExceptionally(unavailable());
+                return;
+            }
+            AppendResult result;
+            try {
+                result = partition.appendEndTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                return;
+            }
+            openTransactions.remove(producerId);
+            current.replayEndTransaction(producerId, commit);
+            lastDurable = result.durable();
+            appendedSinceRewrite++;
+            whenDurable(lastDurable, List.of(), () -> done.complete(null), done::completeExceptionally);
+        }, done);
+        return done;
+    }
+
+    /** Runs a read of the shard; answered once everything written before it is durable. */
+    public <T> CompletableFuture<T> read(String operationName, Function<S, T> operation) {
+        CompletableFuture<T> response = new CompletableFuture<>();
+        execute(() -> {
+            S current = shard;
+            if (current == null) {
+                response.completeExceptionally(unavailable());
+                return;
+            }
+            T result;
+            try {
+                result = operation.apply(current);
+            } catch (RuntimeException e) {
+                if (!(e instanceof ApiException)) {
+                    log.error("The {} failed to run {}", name, operationName, e);
+                }
+                response.completeExceptionally(e);
+                return;
+            }
+            whenDurable(lastDurable, List.of(), () -> response.complete(result), response::completeExceptionally);
+        }, response);
+        return response;
+    }
+
+    /** Stops serving: parked requests fail, timers stop. Completes on the event executor. */
+    public CompletableFuture<Void> unload() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            discardShard("the broker is shutting down");
+            done.complete(null);
+        }, done);
+        return done;
+    }
+
+    /**
+     * Rewrites the partition as the live state now (tests, tools; the runtime does it by itself when the
+     * partition has grown). Completes once the older records are dropped.
+     */
+    public CompletableFuture<Void> rewriteNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> rewrite(done), done);
+        return done;
+    }
+
+    /** The partition this coordinator keeps its state in. */
+    public PartitionLog partition() {
+        return partition;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private <T> CompletableFuture<T> submit(String operationName, long producerId, short producerEpoch,
+                                            BiFunction<S, Changes<R>, T> operation) {
+        CompletableFuture<T> response = new CompletableFuture<>();
+        execute(() -> runWrite(operationName, producerId, producerEpoch, operation, response), response);
+        return response;
+    }
+
+    private <T> void runWrite(String operationName, long producerId, short producerEpoch,
+                              BiFunction<S, Changes<R>, T> operation, CompletableFuture<T> response) {
+        S current = shard;
+        if (current == null) {
+            response.completeExceptionally(unavailable());
+            return;
+        }
+        Changes<R> changes = new Changes<>(record -> current.replay(record, producerId, producerEpoch));
+        T result;
+        try {
+            result = operation.apply(current, changes);
+        } catch (RuntimeException e) {
+            if (!changes.isEmpty()) {
+                log.error("The {} failed in {} after changing its state; rebuilding it from {}", name, operationName,
+                        partition.name(), e);
+                reload("an operation failed midway");
+            } else if (!(e instanceof ApiException)) {
+                log.error("The {} failed to run {}", name, operationName, e);
+            }
+            response.completeExceptionally(e);
+            return;
+        }
+        CompletableFuture<Void> durable;
+        if (changes.isEmpty()) {
+            durable = lastDurable;
+        } else {
+            try {
+                durable = appendBatch(changes.records(), producerId, producerEpoch);
+            } catch (RuntimeException e) {
+                log.error("The {} could not write the records of {} to {} ({}); rebuilding its state from the log "
+                        + "so the operation leaves no trace. Check the disk under the data directory.",
+                        name, operationName, partition.name(), e.getMessage());
+                reload("writing to " + partition.name() + " failed");
+                response.completeExceptionally(new CoordinatorNotAvailableException("The " + name
+                        + " could not store the change (" + e.getMessage() + "); retry"));
+                return;
+            }
+        }
+        whenDurable(durable, changes.afterDurableActions(), () -> response.complete(result),
+                response::completeExceptionally);
+        maybeRewrite();
+    }
+
+    /** Appends records as one batch (transactional when a producer id is given); returns when it is durable. */
+    private CompletableFuture<Void> appendBatch(List<R> records, long producerId, short producerEpoch) {
+        MemoryRecordsBuilder builder = builder(estimateBytes(records), producerId, producerEpoch);
+        long nowMs = time.nowMs();
+        for (R record : records) {
+            builder.append(nowMs, serde.key(record), serde.value(record));
+        }
+        AppendResult result = partition.appendFromCoordinator(builder.build().buffer());
+        if (producerId >= 0) {
+            openTransactions.putIfAbsent(producerId, result.baseOffset());
+        }
+        appendedSinceRewrite += records.size();
+        lastDurable = result.durable();
+        return lastDurable;
+    }
+
+    private MemoryRecordsBuilder builder(int capacity, long producerId, short producerEpoch) {
+        boolean transactional = producerId >= 0;
+        // The record format wants a sequence with a producer id; the partition does not check it for batches
+        // a coordinator writes (Kafka writes 0 as well).
+        return MemoryRecords.builder(ByteBuffer.allocate(capacity), RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, producerEpoch,
+                transactional ? 0 : RecordBatch.NO_SEQUENCE, transactional, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    }
+
+    private int estimateBytes(List<R> records) {
+        return Math.min(SNAPSHOT_BATCH_BYTES, 128 + 48 * records.size());
+    }
+
+    private void whenDurable(CompletableFuture<Void> durable, List<Runnable> actions, Runnable onSuccess,
+                             Consumer<Throwable> onFailure) {
+        int shardGeneration = generation;
+        durable.whenCompleteAsync((ok, error) -> {
+            if (error != null) {
+                if (shardGeneration == generation && shard != null) {
+                    log.error("The {} stops serving: {} could not be made durable ({}). Restart the broker once the "
+                            + "disk is healthy.", name, partition.name(), error.getMessage());
+                    discardShard("its log could not be made durable; restart the broker");
+                }
+                onFailure.accept(unavailable());
+                return;
+            }
+            if (shardGeneration == generation) {
+                for (Runnable action : actions) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        log.error("The {} failed in a completion callback", name, e);
+                    }
+                }
+            }
+            onSuccess.run();
+        }, events);
+    }
+
+    // ---------------------------------------------------------------- loading, failure, rewriting
+
+    /** Builds a fresh shard from the partition and makes it current; returns the number of records read. */
+    private long loadShard() {
+        openTransactions.clear();
+        S fresh = shardFactory.apply(context);
+        long records = replayPartition(fresh);
+        shard = fresh;
+        appendedSinceRewrite = partition.logEndOffset() - partition.logStartOffset();
+        fresh.onLoaded();
+        return records;
+    }
+
+    /** Replays every record from the log start to the log end, also those appended but not yet durable. */
+    private long replayPartition(S target) {
+        long offset = partition.logStartOffset();
+        long records = 0;
+        while (offset < partition.logEndOffset()) {
+            ReadResult read = partition.readIncludingUnflushed(offset, LOAD_READ_BYTES);
+            if (!read.records().hasRemaining()) {
+                break;
+            }
+            for (RecordBatch batch : MemoryRecords.readableRecords(read.records()).batches()) {
+                if (batch.lastOffset() >= offset) {
+                    records += replayBatch(target, batch, offset);
+                }
+                offset = Math.max(offset, batch.lastOffset() + 1);
+            }
+        }
+        return records;
+    }
+
+    private long replayBatch(S target, RecordBatch batch, long fromOffset) {
+        if (batch.isControlBatch()) {
+            for (Record record : batch) {
+                EndTransactionMarker marker = EndTransactionMarker.deserialize(record);
+                openTransactions.remove(batch.producerId());
+                target.replayEndTransaction(batch.producerId(), marker.controlType() == ControlRecordType.COMMIT);
+            }
+            return 1;
+        }
+        long producerId = batch.isTransactional() ? batch.producerId() : RecordBatch.NO_PRODUCER_ID;
+        if (producerId >= 0) {
+            openTransactions.putIfAbsent(producerId, batch.baseOffset());
+        }
+        long records = 0;
+        for (Record record : batch) {
+            if (record.offset() < fromOffset || !record.hasKey()) {
+                continue;
+            }
+            R decoded = serde.decode(record.key(), record.hasValue() ? record.value() : null);
+            if (decoded != null) {
+                target.replay(decoded, producerId, batch.producerEpoch());
+            }
+            records++;
+        }
+        return records;
+    }
+
+    private void reload(String reason) {
+        discardShard(reason);
+        try {
+            loadShard();
+            log.info("The {} rebuilt its state from {} after {}", name, partition.name(), reason);
+        } catch (RuntimeException e) {
+            unavailableReason = "rebuilding its state from " + partition.name() + " failed: " + e.getMessage();
+            log.error("The {} cannot serve: {}", name, unavailableReason, e);
+        }
+    }
+
+    private void discardShard(String reason) {
+        S old = shard;
+        shard = null;
+        generation++;
+        unavailableReason = reason;
+        timers.values().forEach(TimerEntry::cancel);
+        timers.clear();
+        if (old != null) {
+            try {
+                old.onUnloaded();
+            } catch (RuntimeException e) {
+                log.error("The {} failed while failing its parked requests", name, e);
+            }
+        }
+    }
+
+    private void maybeRewrite() {
+        S current = shard;
+        if (rewriteQueued || current == null || appendedSinceRewrite <= rewriteMinRecords
+                || appendedSinceRewrite <= 2L * current.liveRecordCount()) {
+            return;
+        }
+        rewriteQueued = true;
+        execute(() -> rewrite(null), null);
+    }
+
+    /**
+     * Appends the live state and, once durable, drops what came before it. Runs on the event executor.
+     *
+     * @param done completed when the old records are dropped (or the rewrite gave up), or null
+     */
+    private void rewrite(CompletableFuture<Void> done) {
+        rewriteQueued = false;
+        S current = shard;
+        if (current == null) {
+            if (done != null) {
+                done.completeExceptionally(unavailable());
+            }
+            return;
+        }
+        List<R> live = current.snapshot();
+        long snapshotStart = partition.logEndOffset();
+        long keepFrom = snapshotStart;
+        for (long first : openTransactions.values()) {
+            keepFrom = Math.min(keepFrom, first);
+        }
+        CompletableFuture<Void> durable = lastDurable;
+        try {
+            for (List<R> chunk : chunks(live)) {
+                durable = appendBatch(chunk, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
+            }
+        } catch (RuntimeException e) {
+            // The snapshot repeats the current state, so a partial one changes nothing; try again later.
+            log.warn("The {} could not rewrite {} ({}); it keeps the older records for now", name, partition.name(),
+                    e.getMessage());
+            if (done != null) {
+                done.completeExceptionally(e);
+            }
+            return;
+        }
+        appendedSinceRewrite = live.size();
+        long trimTo = keepFrom;
+        int shardGeneration = generation;
+        durable.whenCompleteAsync((ok, error) -> {
+            if (error != null || shardGeneration != generation) {
+                if (done != null) {
+                    done.completeExceptionally(error != null ? error : unavailable());
+                }
+                return;
+            }
+            try {
+                logStarts.persist(Map.of(partition.key(), trimTo));
+                partition.trimTo(trimTo);
+                log.info("The {} rewrote {} as its {} live records and dropped the records before offset {}", name,
+                        partition.name(), live.size(), trimTo);
+                if (done != null) {
+                    done.complete(null);
+                }
+            } catch (RuntimeException e) {
+                log.warn("The {} could not drop the old records of {}: {}", name, partition.name(), e.getMessage());
+                if (done != null) {
+                    done.completeExceptionally(e);
+                }
+            }
+        }, events);
+    }
+
+    private List<List<R>> chunks(List<R> records) {
+        List<List<R>> chunks = new ArrayList<>();
+        List<R> chunk = new ArrayList<>();
+        int bytes = 0;
+        for (R record : records) {
+            byte[] key = serde.key(record);
+            byte[] value = serde.value(record);
+            int size = 24 + key.length + (value == null ? 0 : value.length);
+            if (!chunk.isEmpty() && bytes + size > SNAPSHOT_BATCH_BYTES) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(record);
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    private CoordinatorNotAvailableException unavailable() {
+        return new CoordinatorNotAvailableException("The " + name + " is not available: " + unavailableReason);
+    }
+
+    /** Queues a task; if the executor refuses (shutdown), the given future fails instead of hanging. */
+    private void execute(Runnable task, CompletableFuture<?> failIfRejected) {
+        try {
+            events.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (failIfRejected != null) {
+                failIfRejected.completeExceptionally(new CoordinatorNotAvailableException("The " + name
+                        + " has stopped"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- timers and follow-up writes
+
+    private final class TimerEntry {
+        final Consumer<Changes<R>> operation;
+        volatile ScheduledFuture<?> future;
+
+        TimerEntry(Consumer<Changes<R>> operation) {
+            this.operation = operation;
+        }
+
+        void cancel() {
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
+    }
+
+    private void fire(String key, TimerEntry entry) {
+        if (timers.get(key) != entry) {
+            return; // cancelled or replaced after it fell due
+        }
+        timers.remove(key);
+        runWrite("timer " + key, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, (s, changes) -> {
+            entry.operation.accept(changes);
+            return null;
+        }, new CompletableFuture<>());
+    }
+
+    private final class Context implements CoordinatorContext<R>, CoordinatorTimer<R> {
+        @Override
+        public Time time() {
+            return time;
+        }
+
+        @Override
+        public CoordinatorTimer<R> timer() {
+            return this;
+        }
+
+        @Override
+        public void submit(String operationName, Consumer<Changes<R>> operation) {
+            CoordinatorRuntime.this.submit(operationName, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                    (s, changes) -> {
+                        operation.accept(changes);
+                        return null;
+                    });
+        }
+
+        @Override
+        public void schedule(String key, long delayMs, Consumer<Changes<R>> operation) {
+            cancel(key);
+            TimerEntry entry = new TimerEntry(operation);
+            timers.put(key, entry);
+            try {
+                entry.future = scheduler.schedule(() -> execute(() -> fire(key, entry), null), Math.max(0, delayMs),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                timers.remove(key);
+            }
+        }
+
+        @Override
+        public void cancel(String key) {
+            TimerEntry entry = timers.remove(key);
+            if (entry != null) {
+                entry.cancel();
+            }
+        }
+
+        @Override
+        public boolean isScheduled(String key) {
+            return timers.containsKey(key);
+        }
+    }
+}
