@@ -26,13 +26,24 @@ import io.spillway.broker.handler.DescribeClusterHandler;
 import io.spillway.broker.handler.DescribeConfigsHandler;
 import io.spillway.broker.handler.DescribeLogDirsHandler;
 import io.spillway.broker.handler.IncrementalAlterConfigsHandler;
-import io.spillway.broker.handler.InitProducerIdHandler;
 import io.spillway.broker.handler.ListOffsetsHandler;
 import io.spillway.broker.handler.MetadataHandler;
 import io.spillway.broker.handler.OffsetForLeaderEpochHandler;
 import io.spillway.broker.handler.ProduceHandler;
+import io.spillway.broker.txn.AddOffsetsToTxnHandler;
+import io.spillway.broker.txn.AddPartitionsToTxnHandler;
+import io.spillway.broker.txn.DescribeProducersHandler;
+import io.spillway.broker.txn.DescribeTransactionsHandler;
+import io.spillway.broker.txn.EndTxnHandler;
+import io.spillway.broker.txn.InitProducerIdHandler;
+import io.spillway.broker.txn.ListTransactionsHandler;
+import io.spillway.broker.txn.TransactionMarkers;
+import io.spillway.broker.txn.TxnOffsetCommitHandler;
+import io.spillway.broker.txn.WriteTxnMarkersHandler;
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.coordinator.txn.TransactionCoordinator;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import java.util.concurrent.Executor;
@@ -42,19 +53,34 @@ public final class BrokerApis {
     private BrokerApis() {
     }
 
+    /**
+     * @param groupPartition the group coordinator's partition, which transactions add to commit offsets
+     */
     public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
-                                       FetchPurgatory purgatory, GroupCoordinator groups, Executor executor, Time time) {
+                                       FetchPurgatory purgatory, GroupCoordinator groups,
+                                       TransactionCoordinator transactions, TransactionMarkers markers,
+                                       TopicPartition groupPartition, Executor executor, Time time) {
         ApiDispatcher dispatcher = new ApiDispatcher();
         TopicCreator creator = new TopicCreator(topics, settings);
         dispatcher
-                .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
+                .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher,
+                        transactions.config().transactionVersion()))
                 .register(ApiKeys.METADATA, new MetadataHandler(topics, creator, identity))
-                .register(ApiKeys.PRODUCE, new ProduceHandler(topics))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
                         FetchHandler.DEFAULT_MAX_SESSIONS))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(topics))
-                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(topics.meta()))
+                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(transactions))
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnHandler(transactions, topics))
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, new AddOffsetsToTxnHandler(transactions, groupPartition))
+                .register(ApiKeys.END_TXN, new EndTxnHandler(transactions))
+                .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(transactions, groups, topics,
+                        groupPartition, time))
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(markers::writeOnce))
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
+                .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
                 .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity))
                 .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings))
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity))

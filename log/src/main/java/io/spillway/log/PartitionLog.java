@@ -106,6 +106,19 @@ public final class PartitionLog {
      * @throws org.apache.kafka.common.errors.ApiException with the error Kafka would return
      */
     public AppendResult append(ByteBuffer records) {
+        return append(records, false);
+    }
+
+    /**
+     * As {@link #append(ByteBuffer)}.
+     *
+     * @param mayOpenTransaction whether a transactional batch may start its producer's transaction here (the
+     *     transaction coordinator verified that the partition is in the transaction); when false such a batch
+     *     is only appended to a transaction already open here
+     * @throws TransactionNotVerifiedException for a transactional batch that would open a transaction here
+     *     while {@code mayOpenTransaction} is false
+     */
+    public AppendResult append(ByteBuffer records, boolean mayOpenTransaction) {
         LogConfig cfg = config;
         long nowMs = time.nowMs();
         MutableRecordBatch batch = BatchValidator.validate(name, records, cfg, nowMs);
@@ -116,7 +129,7 @@ public final class PartitionLog {
             entry = converted;
             batch = MemoryRecords.readableRecords(converted.duplicate()).batches().iterator().next();
         }
-        return appendBatch(batch, entry, true, nowMs);
+        return appendBatch(batch, entry, true, mayOpenTransaction, nowMs);
     }
 
     /**
@@ -127,7 +140,7 @@ public final class PartitionLog {
         MutableRecordBatch batch = MemoryRecords.readableRecords(batchBytes.duplicate()).batches().iterator().next();
         ByteBuffer entry = batchBytes.duplicate();
         entry.limit(entry.position() + batch.sizeInBytes());
-        return appendBatch(batch, entry, false, time.nowMs());
+        return appendBatch(batch, entry, false, true, time.nowMs());
     }
 
     /**
@@ -143,7 +156,7 @@ public final class PartitionLog {
         MemoryRecords marker = MemoryRecords.withEndTransactionMarker(0L, nowMs, LEADER_EPOCH, producerId, producerEpoch,
                 new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch));
         MutableRecordBatch batch = marker.batches().iterator().next();
-        return appendBatch(batch, marker.buffer(), false, nowMs);
+        return appendBatch(batch, marker.buffer(), false, true, nowMs);
     }
 
     /**
@@ -151,7 +164,8 @@ public final class PartitionLog {
      *
      * @param fromClient a produced batch: deduplicated and sequence-checked; otherwise written by this broker
      */
-    private AppendResult appendBatch(MutableRecordBatch batch, ByteBuffer entry, boolean fromClient, long nowMs) {
+    private AppendResult appendBatch(MutableRecordBatch batch, ByteBuffer entry, boolean fromClient,
+                                     boolean mayOpenTransaction, long nowMs) {
         LogConfig cfg = config;
         long baseOffset;
         long lastOffset;
@@ -170,6 +184,10 @@ public final class PartitionLog {
                 }
                 producers.check(name, batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                         batch.isTransactional());
+            }
+            if (fromClient && batch.isTransactional() && !mayOpenTransaction
+                    && (producers == null || !producers.hasOpenTransaction(batch.producerId(), batch.producerEpoch()))) {
+                throw new TransactionNotVerifiedException(name, batch.producerId(), batch.producerEpoch());
             }
             if (batch.isControlBatch() && producers != null) {
                 producers.checkMarker(name, batch.producerId(), batch.producerEpoch());

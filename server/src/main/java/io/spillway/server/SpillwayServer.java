@@ -8,7 +8,10 @@ import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.config.TopicConfigResolver;
 import io.spillway.broker.fetch.FetchPurgatory;
 import io.spillway.common.Time;
+import io.spillway.broker.txn.TransactionMarkers;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.coordinator.txn.TransactionConfig;
+import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.LogManager;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
@@ -16,6 +19,7 @@ import io.spillway.protocol.KafkaServer;
 import io.spillway.storage.RecoverySummary;
 import io.spillway.storage.local.LocalSharedLog;
 import io.spillway.storage.local.LocalSharedLogConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +44,17 @@ public final class SpillwayServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final ExecutorService groupEvents;
+    private final ExecutorService txnEvents;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
     private final KafkaServer listener;
     private final BrokerIdentity identity;
     private final Topics topics;
 
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
                            ScheduledExecutorService scheduler, ExecutorService workers, ExecutorService groupEvents,
-                           GroupCoordinator groups, KafkaServer listener, BrokerIdentity identity, Topics topics) {
+                           ExecutorService txnEvents, GroupCoordinator groups, TransactionCoordinator transactions,
+                           KafkaServer listener, BrokerIdentity identity, Topics topics) {
         this.config = config;
         this.lock = lock;
         this.meta = meta;
@@ -55,7 +62,9 @@ public final class SpillwayServer implements AutoCloseable {
         this.scheduler = scheduler;
         this.workers = workers;
         this.groupEvents = groupEvents;
+        this.txnEvents = txnEvents;
         this.groups = groups;
+        this.transactions = transactions;
         this.listener = listener;
         this.identity = identity;
         this.topics = topics;
@@ -81,13 +90,19 @@ public final class SpillwayServer implements AutoCloseable {
 
         ExecutorService groupEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-group-coordinator"));
         GroupCoordinator groups = GroupCoordinators.start(config, topics, meta, groupEvents, scheduler, time);
+        ExecutorService txnEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-txn-coordinator"));
+        TransactionMarkers markers = new TransactionMarkers(topics, groups, GroupCoordinators.OFFSETS_TOPIC, scheduler,
+                TransactionConfig.DEFAULT.markerRetryMs());
+        TransactionCoordinator transactions = TransactionCoordinators.start(config, topics, meta, markers, txnEvents,
+                scheduler, time);
 
         int ioThreads = config.getInt("num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
         String advertisedHost = config.get(ServerConfig.ADVERTISED_HOST,
                 "0.0.0.0".equals(config.host()) ? "localhost" : config.host());
         BrokerIdentity identity = new BrokerIdentity(nodeId, advertisedHost, config.port(), meta.clusterId());
-        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, workers, time);
+        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
+                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         KafkaServer listener = new KafkaServer(config.host(), config.port(),
                 config.getInt("socket.request.max.bytes", 104857600), dispatcher, workers, networkThreads);
@@ -100,8 +115,8 @@ public final class SpillwayServer implements AutoCloseable {
 
         log.info("Spillway is ready: Kafka listener on {}:{}, data in {}, fsync before ack {}",
                 config.host(), port, config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, scheduler, workers, groupEvents, groups, listener, identity,
-                topics);
+        return new SpillwayServer(config, lock, meta, logs, scheduler, workers, groupEvents, txnEvents, groups,
+                transactions, listener, identity, topics);
     }
 
     public int port() {
@@ -126,11 +141,14 @@ public final class SpillwayServer implements AutoCloseable {
     public void close() {
         listener.close();
         scheduler.shutdownNow();
+        transactions.unload();
+        txnEvents.shutdown();
         groups.unload();
         groupEvents.shutdown();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            txnEvents.awaitTermination(10, TimeUnit.SECONDS);
             groupEvents.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

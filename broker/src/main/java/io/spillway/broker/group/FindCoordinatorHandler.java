@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * FindCoordinator: this node coordinates every group. Transactions have no coordinator yet, so
- * transactional ids get COORDINATOR_NOT_AVAILABLE with a message saying why.
+ * FindCoordinator (one key, or several from v4): this node coordinates every consumer group and every
+ * transactional id. Other key types (share groups) are not served yet and answer INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData, FindCoordinatorResponseData> {
     private static final byte GROUP = 0;
+    private static final byte TRANSACTION = 1;
 
     private final BrokerIdentity identity;
 
@@ -38,13 +39,13 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private FindCoordinatorResponseData.Coordinator coordinator(String key, byte keyType) {
         FindCoordinatorResponseData.Coordinator c = new FindCoordinatorResponseData.Coordinator().setKey(key);
-        if (keyType != GROUP) {
-            return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setNodeId(-1).setHost("").setPort(-1)
-                    .setErrorMessage("Transactions are not supported by this broker yet");
+        if (keyType != GROUP && keyType != TRANSACTION) {
+            return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
+                    .setErrorMessage("Coordinator key type " + keyType + " is not supported by this broker");
         }
         if (key == null || key.isEmpty()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
-                    .setErrorMessage("Group id is empty");
+                    .setErrorMessage(keyType == GROUP ? "Group id is empty" : "Transactional id is empty");
         }
         return c.setNodeId(identity.nodeId()).setHost(identity.host()).setPort(identity.port());
     }

@@ -10,19 +10,42 @@ import org.apache.kafka.common.protocol.Errors;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ApiVersions: the APIs and version ranges this broker serves. (A request in a version newer than
- * we know is answered by the protocol layer with the v0 fallback, before it gets here.)
+ * ApiVersions: the APIs and version ranges this broker serves, and (v3+) its features. The one feature
+ * clients act on is {@code transaction.version} (KIP-890): finalized at 2, as Kafka 4.4 sets it on a new cluster,
+ * producers add partitions to transactions implicitly and bump the epoch on every EndTxn; at 0 or 1 they use
+ * AddPartitionsToTxn and AddOffsetsToTxn. (A request in a version newer than we know is answered by the
+ * protocol layer with the v0 fallback, before it gets here.)
  */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData, ApiVersionsResponseData> {
-    private final ApiDispatcher dispatcher;
+    /** Kafka's feature name. */
+    public static final String TRANSACTION_VERSION = "transaction.version";
+    /** The features never change while the broker runs, so their epoch does not either. */
+    static final long FINALIZED_FEATURES_EPOCH = 1;
 
-    public ApiVersionsHandler(ApiDispatcher dispatcher) {
+    private final ApiDispatcher dispatcher;
+    private final short transactionVersion;
+
+    public ApiVersionsHandler(ApiDispatcher dispatcher, short transactionVersion) {
         this.dispatcher = dispatcher;
+        this.transactionVersion = transactionVersion;
     }
 
     @Override
     public CompletableFuture<ApiVersionsResponseData> handle(RequestContext context, ApiVersionsRequestData request) {
-        return CompletableFuture.completedFuture(response(dispatcher, Errors.NONE));
+        ApiVersionsResponseData response = response(dispatcher, Errors.NONE);
+        ApiVersionsResponseData.SupportedFeatureKeyCollection supported =
+                new ApiVersionsResponseData.SupportedFeatureKeyCollection();
+        supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(TRANSACTION_VERSION)
+                .setMinVersion((short) 0).setMaxVersion((short) 2));
+        ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
+                new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
+        if (transactionVersion > 0) {
+            // Kafka leaves a feature at level 0 out of the finalized list.
+            finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(TRANSACTION_VERSION)
+                    .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));
+        }
+        return CompletableFuture.completedFuture(response.setSupportedFeatures(supported)
+                .setFinalizedFeaturesEpoch(FINALIZED_FEATURES_EPOCH).setFinalizedFeatures(finalized));
     }
 
     /** The response listing our versions, also used for the unsupported-version fallback. */

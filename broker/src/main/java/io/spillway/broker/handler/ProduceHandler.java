@@ -3,33 +3,46 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
+import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.AppendResult;
 import io.spillway.log.PartitionLog;
 import io.spillway.log.RecordErrorsException;
+import io.spillway.log.TransactionNotVerifiedException;
 import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Produce: appends each partition's batch and answers once every append is durable (acks=1 and
- * acks=all are the same on one node: both wait for fsync). acks=0 gets no response.
+ * Produce: appends each partition's batch and answers once every append is durable (acks=1 and acks=all are
+ * the same on one node: both wait for fsync). acks=0 gets no response.
+ *
+ * <p>A transaction's first batch to a partition is appended only after the transaction coordinator confirmed
+ * the partition is in the transaction, or (Produce v12+, transactions version 2) added it: so no transactional
+ * record ever lands where no marker will follow (no hanging transactions, KIP-890). Later batches of the same
+ * transaction go straight to the partition, which checks atomically that the transaction is still open there.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData, ProduceResponseData> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final Topics topics;
+    private final TransactionCoordinator transactions;
 
-    public ProduceHandler(Topics topics) {
+    public ProduceHandler(Topics topics, TransactionCoordinator transactions) {
         this.topics = topics;
+        this.transactions = transactions;
     }
 
     @Override
@@ -56,7 +69,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
                     out.setErrorCode((topic == null && byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                     continue;
                 }
-                append(context, partition, partitionData, out, pending);
+                append(context, request, new TopicPartition(topic.kafkaName(), partitionData.index()), partition,
+                        partitionData, out, pending);
             }
             response.responses().add(topicResponse);
         }
@@ -66,36 +80,123 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((ignored, error) -> response);
     }
 
-    private static void append(RequestContext context, PartitionLog partition, ProduceRequestData.PartitionProduceData data,
-                               ProduceResponseData.PartitionProduceResponse out, List<CompletableFuture<Void>> pending) {
+    private void append(RequestContext context, ProduceRequestData request, TopicPartition tp, PartitionLog partition,
+                        ProduceRequestData.PartitionProduceData data, ProduceResponseData.PartitionProduceResponse out,
+                        List<CompletableFuture<Void>> pending) {
         if (!(data.records() instanceof MemoryRecords records)) {
             fail(out, Errors.INVALID_RECORD, "Produce request to " + partition.name() + " holds no records");
             return;
         }
+        RecordBatch first = firstBatch(records);
         try {
-            AppendResult result = partition.append(records.buffer());
-            out.setBaseOffset(result.baseOffset())
-                    .setLogAppendTimeMs(result.logAppendTimeMs())
-                    .setLogStartOffset(result.logStartOffset());
-            pending.add(result.durable().handle((ok, error) -> {
-                if (error != null) {
-                    out.setBaseOffset(-1).setLogAppendTimeMs(-1);
-                    fail(out, Errors.KAFKA_STORAGE_ERROR, error.getMessage());
-                }
-                return null;
-            }));
-        } catch (RecordErrorsException e) {
-            fail(out, e.error(), e.getMessage());
-            for (RecordErrorsException.RecordError recordError : e.recordErrors()) {
+            if (first != null && first.isTransactional() && !partition.hasOpenTransaction(first.producerId(),
+                    first.producerEpoch())) {
+                pending.add(appendVerified(context, request, tp, partition, records, first, out));
+                return;
+            }
+            completed(context, partition, partition.append(records.buffer()), out, pending);
+        } catch (TransactionNotVerifiedException e) {
+            // The transaction ended here between the check and the append: verify, as for a first write.
+            pending.add(appendVerified(context, request, tp, partition, records, first, out));
+        } catch (RuntimeException e) {
+            failed(context, partition, e, out);
+        }
+    }
+
+    /** The first batch of a transaction in this partition: appended once the coordinator vouches for it. */
+    private CompletableFuture<Void> appendVerified(RequestContext context, ProduceRequestData request, TopicPartition tp,
+                                                   PartitionLog partition, MemoryRecords records, RecordBatch batch,
+                                                   ProduceResponseData.PartitionProduceResponse out) {
+        short version = context.apiVersion();
+        boolean addImplicitly = version >= 12 && transactions.config().transactionVersion() >= 2;
+        return transactions.whenInTransaction(request.transactionalId(), batch.producerId(), batch.producerEpoch(), tp,
+                        addImplicitly, () -> CompletableFuture.completedFuture(tryAppend(partition, records)))
+                .handle((attempt, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        Errors e = verificationError(Errors.forException(cause), version);
+                        fail(out, e, cause.getMessage());
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    if (attempt.failure() != null) {
+                        failed(context, partition, attempt.failure(), out);
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    List<CompletableFuture<Void>> durable = new ArrayList<>(1);
+                    completed(context, partition, attempt.result(), out, durable);
+                    return durable.get(0);
+                }).thenCompose(f -> f);
+    }
+
+    /** An append attempt's result or failure (the failure is the partition's, not the coordinator's). */
+    private record Attempt(AppendResult result, RuntimeException failure) {
+    }
+
+    private static Attempt tryAppend(PartitionLog partition, MemoryRecords records) {
+        try {
+            return new Attempt(partition.append(records.buffer(), true), null);
+        } catch (RuntimeException e) {
+            return new Attempt(null, e);
+        }
+    }
+
+    private static RecordBatch firstBatch(MemoryRecords records) {
+        try {
+            Iterator<? extends RecordBatch> batches = records.batches().iterator();
+            return batches.hasNext() ? batches.next() : null;
+        } catch (RuntimeException malformed) {
+            return null; // the partition's validation reports it
+        }
+    }
+
+    /**
+     * How a failed verification reaches the producer, as Kafka maps it: coordinator trouble becomes
+     * NOT_ENOUGH_REPLICAS (retried by every client without a metadata refresh), and errors older Produce
+     * versions do not know are replaced by ones they do.
+     */
+    static Errors verificationError(Errors error, short version) {
+        return switch (error) {
+            case PRODUCER_FENCED -> Errors.INVALID_PRODUCER_EPOCH;
+            case COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, NETWORK_EXCEPTION ->
+                    Errors.NOT_ENOUGH_REPLICAS;
+            case CONCURRENT_TRANSACTIONS -> version >= 12 ? Errors.CONCURRENT_TRANSACTIONS : Errors.NOT_ENOUGH_REPLICAS;
+            case TRANSACTION_ABORTABLE -> version >= 11 ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE;
+            default -> error;
+        };
+    }
+
+    private static void completed(RequestContext context, PartitionLog partition, AppendResult result,
+                                  ProduceResponseData.PartitionProduceResponse out, List<CompletableFuture<Void>> pending) {
+        out.setBaseOffset(result.baseOffset())
+                .setLogAppendTimeMs(result.logAppendTimeMs())
+                .setLogStartOffset(result.logStartOffset());
+        pending.add(result.durable().handle((ok, error) -> {
+            if (error != null) {
+                out.setBaseOffset(-1).setLogAppendTimeMs(-1);
+                fail(out, Errors.KAFKA_STORAGE_ERROR, error.getMessage());
+            }
+            return null;
+        }));
+    }
+
+    private static void failed(RequestContext context, PartitionLog partition, RuntimeException e,
+                               ProduceResponseData.PartitionProduceResponse out) {
+        if (e instanceof RecordErrorsException r) {
+            fail(out, r.error(), r.getMessage());
+            for (RecordErrorsException.RecordError recordError : r.recordErrors()) {
                 out.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
                         .setBatchIndex(recordError.batchIndex()).setBatchIndexErrorMessage(recordError.message()));
             }
-        } catch (ApiException e) {
+        } else if (e instanceof ApiException) {
             Errors error = Errors.forException(e);
             if (error == Errors.KAFKA_STORAGE_ERROR) {
                 log.error("Produce from {} to {} failed: {}", context.describeClient(), partition.name(), e.getMessage());
             }
             fail(out, error, e.getMessage());
+        } else {
+            log.error("Produce from {} to {} failed unexpectedly", context.describeClient(), partition.name(), e);
+            fail(out, Errors.UNKNOWN_SERVER_ERROR, e.getMessage());
         }
     }
 

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +81,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     private final Map<String, TimerEntry> timers = new HashMap<>();
     /** Producer id → offset of its first record here, for transactions whose marker has not been written yet. */
     private final Map<Long, Long> openTransactions = new HashMap<>();
+    /** Completions waiting for durability, in the order their operations ran. */
+    private final ArrayDeque<Completion> completions = new ArrayDeque<>();
 
     private S shard;
     /** Incremented whenever the shard is replaced; callbacks of an older shard are then ignored. */
@@ -314,21 +317,42 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
         return Math.min(SNAPSHOT_BATCH_BYTES, 128 + 48 * records.size());
     }
 
+    /** What to do once a durability future completes: the operation's actions, then its answer. */
+    private record Completion(CompletableFuture<Void> durable, int shardGeneration, List<Runnable> actions,
+                              Runnable onSuccess, Consumer<Throwable> onFailure) {
+    }
+
+    /**
+     * Queues what to do once {@code durable} completes. Completions run strictly in the order they were queued
+     * (a later operation's actions never run before an earlier one's, even when both wait on the same future),
+     * on the event executor.
+     */
     private void whenDurable(CompletableFuture<Void> durable, List<Runnable> actions, Runnable onSuccess,
                              Consumer<Throwable> onFailure) {
-        int shardGeneration = generation;
-        durable.whenCompleteAsync((ok, error) -> {
+        completions.add(new Completion(durable, generation, actions, onSuccess, onFailure));
+        durable.whenCompleteAsync((ok, error) -> runCompletions(), events);
+    }
+
+    private void runCompletions() {
+        while (!completions.isEmpty() && completions.peek().durable().isDone()) {
+            Completion c = completions.poll();
+            Throwable error = null;
+            try {
+                c.durable().join();
+            } catch (RuntimeException e) {
+                error = e;
+            }
             if (error != null) {
-                if (shardGeneration == generation && shard != null) {
+                if (c.shardGeneration() == generation && shard != null) {
                     log.error("The {} stops serving: {} could not be made durable ({}). Restart the broker once the "
                             + "disk is healthy.", name, partition.name(), error.getMessage());
                     discardShard("its log could not be made durable; restart the broker");
                 }
-                onFailure.accept(unavailable());
-                return;
+                c.onFailure().accept(unavailable());
+                continue;
             }
-            if (shardGeneration == generation) {
-                for (Runnable action : actions) {
+            if (c.shardGeneration() == generation) {
+                for (Runnable action : c.actions()) {
                     try {
                         action.run();
                     } catch (RuntimeException e) {
@@ -336,8 +360,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
                     }
                 }
             }
-            onSuccess.run();
-        }, events);
+            c.onSuccess().run();
+        }
     }
 
     // ---------------------------------------------------------------- loading, failure, rewriting
