@@ -3,8 +3,11 @@ package io.spillway.it.groups;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** Bounded waiting for a condition, failing with a message that says what was last seen. */
-final class Await {
+/**
+ * Bounded waiting for a condition, failing with a message that says what was last seen. Public for the
+ * tests of other packages ({@code io.spillway.it.exactlyonce}).
+ */
+public final class Await {
 
     private Await() {
     }
@@ -15,7 +18,7 @@ final class Await {
      *
      * @return the time waited
      */
-    static Duration until(String what, Duration timeout, Callable<Boolean> condition, Callable<String> state)
+    public static Duration until(String what, Duration timeout, Callable<Boolean> condition, Callable<String> state)
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
@@ -49,7 +52,7 @@ final class Await {
         }
     }
 
-    static Duration until(String what, Duration timeout, Callable<Boolean> condition) throws InterruptedException {
+    public static Duration until(String what, Duration timeout, Callable<Boolean> condition) throws InterruptedException {
         return until(what, timeout, condition, () -> "(nothing recorded)");
     }
 }
