@@ -52,7 +52,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The Apache Kafka 2.8.2 Java client against a Spillway broker in a child JVM: admin (create, describe,
  * configs, list offsets), produce with acks=all with and without idempotence and with each codec the
- * 2.8 client ships, and consume with assign/seek.
+ * 2.8 client ships, consume with assign/seek, and transactions (version 1) with offsets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -265,6 +265,52 @@ class Kafka28ClientCompatTest {
             assertThat(ends.get(tp).offset()).isEqualTo((long) RECORDS_PER_PARTITION);
             assertThat(starts.get(tp).offset()).isZero();
         }
+    }
+
+    /**
+     * The 2.8 client knows transactions version 1 only: AddPartitionsToTxn, AddOffsetsToTxn and TxnOffsetCommit
+     * v3, EndTxn without an epoch bump, FindCoordinator for its transactional id; the broker advertises version 2,
+     * which this client ignores.
+     */
+    @Test
+    void transactionsCommitAbortAndSendOffsetsWithTheOldClient() throws Exception {
+        String in = "compat28-txn-in";
+        String out = "compat28-txn-out";
+        admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
+        Properties props = producerProps("none", true);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "compat28-txn");
+        TopicPartition inTp = new TopicPartition(in, 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(out, 0, null, bytes("aborted")));
+            producer.sendOffsetsToTransaction(Map.of(inTp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(3)),
+                    new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("compat28-txn-group"));
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(out, 0, null, bytes("committed")));
+            producer.sendOffsetsToTransaction(Map.of(inTp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(7)),
+                    new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("compat28-txn-group"));
+            producer.commitTransaction();
+        }
+        Properties c = consumerProps();
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            TopicPartition outTp = new TopicPartition(out, 0);
+            consumer.assign(List.of(outTp));
+            consumer.seekToBeginning(List.of(outTp));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (values.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> values.add(str(r.value())));
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(str(r.value())));
+            assertThat(values).containsExactly("committed");
+            assertThat(consumer.endOffsets(List.of(outTp))).containsEntry(outTp, 4L); // 2 records, 2 markers
+        }
+        assertThat(admin.listConsumerGroupOffsets("compat28-txn-group").partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS).get(inTp).offset()).isEqualTo(7);
     }
 
     private Properties producerProps(String compression, boolean idempotence) {
