@@ -12,7 +12,7 @@ import java.util.Map;
  * boolean {@code --flag}, and repeatable {@code --name k=v} options. Deliberately tiny so the bench
  * module needs no CLI library; unknown options are reported, never ignored.
  */
-final class Args {
+public final class Args {
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final List<String> flags = new ArrayList<>();
@@ -27,7 +27,7 @@ final class Args {
      * @param valueNames options that take one value (may repeat)
      * @throws IllegalArgumentException on an unknown option or a missing value
      */
-    static Args parse(String[] argv, List<String> flagNames, List<String> valueNames) {
+    public static Args parse(String[] argv, List<String> flagNames, List<String> valueNames) {
         Args a = new Args();
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
@@ -59,25 +59,25 @@ final class Args {
         return a;
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return flags.contains(name);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    String get(String name, String def) {
+    public String get(String name, String def) {
         List<String> v = values.get(name);
         return v == null ? def : v.get(v.size() - 1);
     }
 
-    long getLong(String name, long def) {
+    public long getLong(String name, long def) {
         String v = get(name, null);
         return v == null ? def : parseCount(name, v);
     }
 
-    int getInt(String name, int def) {
+    public int getInt(String name, int def) {
         long v = getLong(name, def);
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
             throw new IllegalArgumentException(name + " is out of range: " + v);
@@ -85,7 +85,7 @@ final class Args {
         return (int) v;
     }
 
-    double getDouble(String name, double def) {
+    public double getDouble(String name, double def) {
         String v = get(name, null);
         try {
             return v == null ? def : Double.parseDouble(v.replace("_", ""));
@@ -95,13 +95,13 @@ final class Args {
     }
 
     /** A duration given as seconds ("60") or with a unit ("90s", "2m", "500ms"); null when absent. */
-    Duration getDuration(String name) {
+    public Duration getDuration(String name) {
         String v = get(name, null);
         return v == null ? null : parseDuration(name, v);
     }
 
     /** All values of a repeatable {@code k=v} option, in order (later keys win). */
-    Map<String, String> getMap(String name) {
+    public Map<String, String> getMap(String name) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String kv : values.getOrDefault(name, List.of())) {
             int eq = kv.indexOf('=');
@@ -119,7 +119,7 @@ final class Args {
     }
 
     /** "1000000", "1_000_000", "1m" (million), "500k". */
-    static long parseCount(String name, String v) {
+    public static long parseCount(String name, String v) {
         String s = v.trim().toLowerCase(Locale.ROOT).replace("_", "");
         long mult = 1;
         if (s.endsWith("k")) {
@@ -139,7 +139,7 @@ final class Args {
         }
     }
 
-    static Duration parseDuration(String name, String v) {
+    public static Duration parseDuration(String name, String v) {
         String s = v.trim().toLowerCase(Locale.ROOT);
         try {
             if (s.endsWith("ms")) {

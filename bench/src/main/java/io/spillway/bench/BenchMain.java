@@ -285,7 +285,7 @@ public final class BenchMain {
     }
 
     /** The command with the value of {@code -cp} replaced by {@code placeholder} (classpaths are long and machine-specific). */
-    static String abbreviateClasspath(List<String> cmd, String placeholder) {
+    public static String abbreviateClasspath(List<String> cmd, String placeholder) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < cmd.size(); i++) {
             out.add(cmd.get(i));
@@ -297,7 +297,7 @@ public final class BenchMain {
         return String.join(" ", out);
     }
 
-    static String kafkaClientsVersion() {
+    public static String kafkaClientsVersion() {
         try (InputStream in = org.apache.kafka.clients.producer.KafkaProducer.class
                 .getResourceAsStream("/kafka/kafka-version.properties")) {
             if (in == null) {
@@ -311,7 +311,7 @@ public final class BenchMain {
         }
     }
 
-    static String gitRevision() {
+    public static String gitRevision() {
         try {
             Path root = RepoLayout.repoRoot();
             String rev = git(root, "rev-parse", "--short=12", "HEAD");

@@ -15,7 +15,7 @@ import java.util.Map;
  * markers; a new run replaces the section of the same name and leaves the rest of the file alone, so
  * hand-written text and other targets' results (e.g. Apache Kafka) survive.
  */
-final class BenchReport {
+public final class BenchReport {
 
     /** One row of the table. Latencies are null for workloads without them. */
     record Row(String workload, long records, double recordsPerSec, double mibPerSec, Double p50Ms, Double p99Ms,
@@ -80,7 +80,7 @@ final class BenchReport {
     }
 
     /** "key: value" bullet lines. */
-    static String bullets(Map<String, String> m) {
+    public static String bullets(Map<String, String> m) {
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
         return sb.toString();
@@ -98,9 +98,14 @@ final class BenchReport {
      * Writes {@code body} as the section {@code name} of {@code file}: replaces an existing section of that
      * name, otherwise appends it (creating the file with a title if needed).
      */
-    static void writeSection(Path file, String name, String body) throws IOException {
+    public static void writeSection(Path file, String name, String body) throws IOException {
+        writeSection(file, name, body, "# Benchmarks\n");
+    }
+
+    /** {@link #writeSection(Path, String, String)} with the text a new file starts with. */
+    public static void writeSection(Path file, String name, String body, String newFileHeader) throws IOException {
         String section = beginMarker(name) + "\n" + body.stripTrailing() + "\n" + endMarker(name) + "\n";
-        String content = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
+        String content = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : newFileHeader;
         String updated = replaceSection(content, name, section);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());

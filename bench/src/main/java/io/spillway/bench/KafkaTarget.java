@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -30,6 +32,14 @@ import java.util.stream.Stream;
  * <p>Durability is Kafka's default (acknowledge from the page cache, flush in the background) unless
  * {@link Options#flushEveryMessage(boolean)} sets {@code log.flush.interval.messages=1}, which makes Kafka fsync
  * the log after every append, before it acknowledges.
+ *
+ * <p>Crash testing: {@link #kill9()} kills the broker with SIGKILL and {@link #restart()} starts it again with the
+ * same command, on the same data directory and the same ports, so clients reconnect to the same bootstrap address.
+ *
+ * <p>A JVM shutdown hook kills every broker still running, so an aborted run leaves none behind.
+ *
+ * <p>Not thread safe: one thread starts, kills, restarts and closes a broker; {@link #bootstrap()} and
+ * {@link #isAlive()} may be read from any thread.
  */
 public final class KafkaTarget implements Target {
 
@@ -37,6 +47,20 @@ public final class KafkaTarget implements Target {
     public static final String CLASSPATH_FILE = "bench-kafka/target/kafka.classpath";
     /** The line Kafka logs once the broker serves clients. */
     static final String READY_LINE = "Kafka Server started";
+
+    /** Brokers still running, killed by a shutdown hook if the harness JVM ends without closing them. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "kafka-target-reaper"));
+    }
+
+    private static Process register(Process p) {
+        LIVE.add(p);
+        p.onExit().thenRun(() -> LIVE.remove(p));
+        return p;
+    }
 
     /** How to start the broker. */
     public static final class Options {
@@ -46,6 +70,7 @@ public final class KafkaTarget implements Target {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private Path logDir;
         private String label = "kafka";
+        private Path home;
 
         public Options repoRoot(Path v) {
             this.repoRoot = v;
@@ -75,6 +100,15 @@ public final class KafkaTarget implements Target {
             return this;
         }
 
+        /**
+         * Directory for the broker's configuration and data, kept after {@link #close()} (for a post-mortem of the
+         * data files); default a fresh temporary directory, deleted on close.
+         */
+        public Options home(Path v) {
+            this.home = v;
+            return this;
+        }
+
         /** Name in tables and reports (default "kafka"). */
         public Options label(String v) {
             this.label = v;
@@ -83,7 +117,7 @@ public final class KafkaTarget implements Target {
     }
 
     private final Options options;
-    private final Process process;
+    private volatile Process process;
     private final Path home;
     private final Path dataDir;
     private final Path logFile;
@@ -138,8 +172,9 @@ public final class KafkaTarget implements Target {
     public static KafkaTarget start(Options o) {
         Path root = o.repoRoot != null ? o.repoRoot : io.spillway.testkit.RepoLayout.repoRoot();
         String cp = classpath(root);
-        Path home = TempDirs.create("spillway-bench-kafka");
+        Path home = o.home != null ? o.home.toAbsolutePath() : TempDirs.create("spillway-bench-kafka");
         try {
+            Files.createDirectories(home);
             Path data = home.resolve("data");
             Files.createDirectories(data);
             int port = Ports.freePort();
@@ -184,22 +219,29 @@ public final class KafkaTarget implements Target {
                     "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
                     "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true",
                     "-Dlog4j2.configurationFile=" + log4j, "-cp", cp, "kafka.Kafka", config.toString()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            Process p = register(new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start());
             p.getOutputStream().close();
             KafkaTarget t = new KafkaTarget(o, p, home, data, logFile, port, List.copyOf(cmd), props, version(cp));
-            t.awaitReady(Duration.ofSeconds(120));
+            t.awaitReady(Duration.ofSeconds(120), 0);
             return t;
         } catch (IOException e) {
-            TempDirs.deleteQuietly(home);
+            deleteHome(o, home);
             throw new UncheckedIOException("cannot start Apache Kafka", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            TempDirs.deleteQuietly(home);
+            deleteHome(o, home);
             throw new IllegalStateException("interrupted while starting Apache Kafka", e);
         } catch (RuntimeException e) {
-            TempDirs.deleteQuietly(home);
+            deleteHome(o, home);
             throw e;
+        }
+    }
+
+    /** Deletes the broker's directory unless the caller chose it ({@link Options#home(Path)}). */
+    private static void deleteHome(Options o, Path home) {
+        if (o.home == null) {
+            TempDirs.deleteQuietly(home);
         }
     }
 
@@ -239,15 +281,16 @@ public final class KafkaTarget implements Target {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
+    /** Waits until the log holds more than {@code readyLinesBefore} ready lines and the listener accepts connections. */
+    private void awaitReady(Duration timeout, long readyLinesBefore) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                TempDirs.deleteQuietly(home);
+                deleteHome(options, home);
                 throw new IllegalStateException("Apache Kafka exited during startup (exit code " + process.exitValue()
                         + "); log " + logFile + ":\n" + SpillwayProcess.tail(logFile, 40));
             }
-            if (logContains(READY_LINE) && Ports.isListening("127.0.0.1", port, Duration.ofSeconds(1))) {
+            if (readyLines() > readyLinesBefore && Ports.isListening("127.0.0.1", port, Duration.ofSeconds(1))) {
                 return;
             }
             Thread.sleep(100);
@@ -257,11 +300,59 @@ public final class KafkaTarget implements Target {
                 + SpillwayProcess.tail(logFile, 40));
     }
 
-    private boolean logContains(String text) {
+    /** How often the broker has logged {@value #READY_LINE} so far (once per start; the log is appended across restarts). */
+    private long readyLines() {
         try (Stream<String> lines = Files.lines(logFile, StandardCharsets.ISO_8859_1)) {
-            return lines.anyMatch(l -> l.contains(text));
+            return lines.filter(l -> l.contains(READY_LINE)).count();
         } catch (IOException | UncheckedIOException e) {
-            return false;
+            return 0;
+        }
+    }
+
+    /**
+     * Kills the broker with SIGKILL (no controlled shutdown, nothing flushed that the OS does not already hold) and
+     * waits for it to be gone. The data directory is kept for {@link #restart()}.
+     *
+     * @return the exit code (137 on Linux)
+     */
+    public int kill9() {
+        Process p = process;
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Apache Kafka pid " + p.pid() + " still alive 30 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Apache Kafka to die", e);
+        }
+        return p.exitValue();
+    }
+
+    /**
+     * Starts the broker again after {@link #kill9()}: the same command on the same data directory and ports (Kafka
+     * recovers its logs as after a crash); returns once it logs that it has started again.
+     *
+     * @throws IllegalStateException if the broker is still running, or does not come back within 120 s (it is then
+     *                               stopped, and its directory deleted unless {@link Options#home(Path)} chose it, as
+     *                               after a failed {@link #start(Options)})
+     */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("Apache Kafka pid " + process.pid() + " is still running");
+        }
+        long before = readyLines();
+        try {
+            Process p = register(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start());
+            p.getOutputStream().close();
+            process = p;
+            awaitReady(Duration.ofSeconds(120), before);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart Apache Kafka", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting Apache Kafka", e);
         }
     }
 
@@ -301,7 +392,7 @@ public final class KafkaTarget implements Target {
                 ? "log.flush.interval.messages=1: fsync after every append, before the acknowledgement"
                 : "Kafka default: acknowledged from the page cache, fsync left to the OS and log.flush.* (never by default)");
         m.put("server.properties", serverProperties.toString());
-        m.put("Data dir", dataDir + " (fresh temporary directory, deleted afterwards)");
+        m.put("Data dir", dataDir + (options.home == null ? " (fresh temporary directory, deleted afterwards)" : " (kept)"));
         m.put("Broker log", logFile.toString());
         return m;
     }
@@ -316,9 +407,13 @@ public final class KafkaTarget implements Target {
         return OptionalLong.of(process.pid());
     }
 
-    /** Stops the broker with SIGTERM (a controlled shutdown), force-kills it after 2 minutes, deletes the data. */
+    /**
+     * Stops the broker with SIGTERM (a controlled shutdown), force-kills it after 2 minutes, deletes the data (unless
+     * {@link Options#home(Path)} chose the directory).
+     */
     @Override
     public void close() {
+        Process process = this.process;
         try {
             if (process.isAlive()) {
                 process.destroy();
@@ -333,7 +428,7 @@ public final class KafkaTarget implements Target {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         } finally {
-            TempDirs.deleteQuietly(home);
+            deleteHome(options, home);
         }
     }
 }

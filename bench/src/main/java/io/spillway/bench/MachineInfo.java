@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Best-effort description of the machine a benchmark ran on (Linux /proc and /sys; "unknown" elsewhere). */
-final class MachineInfo {
+public final class MachineInfo {
 
     private MachineInfo() {
     }
@@ -25,7 +25,7 @@ final class MachineInfo {
      * CPU, memory, OS, kernel, JDK, and (when {@code dataDir} is known) the disk holding it with a short
      * fsync latency probe.
      */
-    static Map<String, String> collect(Path dataDir) {
+    public static Map<String, String> collect(Path dataDir) {
         Map<String, String> m = new LinkedHashMap<>();
         int nproc = Runtime.getRuntime().availableProcessors();
         m.put("CPU", cpuModel().orElse("unknown model") + "; nproc " + nproc);
