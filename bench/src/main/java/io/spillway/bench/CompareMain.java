@@ -34,13 +34,14 @@ public final class CompareMain {
 
               --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
                                         kafka-fsync is Kafka with log.flush.interval.messages=1)
-              --workloads LIST          comma list of produce, tail, latency, catchup, topics (default all)
+              --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics (default all)
               --reps N                  runs per target and workload (default 3)
               --duration D              measured time of a produce / tailing run (default 15s)
               --warmup D                warm-up before each of them, excluded (default 5s)
               --latency-rate R          offered rate of the latency workload in records/s
                                         (default: half the lowest 1-producer maximum measured by produce)
               --latency-duration D      measured time of a latency run (default 30s)
+              --txn-read-mib N          size of the transactional topic read with read_committed (default 256)
               --catchup-mib N           data written before the cold catch-up read (default 3072)
               --topics LIST             topic counts of the many-topics workload (default 10k,100k,1m)
               --kafka-topics LIST       topic counts tried with Kafka (default: the same)
@@ -53,16 +54,16 @@ public final class CompareMain {
               --help
             """;
 
-    private static final List<String> FLAGS = List.of("--help", "--no-report", "--smoke");
-    private static final List<String> OPTIONS = List.of("--targets", "--workloads", "--reps", "--duration", "--warmup",
-            "--latency-rate", "--latency-duration", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
+    static final List<String> FLAGS = List.of("--help", "--no-report", "--smoke");
+    static final List<String> OPTIONS = List.of("--targets", "--workloads", "--reps", "--duration", "--warmup",
+            "--latency-rate", "--latency-duration", "--txn-read-mib", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
             "--spillway-topics-time",
             "--heap", "--report");
-    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "catchup", "topics");
+    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics");
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
-                    double latencyRate, Duration latencyDuration, long catchupMib, List<Integer> topicCounts,
+                    double latencyRate, Duration latencyDuration, long txnReadMib, long catchupMib, List<Integer> topicCounts,
                     List<Integer> kafkaTopicCounts, Duration topicsTime, Duration spillwayTopicsTime, String heap, Path report,
                     boolean smoke) {
 
@@ -76,6 +77,7 @@ public final class CompareMain {
     private final Path logDir;
     private final PrintStream out;
     private final ComparisonTable table;
+    private final ComparisonTable txnTable;
     private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -88,6 +90,7 @@ public final class CompareMain {
         this.logDir = repoRoot.resolve("bench").resolve("target").resolve("compare-logs");
         this.out = out;
         this.table = new ComparisonTable(s.contenders());
+        this.txnTable = new ComparisonTable(s.contenders(), Contender::transactionDurability);
     }
 
     public static void main(String[] argv) {
@@ -123,16 +126,37 @@ public final class CompareMain {
         CompareMain main = new CompareMain(s, RepoLayout.repoRoot(), out);
         String startedAt = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         main.runAll();
-        String rendered = main.table.render();
+        String rendered = main.renderTables();
         out.println();
         out.print(rendered);
         out.println();
         if (s.report() != null) {
-            BenchReport.writeSection(s.report(), s.smoke() ? "comparison-smoke" : "comparison",
-                    main.markdown(startedAt, command, rendered));
+            BenchReport.writeSection(s.report(), sectionName(s), main.markdown(startedAt, command, rendered));
             out.println("spillway-bench compare: results written to " + s.report());
         }
         return main.failures == 0 ? 0 : 1;
+    }
+
+    /**
+     * The report section a run replaces: "comparison" (or "comparison-smoke") for all workloads, with the
+     * workloads appended for a subset ("comparison-txn"), so that a run of some workloads does not overwrite the
+     * results of a full run.
+     */
+    static String sectionName(Settings s) {
+        String base = s.smoke() ? "comparison-smoke" : "comparison";
+        return s.workloads().containsAll(WORKLOADS) ? base : base + "-" + String.join("-", s.workloads());
+    }
+
+    /** The main table and, when the txn workload ran, the transactions table under its own heading. */
+    String renderTables() {
+        StringBuilder sb = new StringBuilder();
+        if (!table.isEmpty() || txnTable.isEmpty()) {
+            sb.append(table.render());
+        }
+        if (!txnTable.isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("#### Transactions\n\n").append(txnTable.render());
+        }
+        return sb.toString();
     }
 
     static Settings settings(Args a) {
@@ -167,9 +191,17 @@ public final class CompareMain {
                 orDefault(a, "--warmup", smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(5)),
                 a.getDouble("--latency-rate", smoke ? 500 : -1),
                 orDefault(a, "--latency-duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30)),
+                positive("--txn-read-mib", a.getLong("--txn-read-mib", smoke ? 4 : 256)),
                 a.getLong("--catchup-mib", smoke ? 8 : 3072), topics, kafkaTopics,
                 orDefault(a, "--topics-time", Duration.ofMinutes(10)), orDefault(a, "--spillway-topics-time",
                 Duration.ofMinutes(60)), a.get("--heap", "2g"), report, smoke);
+    }
+
+    private static long positive(String name, long v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return v;
     }
 
     private static Duration orDefault(Args a, String name, Duration def) {
@@ -211,8 +243,10 @@ public final class CompareMain {
     void runAll() throws Exception {
         planSteps();
         List<Contender> cs = s.contenders();
-        if (s.workloads().contains("produce") || s.workloads().contains("tail")) {
+        if (s.workloads().contains("produce") || s.workloads().contains("tail") || s.workloads().contains("txn")) {
             warmUpClient(cs.get(0));
+        }
+        if (s.workloads().contains("produce") || s.workloads().contains("tail")) {
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (Contender c : cs) {
                     throughputRound(c, rep);
@@ -225,6 +259,17 @@ public final class CompareMain {
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (Contender c : cs) {
                     latencyRound(c, rep, rate);
+                }
+            }
+        }
+        if (s.workloads().contains("txn")) {
+            TxnWorkload txn = txnWorkload();
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    progress(c.title() + ", round " + rep + "/" + s.reps() + ": transactional produce (1 and 4 producers)"
+                            + (TxnWorkload.reads(c) ? " and read_committed consume" : "")
+                            + (s.smoke() ? " (one broker for all, smoke run)" : " (a fresh broker for each)"));
+                    txn.round(c, rep);
                 }
             }
         }
@@ -256,6 +301,9 @@ public final class CompareMain {
         if (s.workloads().contains("latency")) {
             steps += s.reps() * per;
         }
+        if (s.workloads().contains("txn")) {
+            steps += s.reps() * per;
+        }
         if (s.workloads().contains("catchup")) {
             steps += s.reps() * reads;
         }
@@ -282,6 +330,31 @@ public final class CompareMain {
             return d;
         });
         return t;
+    }
+
+    private TxnWorkload txnWorkload() {
+        TxnWorkload.Harness harness = new TxnWorkload.Harness() {
+            @Override
+            public Target start(Contender c) {
+                return CompareMain.this.start(c);
+            }
+
+            @Override
+            public void failed(String what, Contender c, Exception e) {
+                CompareMain.this.failed(what, c, e);
+            }
+
+            @Override
+            public void note(String key, String value) {
+                notes.put(key, value);
+            }
+
+            @Override
+            public PrintStream out() {
+                return out;
+            }
+        };
+        return new TxnWorkload(harness, txnTable, s.warmup(), s.duration(), s.txnReadMib(), s.smoke());
     }
 
     private void failed(String what, Contender c, Exception e) {
@@ -464,37 +537,51 @@ public final class CompareMain {
     String markdown(String startedAt, String command, String rendered) {
         StringBuilder sb = new StringBuilder();
         sb.append("### Spillway vs Apache Kafka (").append(startedAt).append(s.smoke() ? ", smoke run with tiny sizes" : "")
+                .append(s.workloads().containsAll(WORKLOADS) ? "" : ", workloads " + String.join(", ", s.workloads()))
                 .append(")\n\n");
         sb.append(rendered).append('\n');
         sb.append("Medians of ").append(s.reps()).append(s.reps() == 1 ? " run" : " runs")
-                .append(" per cell (many topics: one run). Ratios are Spillway/Kafka; \"ahead\" means Spillway is better on that row "
+                .append(s.workloads().contains("topics") ? " per cell (many topics: one run)." : " per cell.").append(" Ratios are Spillway/Kafka; \"ahead\" means Spillway is better on that row "
                         + "(higher throughput, or lower latency, time or memory).\n\n");
         sb.append("Command (from the repository root):\n\n```\n").append(command).append("\n```\n\n");
         Map<String, String> w = new LinkedHashMap<>();
         w.put("Order", "every measurement starts a fresh broker on a fresh data directory after dropping the page cache "
                 + "(sync; drop_caches as root); rounds alternate between the targets ("
                 + String.join(", ", s.contenders().stream().map(Contender::title).toList()) + ", then again) to cancel drift");
-        w.put("Produce", "1 KiB values, 8 partitions, acks=all, enable.idempotence=true, batch.size=16384, linger.ms=5; "
-                + s.warmup().toSeconds() + " s warm-up then " + s.duration().toSeconds() + " s measured (first send to last ack); "
-                + "compression none: random bytes; lz4: JSON-like event text (compresses ~2-3x)");
-        w.put("Tailing read", "a consumer (assign, no group) follows the end of an 8-partition topic while one producer writes "
-                + "as fast as it can; MiB/s the consumer received during the producer's measured window");
-        w.put("End-to-end latency", "one producer (acks=all, idempotent, linger.ms=0) at a fixed rate of "
-                + notes.getOrDefault("latency rate", "n/a") + ", 1 KiB, 8 partitions; one consumer in the same JVM; time from "
-                + "before send() to poll() returning the record; " + s.warmup().toSeconds() + " s warm-up, "
-                + s.latencyDuration().toSeconds() + " s measured");
-        w.put("Catch-up read", String.format(Locale.ROOT, "%,d MiB written (1 KiB, 8 partitions, 4 producers), then sync, "
-                + "POSIX_FADV_DONTNEED on every data file (dd iflag=nocache) and, as root, drop_caches; one consumer reads "
-                + "from the beginning, timed after the first tenth (its warm-up). Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
-        w.put("Many topics", "CreateTopics with 1,000 topics per request, then one record per topic (4 threads, one producer "
-                + "per 100 topics, which looks up their leaders before sending), then read back (4 consumers, assign 1,000 partitions at a time); broker RSS "
-                + "(VmRSS) after the read; a run stops when the broker dies, a request fails or its time bound passes ("
-                + s.topicsTime().toMinutes() + " min for Kafka, " + s.spillwayTopicsTime().toMinutes() + " min for Spillway)");
+        if (s.workloads().contains("produce")) {
+            w.put("Produce", "1 KiB values, 8 partitions, acks=all, enable.idempotence=true, batch.size=16384, linger.ms=5; "
+                    + s.warmup().toSeconds() + " s warm-up then " + s.duration().toSeconds() + " s measured (first send to last ack); "
+                    + "compression none: random bytes; lz4: JSON-like event text (compresses ~2-3x)");
+        }
+        if (s.workloads().contains("tail")) {
+            w.put("Tailing read", "a consumer (assign, no group) follows the end of an 8-partition topic while one producer writes "
+                    + "as fast as it can; MiB/s the consumer received during the producer's measured window");
+        }
+        if (s.workloads().contains("latency")) {
+            w.put("End-to-end latency", "one producer (acks=all, idempotent, linger.ms=0) at a fixed rate of "
+                    + notes.getOrDefault("latency rate", "n/a") + ", 1 KiB, 8 partitions; one consumer in the same JVM; time from "
+                    + "before send() to poll() returning the record; " + s.warmup().toSeconds() + " s warm-up, "
+                    + s.latencyDuration().toSeconds() + " s measured");
+        }
+        if (s.workloads().contains("txn")) {
+            w.put("Transactions", TxnWorkload.method(s.warmup(), s.duration(), s.txnReadMib()));
+        }
+        if (s.workloads().contains("catchup")) {
+            w.put("Catch-up read", String.format(Locale.ROOT, "%,d MiB written (1 KiB, 8 partitions, 4 producers), then sync, "
+                    + "POSIX_FADV_DONTNEED on every data file (dd iflag=nocache) and, as root, drop_caches; one consumer reads "
+                    + "from the beginning, timed after the first tenth (its warm-up). Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
+        }
+        if (s.workloads().contains("topics")) {
+            w.put("Many topics", "CreateTopics with 1,000 topics per request, then one record per topic (4 threads, one producer "
+                    + "per 100 topics, which looks up their leaders before sending), then read back (4 consumers, assign 1,000 partitions at a time); broker RSS "
+                    + "(VmRSS) after the read; a run stops when the broker dies, a request fails or its time bound passes ("
+                    + s.topicsTime().toMinutes() + " min for Kafka, " + s.spillwayTopicsTime().toMinutes() + " min for Spillway)");
+        }
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
         }
-        sb.append("Every run:\n\n").append(table.runs()).append('\n');
+        sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append('\n');
         for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
             Map<String, String> d = new LinkedHashMap<>(e.getValue());
             d.remove("Data dir");

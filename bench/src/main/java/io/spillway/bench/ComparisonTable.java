@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The side-by-side results: one row per workload metric, one column per {@link Contender} with the median of its
@@ -41,10 +42,21 @@ final class ComparisonTable {
     }
 
     private final List<Contender> contenders;
+    private final Function<Contender, String> durability;
     private final Map<String, Row> rows = new LinkedHashMap<>();
 
+    /** A table whose column headers say what an acknowledgement means ({@link Contender#durability()}). */
     ComparisonTable(List<Contender> contenders) {
+        this(contenders, Contender::durability);
+    }
+
+    /**
+     * A table whose column headers carry {@code durability} of each contender, e.g.
+     * {@link Contender#transactionDurability()} for rows where what a commit means matters more than an ack.
+     */
+    ComparisonTable(List<Contender> contenders, Function<Contender, String> durability) {
         this.contenders = List.copyOf(contenders);
+        this.durability = durability;
     }
 
     synchronized void add(Metric m, Contender c, double value) {
@@ -53,6 +65,11 @@ final class ComparisonTable {
 
     synchronized void note(Metric m, Contender c, String note) {
         rows.computeIfAbsent(key(m), k -> new Row(m)).notes.put(c, note);
+    }
+
+    /** No row measured or noted yet (a table of workloads that were not run). */
+    synchronized boolean isEmpty() {
+        return rows.isEmpty();
     }
 
     synchronized List<Row> rows() {
@@ -72,7 +89,7 @@ final class ComparisonTable {
     List<String> header() {
         List<String> h = new ArrayList<>(List.of("Workload", "Metric"));
         for (Contender c : contenders) {
-            h.add(c.title() + " (" + c.durability() + ")");
+            h.add(c.title() + " (" + durability.apply(c) + ")");
         }
         for (Contender c : contenders) {
             if (c.isKafka() && contenders.contains(Contender.SPILLWAY)) {

@@ -8,16 +8,18 @@ import java.util.Map;
  * broker on a fresh data directory, so runs do not inherit each other's page cache, files or state.
  */
 enum Contender {
-    SPILLWAY("Spillway", "fsync before ack (default)"),
-    KAFKA("Kafka", "no fsync before ack (default)"),
-    KAFKA_FSYNC("Kafka flush.messages=1", "fsync before ack");
+    SPILLWAY("Spillway", "fsync before ack (default)", "fsync before ack and of every commit marker (default)"),
+    KAFKA("Kafka", "no fsync before ack (default)", "no fsync before ack or of markers (default)"),
+    KAFKA_FSYNC("Kafka flush.messages=1", "fsync before ack", "fsync before ack and of every marker");
 
     private final String title;
     private final String durability;
+    private final String transactionDurability;
 
-    Contender(String title, String durability) {
+    Contender(String title, String durability, String transactionDurability) {
         this.title = title;
         this.durability = durability;
+        this.transactionDurability = transactionDurability;
     }
 
     /** Column title, e.g. "Kafka flush.messages=1". */
@@ -28,6 +30,15 @@ enum Contender {
     /** What an acknowledgement means for this column. */
     String durability() {
         return durability;
+    }
+
+    /**
+     * What a committed transaction means for this column: Spillway fsyncs the transaction's state and every commit
+     * marker before the transaction counts as complete; Kafka with {@code log.flush.interval.messages=1} fsyncs
+     * every append, markers and {@code __transaction_state} included; default Kafka fsyncs none of them.
+     */
+    String transactionDurability() {
+        return transactionDurability;
     }
 
     /** Command-line name: spillway, kafka, kafka-fsync. */

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The side-by-side harness end to end with tiny sizes: a real Spillway broker and a real Apache Kafka broker
- * (from bench-kafka's resolved jars), every workload once, the table printed and written as Markdown.
+ * (from bench-kafka's resolved jars), every workload once, the tables printed and written as Markdown. The
+ * transactional rows are checked by the harness itself (end offsets = records + markers, read_committed reads
+ * exactly the committed records); a failed check fails the run and so the exit code asserted here.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CompareSmokeTest {
@@ -35,13 +37,21 @@ class CompareSmokeTest {
 
         String md = Files.readString(report);
         assertThat(md).contains("<!-- spillway-bench:results:comparison-smoke:begin -->", "### Spillway vs Apache Kafka",
-                "Apache Kafka 4.", "Machine:", "bin/spillway-bench compare");
+                "Apache Kafka 4.", "Machine:", "bin/spillway-bench compare", "#### Transactions",
+                "| Spillway (fsync before ack and of every commit marker (default)) |",
+                // the read returned exactly what was committed: 41 transactions of 100 records hold the 4 MiB
+                "read_committed spillway round 1: read 4,100 records = the 4,100 committed (41 transactions)",
+                "read_committed kafka round 1: read 4,100 records = the 4,100 committed (41 transactions)");
         List<String> rows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Workload")
                 && !l.startsWith("| ---")).toList();
         assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("| produce none, 1 producer"))
                 .anySatisfy(r -> assertThat(r).startsWith("| produce lz4, 4 producers"))
                 .anySatisfy(r -> assertThat(r).contains("tailing read"))
                 .anySatisfy(r -> assertThat(r).contains("p99.9"))
+                .anySatisfy(r -> assertThat(r).startsWith("| transactional produce, 1 producer").contains("throughput (MiB/s)"))
+                .anySatisfy(r -> assertThat(r).startsWith("| transactional produce, 4 producers")
+                        .contains("commits (transactions/s)"))
+                .anySatisfy(r -> assertThat(r).startsWith("| read_committed consume of 4 MiB"))
                 .anySatisfy(r -> assertThat(r).contains("catch-up read"))
                 .anySatisfy(r -> assertThat(r).contains("100 single-partition topics", "broker RSS"));
         for (String row : rows) {

@@ -39,6 +39,62 @@ class ComparisonTableTest {
     }
 
     @Test
+    void theTransactionsTableSaysWhatACommitMeansInItsHeaders() {
+        ComparisonTable t = new ComparisonTable(List.of(Contender.SPILLWAY, Contender.KAFKA, Contender.KAFKA_FSYNC),
+                Contender::transactionDurability);
+        assertThat(t.isEmpty()).isTrue();
+        t.add(TxnWorkload.throughputMetric(4), Contender.SPILLWAY, 30);
+        t.add(TxnWorkload.commitsMetric(4), Contender.SPILLWAY, 300.4);
+        t.add(TxnWorkload.commitsMetric(4), Contender.KAFKA, 100);
+        assertThat(t.isEmpty()).isFalse();
+        assertThat(t.header()).containsExactly("Workload", "Metric",
+                "Spillway (fsync before ack and of every commit marker (default))",
+                "Kafka (no fsync before ack or of markers (default))",
+                "Kafka flush.messages=1 (fsync before ack and of every marker)",
+                "Spillway/Kafka", "Spillway/Kafka flush.messages=1");
+        assertThat(t.cells().get(1)).containsExactly("transactional produce, 4 producers", "commits (transactions/s)",
+                "300", "100", "–", "3.00 ahead", "–");
+        assertThat(new ComparisonTable(List.of(Contender.SPILLWAY)).header()).containsExactly("Workload", "Metric",
+                "Spillway (fsync before ack (default))");
+    }
+
+    @Test
+    void aRunOfSomeWorkloadsWritesItsOwnReportSection() {
+        assertThat(CompareMain.sectionName(settings("--no-report"))).isEqualTo("comparison");
+        assertThat(CompareMain.sectionName(settings("--no-report", "--smoke"))).isEqualTo("comparison-smoke");
+        assertThat(CompareMain.sectionName(settings("--no-report", "--workloads", "txn"))).isEqualTo("comparison-txn");
+        assertThat(CompareMain.sectionName(settings("--no-report", "--workloads", "produce,txn")))
+                .isEqualTo("comparison-produce-txn");
+        assertThat(settings("--no-report").workloads()).contains("txn");
+        assertThat(settings("--no-report").txnReadMib()).isEqualTo(256);
+        assertThat(settings("--no-report", "--smoke").txnReadMib()).isEqualTo(4);
+    }
+
+    private static CompareMain.Settings settings(String... argv) {
+        return CompareMain.settings(Args.parse(argv, CompareMain.FLAGS, CompareMain.OPTIONS));
+    }
+
+    @Test
+    void aCommittedTransactionLeavesItsRecordsAndOneMarkerInEachPartitionItTouched() {
+        // 100 records round-robin over 8 partitions: 13 in partitions 0-3, 12 in 4-7, plus one marker each
+        assertThat(TxnLogCheck.expectedEndOffset(0, 8, 100, 10)).isEqualTo(140);
+        assertThat(TxnLogCheck.expectedEndOffset(3, 8, 100, 10)).isEqualTo(140);
+        assertThat(TxnLogCheck.expectedEndOffset(4, 8, 100, 10)).isEqualTo(130);
+        long total = 0;
+        for (int p = 0; p < 8; p++) {
+            total += TxnLogCheck.expectedEndOffset(p, 8, 100, 7);
+        }
+        assertThat(total).isEqualTo(7 * (100 + 8));
+        // fewer records than partitions: untouched partitions get no marker
+        assertThat(TxnLogCheck.expectedEndOffset(2, 8, 3, 5)).isEqualTo(10);
+        assertThat(TxnLogCheck.expectedEndOffset(3, 8, 3, 5)).isZero();
+        // the read_committed topic: whole transactions that hold at least the asked size
+        assertThat(CommittedRead.transactionsFor(4L << 20, 1024, 100)).isEqualTo(41);
+        assertThat(CommittedRead.transactionsFor(102_400, 1024, 100)).isEqualTo(1);
+        assertThat(CommittedRead.transactionsFor(1, 1024, 100)).isEqualTo(1);
+    }
+
+    @Test
     void kafkaWithFlushEveryMessageFsyncsBeforeAcknowledging() {
         var props = KafkaTarget.serverProperties(Path.of("kafka-data"), 9092, 9093,
                 new KafkaTarget.Options().flushEveryMessage(true));

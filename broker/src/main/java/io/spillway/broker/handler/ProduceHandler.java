@@ -20,8 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -52,6 +56,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         boolean byId = context.apiVersion() >= 13;
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
+        List<Unverified> unverified = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
             TopicMetadata topic = byId ? topics.byId(topicData.topicId()) : topics.byName(topicData.name());
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
@@ -69,20 +74,26 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
                     out.setErrorCode((topic == null && byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                     continue;
                 }
-                append(context, request, new TopicPartition(topic.kafkaName(), partitionData.index()), partition,
-                        partitionData, out, pending);
+                append(context, new TopicPartition(topic.kafkaName(), partitionData.index()), partition,
+                        partitionData, out, pending, unverified);
             }
             response.responses().add(topicResponse);
         }
+        verifyAndAppend(context, request, unverified, pending);
         if (acks == 0) {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((ignored, error) -> response);
     }
 
-    private void append(RequestContext context, ProduceRequestData request, TopicPartition tp, PartitionLog partition,
+    /** A transaction's first batch to a partition: appended once the coordinator vouched for the partition. */
+    private record Unverified(TopicPartition tp, PartitionLog partition, MemoryRecords records, RecordBatch batch,
+                              ProduceResponseData.PartitionProduceResponse out) {
+    }
+
+    private void append(RequestContext context, TopicPartition tp, PartitionLog partition,
                         ProduceRequestData.PartitionProduceData data, ProduceResponseData.PartitionProduceResponse out,
-                        List<CompletableFuture<Void>> pending) {
+                        List<CompletableFuture<Void>> pending, List<Unverified> unverified) {
         if (!(data.records() instanceof MemoryRecords records)) {
             fail(out, Errors.INVALID_RECORD, "Produce request to " + partition.name() + " holds no records");
             return;
@@ -91,42 +102,57 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         try {
             if (first != null && first.isTransactional() && !partition.hasOpenTransaction(first.producerId(),
                     first.producerEpoch())) {
-                pending.add(appendVerified(context, request, tp, partition, records, first, out));
+                unverified.add(new Unverified(tp, partition, records, first, out));
                 return;
             }
             completed(context, partition, partition.append(records.buffer()), out, pending);
         } catch (TransactionNotVerifiedException e) {
             // The transaction ended here between the check and the append: verify, as for a first write.
-            pending.add(appendVerified(context, request, tp, partition, records, first, out));
+            unverified.add(new Unverified(tp, partition, records, first, out));
         } catch (RuntimeException e) {
             failed(context, partition, e, out);
         }
     }
 
-    /** The first batch of a transaction in this partition: appended once the coordinator vouches for it. */
-    private CompletableFuture<Void> appendVerified(RequestContext context, ProduceRequestData request, TopicPartition tp,
-                                                   PartitionLog partition, MemoryRecords records, RecordBatch batch,
-                                                   ProduceResponseData.PartitionProduceResponse out) {
+    /**
+     * One verification for every first batch of the request (all of one producer, as a producer sends them):
+     * the coordinator adds or checks all their partitions at once, then appends them on its thread.
+     */
+    private void verifyAndAppend(RequestContext context, ProduceRequestData request, List<Unverified> unverified,
+                                 List<CompletableFuture<Void>> pending) {
+        Map<List<Long>, List<Unverified>> byProducer = new LinkedHashMap<>();
+        for (Unverified u : unverified) {
+            byProducer.computeIfAbsent(List.of(u.batch().producerId(), (long) u.batch().producerEpoch()),
+                    k -> new ArrayList<>()).add(u);
+        }
         short version = context.apiVersion();
         boolean addImplicitly = version >= 12 && transactions.config().transactionVersion() >= 2;
-        return transactions.whenInTransaction(request.transactionalId(), batch.producerId(), batch.producerEpoch(), tp,
-                        addImplicitly, () -> CompletableFuture.completedFuture(tryAppend(partition, records)))
-                .handle((attempt, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        Errors e = verificationError(Errors.forException(cause), version);
-                        fail(out, e, cause.getMessage());
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    if (attempt.failure() != null) {
-                        failed(context, partition, attempt.failure(), out);
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    List<CompletableFuture<Void>> durable = new ArrayList<>(1);
-                    completed(context, partition, attempt.result(), out, durable);
-                    return durable.get(0);
-                }).thenCompose(f -> f);
+        for (List<Unverified> batches : byProducer.values()) {
+            RecordBatch batch = batches.get(0).batch();
+            Set<TopicPartition> partitions = new HashSet<>();
+            batches.forEach(u -> partitions.add(u.tp()));
+            pending.add(transactions.whenInTransaction(request.transactionalId(), batch.producerId(), batch.producerEpoch(),
+                    partitions, addImplicitly, () -> {
+                        List<Attempt> attempts = new ArrayList<>(batches.size());
+                        batches.forEach(u -> attempts.add(tryAppend(u.partition(), u.records())));
+                        return CompletableFuture.completedFuture(attempts);
+                    }).handle((attempts, error) -> {
+                        List<CompletableFuture<Void>> durable = new ArrayList<>();
+                        for (int i = 0; i < batches.size(); i++) {
+                            Unverified u = batches.get(i);
+                            if (error != null) {
+                                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause() : error;
+                                fail(u.out(), verificationError(Errors.forException(cause), version), cause.getMessage());
+                            } else if (attempts.get(i).failure() != null) {
+                                failed(context, u.partition(), attempts.get(i).failure(), u.out());
+                            } else {
+                                completed(context, u.partition(), attempts.get(i).result(), u.out(), durable);
+                            }
+                        }
+                        return CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new));
+                    }).thenCompose(f -> f));
+        }
     }
 
     /** An append attempt's result or failure (the failure is the partition's, not the coordinator's). */

@@ -15,6 +15,7 @@ import org.apache.kafka.common.protocol.Errors;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -68,7 +69,7 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
         } else {
             boolean addImplicitly = version >= 5 && transactions.config().transactionVersion() >= 2;
             committed = transactions.whenInTransaction(request.transactionalId(), request.producerId(),
-                            request.producerEpoch(), groupPartition, addImplicitly,
+                            request.producerEpoch(), Set.of(groupPartition), addImplicitly,
                             () -> groups.commitTransactionalOffsets(request.producerId(), request.producerEpoch(),
                                     request.groupId(), request.generationIdOrMemberEpoch(), request.memberId(),
                                     request.groupInstanceId(), version, offsets))

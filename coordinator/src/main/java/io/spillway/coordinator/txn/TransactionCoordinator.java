@@ -1,12 +1,14 @@
 package io.spillway.coordinator.txn;
 
 import io.spillway.common.Time;
+import io.spillway.coordinator.runtime.Changes;
 import io.spillway.coordinator.runtime.CoordinatorRuntime;
 import io.spillway.coordinator.txn.TransactionCoordinatorShard.EndResult;
 import io.spillway.coordinator.txn.TransactionCoordinatorShard.InitResult;
 import io.spillway.log.LogStartStore;
 import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
@@ -19,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +38,8 @@ public final class TransactionCoordinator {
     private final CoordinatorRuntime<TransactionCoordinatorShard, TransactionRecord> runtime;
     private final TransactionConfig config;
     private final ProducerIdSource producerIds;
+    /** How many times one request waits for a transaction to be decided before it answers CONCURRENT_TRANSACTIONS. */
+    private static final int MAX_WAITS = 3;
 
     /**
      * @param events the coordinator's event executor: runs one task at a time, in order
@@ -87,9 +93,10 @@ public final class TransactionCoordinator {
         if (invalid != Errors.NONE) {
             return CompletableFuture.completedFuture(new ProducerIdAndEpoch(invalid, -1, (short) -1));
         }
-        return runtime.write("init-producer-id", (shard, changes) -> {
+        return afterDecision("init-producer-id", transactionalId, (shard, changes) -> {
             InitResult r = shard.initProducerId(changes, transactionalId, timeoutMs, expectedProducerId, expectedEpoch);
-            return new ProducerIdAndEpoch(r.error(), r.producerId(), r.producerEpoch());
+            return new Attempt<>(new ProducerIdAndEpoch(r.error(), r.producerId(), r.producerEpoch()),
+                    r.error() == Errors.CONCURRENT_TRANSACTIONS);
         });
     }
 
@@ -104,8 +111,11 @@ public final class TransactionCoordinator {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.INVALID_REQUEST);
         }
-        return runtime.write("add-partitions-to-txn", (shard, changes) -> shard.addPartitions(changes, transactionalId,
-                producerId, producerEpoch, partitions, clientTransactionVersion));
+        return afterDecision("add-partitions-to-txn", transactionalId, (shard, changes) -> {
+            Errors error = shard.addPartitions(changes, transactionalId, producerId, producerEpoch, partitions,
+                    clientTransactionVersion);
+            return new Attempt<>(error, error == Errors.CONCURRENT_TRANSACTIONS);
+        });
     }
 
     /** AddPartitionsToTxn v4+ with verify_only: per partition NONE, TRANSACTION_ABORTABLE or the producer's error. */
@@ -117,28 +127,33 @@ public final class TransactionCoordinator {
     }
 
     /**
-     * Guards the first transactional write of a producer's transaction to a partition (KIP-890): the partition is
+     * Guards the first transactional writes of a producer's transaction to partitions (KIP-890): the partitions are
      * added to the transaction ({@code addImplicitly}, transactions version 2) or must already be in it; then
      * {@code write} runs on the coordinator's thread, so that no marker of this transaction can be written to
-     * the partition before the write is. Fails with the coordinator's error (INVALID_PRODUCER_ID_MAPPING,
+     * them before the write is. While the producer's previous transaction is still writing its markers, the
+     * check waits for them. Fails with the coordinator's error (INVALID_PRODUCER_ID_MAPPING,
      * PRODUCER_FENCED, CONCURRENT_TRANSACTIONS, TRANSACTION_ABORTABLE, ...) as an ApiException when not.
      */
     public <T> CompletableFuture<T> whenInTransaction(String transactionalId, long producerId, short producerEpoch,
-                                                      TopicPartition partition, boolean addImplicitly,
+                                                      Set<TopicPartition> partitions, boolean addImplicitly,
                                                       Supplier<CompletableFuture<T>> write) {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return CompletableFuture.failedFuture(Errors.INVALID_TXN_STATE.exception(
                     "A transactional write must name its transactional id"));
         }
+        CompletableFuture<T> written = new CompletableFuture<>();
         return runtime.write("verify-transactional-write", (shard, changes) -> {
-            Errors error = addImplicitly
-                    ? shard.addPartitions(changes, transactionalId, producerId, producerEpoch, Set.of(partition), 2)
-                    : shard.verify(transactionalId, producerId, producerEpoch, Set.of(partition)).get(partition);
-            if (error != Errors.NONE) {
-                throw error.exception();
-            }
-            CompletableFuture<T> written = new CompletableFuture<>();
-            changes.afterDurable(() -> {
+            tryOnce(shard, changes, transactionalId, (sh, c) -> {
+                Errors error = addImplicitly
+                        ? sh.addPartitions(c, transactionalId, producerId, producerEpoch, partitions, 2)
+                        : worst(sh.verify(transactionalId, producerId, producerEpoch, partitions));
+                return new Attempt<>(error, error == Errors.CONCURRENT_TRANSACTIONS);
+            }, error -> {
+                if (error != Errors.NONE) {
+                    written.completeExceptionally(error.exception());
+                    return;
+                }
+                // on the coordinator's thread, after the partitions were added: before any marker of the transaction
                 try {
                     write.get().whenComplete((value, failure) -> {
                         if (failure != null) {
@@ -150,9 +165,60 @@ public final class TransactionCoordinator {
                 } catch (RuntimeException e) {
                     written.completeExceptionally(e);
                 }
-            });
+            }, written);
             return written;
-        }).thenCompose(written -> written);
+        }).thenCompose(w -> w);
+    }
+
+    /** The error to answer for several partitions: the first that is not NONE. */
+    private static Errors worst(Map<TopicPartition, Errors> errors) {
+        return errors.values().stream().filter(e -> e != Errors.NONE).findFirst().orElse(Errors.NONE);
+    }
+
+    /** One try of an operation: its answer, and whether it found the transactional id deciding a transaction. */
+    private record Attempt<T>(T value, boolean deciding) {
+    }
+
+    /** An operation that, while the transactional id writes its markers, waits for them instead of failing. */
+    private <T> CompletableFuture<T> afterDecision(String name, String transactionalId,
+            BiFunction<TransactionCoordinatorShard, Changes<TransactionRecord>, Attempt<T>> attempt) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        return runtime.write(name, (shard, changes) -> {
+            tryOnce(shard, changes, transactionalId, attempt, result::complete, result);
+            return result;
+        }).thenCompose(r -> r);
+    }
+
+    /**
+     * Runs {@code attempt}; when it found the transactional id writing the markers of its previous transaction
+     * (the answer would be CONCURRENT_TRANSACTIONS, and the client would back off for up to a second), it runs
+     * again in the operation that completes that transaction, at most a few times. {@code finish} gets the
+     * final answer once what the last attempt wrote is durable, on the coordinator's thread.
+     */
+    private <T> void tryOnce(TransactionCoordinatorShard shard, Changes<TransactionRecord> changes, String transactionalId,
+                             BiFunction<TransactionCoordinatorShard, Changes<TransactionRecord>, Attempt<T>> attempt,
+                             Consumer<T> finish, CompletableFuture<?> answer) {
+        tryOnce(shard, changes, transactionalId, attempt, finish, answer, MAX_WAITS);
+    }
+
+    private <T> void tryOnce(TransactionCoordinatorShard shard, Changes<TransactionRecord> changes, String transactionalId,
+                             BiFunction<TransactionCoordinatorShard, Changes<TransactionRecord>, Attempt<T>> attempt,
+                             Consumer<T> finish, CompletableFuture<?> answer, int waitsLeft) {
+        Attempt<T> a;
+        try {
+            a = attempt.apply(shard, changes);
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+            return;
+        }
+        if (a.deciding() && waitsLeft > 0 && shard.isDeciding(transactionalId)) {
+            shard.whenDecided(transactionalId, new TransactionCoordinatorShard.Waiter(
+                    c -> tryOnce(shard, c, transactionalId, attempt, finish, answer, waitsLeft - 1),
+                    () -> answer.completeExceptionally(new CoordinatorNotAvailableException(
+                            "The transaction coordinator stopped while the request waited; retry"))));
+            return;
+        }
+        changes.afterDurable(() -> finish.accept(a.value()));
     }
 
     /** The result of EndTxn: an error, or (v5+) the producer id and epoch for the next transaction. */
@@ -162,10 +228,11 @@ public final class TransactionCoordinator {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return CompletableFuture.completedFuture(new ProducerIdAndEpoch(Errors.INVALID_REQUEST, -1, (short) -1));
         }
-        return runtime.write("end-txn", (shard, changes) -> {
+        return afterDecision("end-txn", transactionalId, (shard, changes) -> {
             EndResult r = shard.endTransaction(changes, transactionalId, producerId, producerEpoch, commit,
                     clientTransactionVersion);
-            return new ProducerIdAndEpoch(r.error(), r.producerId(), r.producerEpoch());
+            return new Attempt<>(new ProducerIdAndEpoch(r.error(), r.producerId(), r.producerEpoch()),
+                    r.error() == Errors.CONCURRENT_TRANSACTIONS);
         });
     }
 

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -44,6 +45,15 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
     static final int COORDINATOR_EPOCH = 0;
 
     private final Map<String, TransactionMetadata> transactions = new HashMap<>();
+    /** Requests waiting for a transactional id's markers; they run again in the operation that completes it. */
+    private final Map<String, List<Waiter>> waitingForCompletion = new HashMap<>();
+    /**
+     * EndTxn(commit) requests answered CONCURRENT_TRANSACTIONS because they came before their records, by
+     * transactional id: bookkeeping of requests, not state (it is not replayed; a restart starts it afresh).
+     */
+    private final Map<String, EarlyCommit> earlyCommits = new HashMap<>();
+    /** How long a producer may keep asking to commit before its records come, before it gets Kafka's answer. */
+    static final long EARLY_COMMIT_TOLERANCE_MS = 10_000;
     private final CoordinatorContext<TransactionRecord> context;
     private final Time time;
     private final TransactionConfig config;
@@ -86,6 +96,78 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
         scheduleExpiry();
         log.info("Transaction coordinator serves {} transactional ids ({} transactions resumed to finish their markers)",
                 transactions.size(), resumed);
+    }
+
+    @Override
+    public void onUnloaded() {
+        waitingForCompletion.values().forEach(waiters -> waiters.forEach(w -> w.abandon().run()));
+        waitingForCompletion.clear();
+    }
+
+    /**
+     * Whether an EndTxn(commit) of transactions version 2 came before the first record of its transaction: the
+     * epoch is the producer's current one, yet no transaction of that epoch is ongoing (the previous one may still
+     * be writing its markers). The Java producer can send it so: its sender looks for unsent batches before it
+     * takes the EndTxn from its queue, and batches appended in between follow the EndTxn on the wire. Kafka
+     * answers PRODUCER_FENCED or INVALID_TXN_STATE, both fatal to the producer. Spillway answers
+     * CONCURRENT_TRANSACTIONS: the producer retries the EndTxn, and holds the retry back until its batches are
+     * answered. (Committing as soon as the first of them arrived could leave later batches out of the
+     * transaction.) A producer that keeps committing without records gets Kafka's answer after
+     * {@link #EARLY_COMMIT_TOLERANCE_MS}.
+     */
+    private boolean isCommitBeforeItsRecords(TransactionMetadata m, long producerId, short epoch, boolean commit) {
+        if (!commit || m.producerId() != producerId || m.producerEpoch() != epoch
+                || !(m.state().isIdle() || m.state().isPreparing())) {
+            return false;
+        }
+        long nowMs = time.nowMs();
+        EarlyCommit early = earlyCommits.get(m.transactionalId());
+        if (early == null || early.producerId() != producerId || early.epoch() != epoch) {
+            earlyCommits.put(m.transactionalId(), new EarlyCommit(producerId, epoch, nowMs));
+            return true;
+        }
+        if (nowMs - early.firstMs() < EARLY_COMMIT_TOLERANCE_MS) {
+            return true;
+        }
+        earlyCommits.remove(m.transactionalId());
+        log.warn("Transactional id {} (producer {} epoch {}) asked to commit for {} ms without sending any record of "
+                + "its transaction; answering as Kafka does", m.transactionalId(), producerId, epoch, nowMs - early.firstMs());
+        return false;
+    }
+
+    /** The first EndTxn(commit) of a producer epoch that came before its records. */
+    private record EarlyCommit(long producerId, short epoch, long firstMs) {
+    }
+
+    /**
+     * A request that found the transactional id deciding its previous transaction (markers being written):
+     * instead of answering CONCURRENT_TRANSACTIONS, after which the client would back off and retry, it runs
+     * again as part of the operation that completes the transaction.
+     *
+     * @param retry runs the request again with the completing operation's changes
+     * @param abandon answers the request when the coordinator goes away first
+     */
+    record Waiter(Consumer<Changes<TransactionRecord>> retry, Runnable abandon) {
+    }
+
+    /** Whether the transactional id is writing the markers of a decided transaction. */
+    boolean isDeciding(String transactionalId) {
+        TransactionMetadata m = transactions.get(transactionalId);
+        return m != null && m.state().isPreparing();
+    }
+
+    void whenDecided(String transactionalId, Waiter waiter) {
+        waitingForCompletion.computeIfAbsent(transactionalId, id -> new ArrayList<>()).add(waiter);
+    }
+
+    private void runWaiters(Changes<TransactionRecord> changes, String transactionalId) {
+        if (isDeciding(transactionalId)) {
+            return;
+        }
+        List<Waiter> waiters = waitingForCompletion.remove(transactionalId);
+        if (waiters != null) {
+            waiters.forEach(w -> w.retry().accept(changes));
+        }
     }
 
     @Override
@@ -181,6 +263,7 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
         changes.add(new TransactionRecord(transactionalId, next));
         if (starts) {
             scheduleTimeout(next);
+            earlyCommits.remove(transactionalId);
         }
         return Errors.NONE;
     }
@@ -272,6 +355,9 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
             default -> epoch == m.producerEpoch();
         };
         boolean retry = retryOnEpochBump || retryOnOverflow;
+        if (isCommitBeforeItsRecords(m, producerId, epoch, commit)) {
+            return EndResult.failed(Errors.CONCURRENT_TRANSACTIONS);
+        }
         if (m.producerId() != producerId && !retryOnOverflow) {
             return EndResult.failed(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
@@ -351,10 +437,12 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
         TransactionMetadata m = transactions.get(prepared.transactionalId());
         if (m == null || !m.state().isPreparing() || m.producerId() != prepared.producerId()
                 || m.producerEpoch() != prepared.producerEpoch()) {
+            runWaiters(changes, prepared.transactionalId());
             return; // already completed (markers of a replaced shard) or changed since
         }
         TransactionMetadata completed = m.complete(time.nowMs());
         changes.add(new TransactionRecord(m.transactionalId(), completed));
+        runWaiters(changes, m.transactionalId());
         log.debug("Transactional id {} completed {} (producer {} epoch {})", m.transactionalId(),
                 completed.state().kafkaName(), completed.producerId(), completed.producerEpoch());
     }

@@ -1,5 +1,6 @@
 package io.spillway.coordinator.txn;
 
+import io.spillway.common.ManualTime;
 import io.spillway.common.SerialExecutor;
 import io.spillway.common.Time;
 import io.spillway.log.HighWatermarkListener;
@@ -86,8 +87,12 @@ class TransactionCoordinatorTest {
     }
 
     private TransactionCoordinator coordinator(Markers markers) {
+        return coordinator(markers, Time.SYSTEM);
+    }
+
+    private TransactionCoordinator coordinator(Markers markers, Time time) {
         TransactionCoordinator c = new TransactionCoordinator(state, starts -> { }, TransactionConfig.DEFAULT,
-                producerIds::incrementAndGet, markers, new SerialExecutor(Runnable::run), scheduler, Time.SYSTEM);
+                producerIds::incrementAndGet, markers, new SerialExecutor(Runnable::run), scheduler, time);
         c.load().join();
         coordinators.add(c);
         return c;
@@ -121,6 +126,44 @@ class TransactionCoordinatorTest {
         assertThat(second.inspect("app").join().state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
         assertThat(data.lastStableOffset()).isEqualTo(2);
         assertThat(data.openTransactions()).isEmpty();
+    }
+
+    /**
+     * The Java producer (transactions version 2) can send EndTxn(commit) ahead of the batches of its transaction.
+     * The coordinator answers CONCURRENT_TRANSACTIONS, so that the producer retries once its batches are answered,
+     * instead of Kafka's fatal INVALID_TXN_STATE; a producer that keeps at it gets Kafka's answer in the end.
+     */
+    @Test
+    void aCommitAheadOfItsRecordsIsToldToRetryUntilTheRecordsBeginTheTransaction() {
+        ManualTime time = new ManualTime(1_000_000);
+        TransactionCoordinator c = coordinator(new Markers(), time);
+        TransactionCoordinator.ProducerIdAndEpoch p = c.initProducerId("early", 60_000, false, false, -1, (short) -1)
+                .join();
+        assertThat(c.endTransaction("early", p.producerId(), p.producerEpoch(), true, 2).join().error())
+                .as("commit before any record").isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        assertThat(c.inspect("early").join().state()).isEqualTo(TransactionState.EMPTY);
+
+        assertThat(c.addPartitions("early", p.producerId(), p.producerEpoch(), Set.of(DATA), 2).join())
+                .isEqualTo(Errors.NONE);
+        TransactionCoordinator.ProducerIdAndEpoch next = c.endTransaction("early", p.producerId(), p.producerEpoch(),
+                true, 2).join();
+        assertThat(next.error()).as("the retried commit, after the records").isEqualTo(Errors.NONE);
+        assertThat(next.producerEpoch()).isEqualTo((short) (p.producerEpoch() + 1));
+        assertThat(c.inspect("early").join().state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
+
+        assertThat(c.endTransaction("early", next.producerId(), next.producerEpoch(), true, 2).join().error())
+                .as("the next commit, ahead of its records").isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        time.advanceMs(TransactionCoordinatorShard.EARLY_COMMIT_TOLERANCE_MS - 1);
+        assertThat(c.endTransaction("early", next.producerId(), next.producerEpoch(), true, 2).join().error())
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        time.advanceMs(1);
+        assertThat(c.endTransaction("early", next.producerId(), next.producerEpoch(), true, 2).join().error())
+                .as("no records came: Kafka's answer").isEqualTo(Errors.INVALID_TXN_STATE);
+        TransactionCoordinator.ProducerIdAndEpoch v1 = c.initProducerId("v1", 60_000, false, false, -1, (short) -1)
+                .join();
+        assertThat(c.endTransaction("v1", v1.producerId(), v1.producerEpoch(), true, 0).join().error())
+                .as("version 1 adds partitions first, so no such race: Kafka's answer at once")
+                .isEqualTo(Errors.INVALID_TXN_STATE);
     }
 
     @Test
