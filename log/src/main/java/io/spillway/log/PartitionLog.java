@@ -18,6 +18,7 @@ import org.apache.kafka.common.utils.internals.ByteUtils;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,11 @@ public final class PartitionLog {
     private BatchIndex index;
     private ProducerStateTable producers;
     private TransactionIndex transactions;
+    /**
+     * Transactional batches waiting for the transaction coordinator's verification, by producer id; null when
+     * none (most partitions). Not state of the log: requests in flight, gone with them at a restart.
+     */
+    private Map<Long, Integer> verifying;
     private long logEndOffset;
     private long sizeBytes;
     private int lastSegment = -1;
@@ -320,6 +326,37 @@ public final class PartitionLog {
     /** Whether the producer, at exactly this epoch, has a transaction with records here (no verification needed). */
     public synchronized boolean hasOpenTransaction(long producerId, short producerEpoch) {
         return producers != null && producers.hasOpenTransaction(producerId, producerEpoch);
+    }
+
+    /**
+     * Whether a transactional batch of the producer must be verified by the transaction coordinator before it is
+     * appended: its transaction is not open here at this epoch, or an earlier batch of the producer is still
+     * being verified (a batch may not overtake it, or the producer's sequence would break). When it must, the
+     * batch counts as queued until {@link #verificationDone}, so that the producer's batches behind it queue too.
+     */
+    public synchronized boolean queueForVerification(long producerId, short producerEpoch) {
+        if (hasOpenTransaction(producerId, producerEpoch)
+                && (verifying == null || !verifying.containsKey(producerId))) {
+            return false;
+        }
+        queuedForVerification(producerId);
+        return true;
+    }
+
+    /** A batch of the producer that the append refused as unverified is queued for verification after all. */
+    public synchronized void queuedForVerification(long producerId) {
+        if (verifying == null) {
+            verifying = new HashMap<>(4);
+        }
+        verifying.merge(producerId, 1, Integer::sum);
+    }
+
+    /** A batch queued by {@link #queueForVerification} was appended, or refused. */
+    public synchronized void verificationDone(long producerId) {
+        if (verifying != null && verifying.computeIfPresent(producerId, (id, n) -> n > 1 ? n - 1 : null) == null
+                && verifying.isEmpty()) {
+            verifying = null;
+        }
     }
 
     /** A producer with state in this partition, as DescribeProducers shows it. */

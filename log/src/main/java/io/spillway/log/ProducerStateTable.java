@@ -69,8 +69,11 @@ final class ProducerStateTable {
         }
         int lastSeq = producer.lastSeq();
         if (!(firstSeq == lastSeq + 1 || (firstSeq == 0 && lastSeq == Integer.MAX_VALUE))) {
-            throw new OutOfOrderSequenceException("Out of order sequence from producer " + producerId + " on "
-                    + partition + ": expected " + (lastSeq + 1) + " but got " + firstSeq);
+            int newest = (producer.next + CACHED_BATCHES - 1) % CACHED_BATCHES;
+            throw new OutOfOrderSequenceException("Out of order sequence from producer " + producerId + " (epoch "
+                    + epoch + ") on " + partition + ": expected " + (lastSeq + 1) + " but got " + firstSeq
+                    + " (the last batch here had sequences " + producer.firstSeqs[newest] + "-" + lastSeq
+                    + " at offset " + producer.firstOffsets[newest] + ")");
         }
     }
 

@@ -100,14 +100,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         }
         RecordBatch first = firstBatch(records);
         try {
-            if (first != null && first.isTransactional() && !partition.hasOpenTransaction(first.producerId(),
-                    first.producerEpoch())) {
+            if (first != null && first.isTransactional()
+                    && partition.queueForVerification(first.producerId(), first.producerEpoch())) {
                 unverified.add(new Unverified(tp, partition, records, first, out));
                 return;
             }
             completed(context, partition, partition.append(records.buffer()), out, pending);
         } catch (TransactionNotVerifiedException e) {
             // The transaction ended here between the check and the append: verify, as for a first write.
+            partition.queuedForVerification(first.producerId());
             unverified.add(new Unverified(tp, partition, records, first, out));
         } catch (RuntimeException e) {
             failed(context, partition, e, out);
@@ -116,7 +117,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
 
     /**
      * One verification for every first batch of the request (all of one producer, as a producer sends them):
-     * the coordinator adds or checks all their partitions at once, then appends them on its thread.
+     * the coordinator adds or checks all their partitions at once, then appends them on its thread. Until then
+     * the producer's later batches to those partitions queue behind them ({@link PartitionLog#queueForVerification}):
+     * the coordinator runs verifications in the order they came, so the batches keep their order.
      */
     private void verifyAndAppend(RequestContext context, ProduceRequestData request, List<Unverified> unverified,
                                  List<CompletableFuture<Void>> pending) {
@@ -134,13 +137,17 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
             pending.add(transactions.whenInTransaction(request.transactionalId(), batch.producerId(), batch.producerEpoch(),
                     partitions, addImplicitly, () -> {
                         List<Attempt> attempts = new ArrayList<>(batches.size());
-                        batches.forEach(u -> attempts.add(tryAppend(u.partition(), u.records())));
+                        batches.forEach(u -> {
+                            attempts.add(tryAppend(u.partition(), u.records()));
+                            u.partition().verificationDone(u.batch().producerId());
+                        });
                         return CompletableFuture.completedFuture(attempts);
                     }).handle((attempts, error) -> {
                         List<CompletableFuture<Void>> durable = new ArrayList<>();
                         for (int i = 0; i < batches.size(); i++) {
                             Unverified u = batches.get(i);
                             if (error != null) {
+                                u.partition().verificationDone(u.batch().producerId());
                                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                                         ? error.getCause() : error;
                                 fail(u.out(), verificationError(Errors.forException(cause), version), cause.getMessage());
@@ -218,6 +225,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
             Errors error = Errors.forException(e);
             if (error == Errors.KAFKA_STORAGE_ERROR) {
                 log.error("Produce from {} to {} failed: {}", context.describeClient(), partition.name(), e.getMessage());
+            } else if (error == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER) {
+                log.debug("Produce from {} to {} refused: {}", context.describeClient(), partition.name(), e.getMessage());
             }
             fail(out, error, e.getMessage());
         } else {
