@@ -1,6 +1,7 @@
 package io.spillway.broker;
 
 import io.spillway.broker.config.TopicConfigResolver;
+import io.spillway.common.TopicNames;
 import io.spillway.log.LogConfig;
 import io.spillway.log.LogManager;
 import io.spillway.log.PartitionLog;
@@ -19,8 +20,6 @@ import java.util.Map;
  * serialised by this object's monitor, lookups are lock-free.
  */
 public final class Topics {
-    private static final int MAX_NAME_LENGTH = 249;
-
     private final MetadataStore meta;
     private final LogManager logs;
     private final TopicConfigResolver resolver;
@@ -127,29 +126,15 @@ public final class Topics {
     }
 
     /**
-     * Kafka's topic name rules: 1 to 249 characters of ASCII letters, digits, '.', '_' and '-', and
-     * not "." or "..".
+     * The topic name rules of {@link TopicNames}: Kafka's for plain names, and {@code /path/to/stream:topic} for
+     * stream topics.
      *
      * @throws InvalidTopicException naming what is wrong
      */
     public static void validateName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidTopicException("Topic name is empty");
-        }
-        if (name.equals(".") || name.equals("..")) {
-            throw new InvalidTopicException("Topic name cannot be \".\" or \"..\"");
-        }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw new InvalidTopicException("Topic name is longer than " + MAX_NAME_LENGTH + " characters: " + name);
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
-                throw new InvalidTopicException("Topic name \"" + name + "\" is illegal, it contains a character other "
-                        + "than ASCII alphanumerics, '.', '_' and '-'");
-            }
+        String problem = TopicNames.problem(name);
+        if (problem != null) {
+            throw new InvalidTopicException(problem);
         }
     }
 }

@@ -133,6 +133,19 @@ class KcatTest {
         assertThat(got).extracting(ConsumerRecord::offset).containsExactly(0L, 1L, 2L, 3L, 4L);
     }
 
+    @Test
+    void kcatProducesAndConsumesAStreamTopic() throws Exception {
+        String topic = "/apps/kcat:" + EmbeddedBroker.uniqueName("events");
+        BROKER.admin().createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1)))
+                .all().get(60, TimeUnit.SECONDS);
+        kcat("k1:one\nk2:two\n", "-P", "-t", topic, "-K:", "-p", "1");
+        assertThat(readAll(topic, 2, 2)).extracting(r -> r.partition() + "/" + str(r.key()) + "=" + str(r.value()))
+                .containsExactly("1/k1=one", "1/k2=two");
+        Result consumed = kcat(null, "-C", "-t", topic, "-p", "1", "-o", "0", "-e", "-q", "-f", "%t %k:%s\\n");
+        assertThat(consumed.stdout()).isEqualTo(topic + " k1:one\n" + topic + " k2:two\n");
+        assertThat(kcat(null, "-L", "-t", topic).stdout()).contains("topic \"" + topic + "\" with 2 partitions");
+    }
+
     @ParameterizedTest(name = "kcat -z {0}")
     @ValueSource(strings = {"lz4", "gzip", "snappy"})
     void kcatProducesCompressedMessagesThatJavaConsumes(String codec) throws Exception {

@@ -225,6 +225,52 @@ class RestartTest {
     }
 
     @Test
+    void streamTopicsAndTheirNameRulesSurviveACleanRestart() throws Exception {
+        String fraud = "/apps/fraud:card.activity";
+        String iot = "/apps/iot:card.activity";
+        server = start();
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(fraud, 1, (short) 1), new NewTopic(iot, 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(fraud, "k", "fraud")).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(iot, "k", "iot")).get(30, TimeUnit.SECONDS);
+        }
+
+        server.close();
+        server = null;
+        server = start();
+
+        try (Admin admin = admin()) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(fraud, iot);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("/apps/fraud:card_activity", 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS))
+                    .as("the '.'/'_' collision rule knows the topics of before the restart")
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class);
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            for (String topic : List.of(fraud, iot)) {
+                TopicPartition tp = new TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                List<String> values = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (values.isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+                assertThat(values).as(topic).containsExactly(topic.substring(6, topic.indexOf(':')));
+            }
+        }
+    }
+
+    @Test
     void alteredTopicConfigsSurviveACleanRestart() throws Exception {
         String topic = "restart-altered";
         server = start();

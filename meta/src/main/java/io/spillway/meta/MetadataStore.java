@@ -1,7 +1,9 @@
 package io.spillway.meta;
 
 import io.spillway.common.StreamTopicName;
+import io.spillway.common.TopicNames;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -35,6 +37,8 @@ public final class MetadataStore implements Closeable {
 
     private final MetadataLog file;
     private final Map<String, TopicMetadata> topicsByName = new ConcurrentHashMap<>();
+    /** Names with '.' or '_' by {@link TopicNames#collisionKey} (only those can collide), guarded by this monitor. */
+    private final Map<String, String> topicsByCollisionKey = new HashMap<>();
     private final Map<Uuid, TopicMetadata> topicsById = new ConcurrentHashMap<>();
     private final Map<Long, Long> logStarts = new ConcurrentHashMap<>();
     /** Dynamic broker config overrides by scope: "" for the cluster-wide default, else the node id. */
@@ -108,9 +112,19 @@ public final class MetadataStore implements Closeable {
         List<byte[]> records = new ArrayList<>();
         List<TopicMetadata> created = new ArrayList<>();
         long sequence = nextTopicSequence;
+        Map<String, String> collidingInRequest = new HashMap<>();
         for (NewTopic t : newTopics) {
             if (topicsByName.containsKey(t.kafkaName())) {
                 throw new TopicExistsException("Topic '" + t.kafkaName() + "' already exists.");
+            }
+            String key = TopicNames.collisionKey(t.kafkaName());
+            if (key != null) {
+                String existing = topicsByCollisionKey.getOrDefault(key, collidingInRequest.get(key));
+                if (existing != null) {
+                    throw new InvalidTopicException("Topic '" + t.kafkaName() + "' collides with existing topic: "
+                            + existing + " (names that differ only in '.' and '_' cannot both exist in a stream)");
+                }
+                collidingInRequest.put(key, t.kafkaName());
             }
             TopicMetadata topic = new TopicMetadata(Uuid.randomUuid(), sequence++, StreamTopicName.parse(t.kafkaName()),
                     t.partitions(), t.configs());
@@ -215,6 +229,10 @@ public final class MetadataStore implements Closeable {
                 TopicMetadata topic = topicsBySequence.remove(in.readLong());
                 if (topic != null) {
                     topicsByName.remove(topic.kafkaName());
+                    String key = TopicNames.collisionKey(topic.kafkaName());
+                    if (key != null) {
+                        topicsByCollisionKey.remove(key);
+                    }
                     topicsById.remove(topic.id());
                     for (int p = 0; p < topic.partitionCount(); p++) {
                         logStarts.remove(topic.partitionKey(p));
@@ -255,6 +273,10 @@ public final class MetadataStore implements Closeable {
         topicsBySequence.put(topic.sequence(), topic);
         topicsByName.put(topic.kafkaName(), topic);
         topicsById.put(topic.id(), topic);
+        String key = TopicNames.collisionKey(topic.kafkaName());
+        if (key != null) {
+            topicsByCollisionKey.put(key, topic.kafkaName());
+        }
     }
 
     /** Replaces a long history of changes by one record per live fact, once the history is large. */

@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -145,8 +146,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             for (TopicMetadata topic : topics.create(toCreate)) {
                 describe(results.get(topic.kafkaName()), topic.partitionCount(), topic.configs(), topic);
             }
-        } catch (TopicExistsException e) {
-            // Lost a race with another creator: create one at a time to report each precisely.
+        } catch (TopicExistsException | InvalidTopicException e) {
+            // Lost a race with another creator, or names collide: create one at a time to report each precisely.
             for (MetadataStore.NewTopic t : toCreate) {
                 try {
                     TopicMetadata topic = topics.create(List.of(t)).get(0);

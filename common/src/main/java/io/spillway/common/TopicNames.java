@@ -1,0 +1,119 @@
+package io.spillway.common;
+
+/**
+ * The rules for topic names, plain Kafka names and stream names alike.
+ *
+ * <p>A plain name follows Kafka: 1 to {@value #MAX_TOPIC_LENGTH} characters of ASCII letters, digits, '.', '_'
+ * and '-', not "." or "..". A stream topic is named {@code /path/to/stream:topic}: the stream path is one or more
+ * segments, each after a '/', each a non-empty run of those same characters other than "." and ".."; then one ':'
+ * and a topic name by the plain rules. The stream path is at most {@value #MAX_STREAM_LENGTH} characters. No
+ * name ever reaches a file path (storage keys partitions by number), so these rules are about clarity for
+ * people and tools, not about file systems.
+ *
+ * <p>Stateless and thread safe.
+ */
+public final class TopicNames {
+    public static final int MAX_TOPIC_LENGTH = 249;
+    public static final int MAX_STREAM_LENGTH = 512;
+
+    private TopicNames() {
+    }
+
+    /**
+     * Why {@code name} is not a valid topic name, or null when it is. The reason names the rule broken and
+     * where, so that it can go to the client as it is.
+     */
+    public static String problem(String name) {
+        if (name == null || name.isEmpty()) {
+            return "Topic name is empty";
+        }
+        if (name.charAt(0) != '/') {
+            return topicProblem(name, name);
+        }
+        int colon = name.indexOf(':');
+        if (colon < 0) {
+            return "Topic name \"" + name + "\" starts with '/' like a stream topic but has no ':' between the "
+                    + "stream path and the topic (e.g. /apps/fraud:card-activity)";
+        }
+        if (name.indexOf(':', colon + 1) >= 0) {
+            return "Topic name \"" + name + "\" has more than one ':'; a stream topic is /path/to/stream:topic";
+        }
+        String stream = name.substring(0, colon);
+        String problem = streamProblem(stream);
+        return problem != null ? "Topic name \"" + name + "\": " + problem
+                : topicProblem(name.substring(colon + 1), name);
+    }
+
+    /** Why {@code stream} is not a valid stream path, or null when it is. */
+    public static String streamProblem(String stream) {
+        if (stream.length() > MAX_STREAM_LENGTH) {
+            return "the stream path is longer than " + MAX_STREAM_LENGTH + " characters";
+        }
+        if (stream.length() < 2 || stream.charAt(0) != '/') {
+            return "the stream path must start with '/' and name at least one segment";
+        }
+        int start = 1;
+        while (start <= stream.length()) {
+            int slash = stream.indexOf('/', start);
+            int end = slash < 0 ? stream.length() : slash;
+            String segment = stream.substring(start, end);
+            if (segment.isEmpty()) {
+                return "the stream path \"" + stream + "\" has an empty segment (no '//' and no '/' at its end)";
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                return "the stream path \"" + stream + "\" has a \"" + segment + "\" segment";
+            }
+            int bad = firstIllegal(segment);
+            if (bad >= 0) {
+                return "the stream path \"" + stream + "\" contains '" + segment.charAt(bad) + "'; path segments may "
+                        + "contain only ASCII letters, digits, '.', '_' and '-'";
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    private static String topicProblem(String topic, String whole) {
+        String prefix = topic.equals(whole) ? "Topic name \"" + whole + "\"" : "Topic name \"" + whole + "\": the topic";
+        if (topic.isEmpty()) {
+            return prefix + " after ':' is empty";
+        }
+        if (topic.equals(".") || topic.equals("..")) {
+            return prefix + " cannot be \".\" or \"..\"";
+        }
+        if (topic.length() > MAX_TOPIC_LENGTH) {
+            return prefix + " is longer than " + MAX_TOPIC_LENGTH + " characters";
+        }
+        int bad = firstIllegal(topic);
+        if (bad >= 0) {
+            return prefix + " contains '" + topic.charAt(bad) + "'; only ASCII letters, digits, '.', '_' and '-' are "
+                    + "allowed" + (topic.equals(whole) ? " (and /path/to/stream:topic for a stream topic)" : "");
+        }
+        return null;
+    }
+
+    private static int firstIllegal(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The key under which names collide: as in Kafka, '.' and '_' are the same character here (metric names
+     * cannot tell them apart), within one stream. Null for a name without either, which collides with nothing.
+     */
+    public static String collisionKey(String name) {
+        int colon = name.charAt(0) == '/' ? name.indexOf(':') : -1;
+        String topic = name.substring(colon + 1);
+        if (topic.indexOf('.') < 0 && topic.indexOf('_') < 0) {
+            return null;
+        }
+        return name.substring(0, colon + 1) + topic.replace('.', '_');
+    }
+}
