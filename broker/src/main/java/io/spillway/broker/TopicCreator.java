@@ -15,21 +15,22 @@ public final class TopicCreator {
     private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
 
     private final Topics topics;
-    private final BrokerSettings settings;
+    private final Streams streams;
 
     public TopicCreator(Topics topics, BrokerSettings settings) {
         this.topics = topics;
-        this.settings = settings;
+        this.streams = new Streams(topics, settings);
     }
 
-    public boolean autoCreateEnabled() {
-        return settings.booleanValue("auto.create.topics.enable");
+    /** Whether a client naming the topic may create it (its stream's switch, else auto.create.topics.enable). */
+    public boolean autoCreateEnabled(String name) {
+        return streams.autoCreateEnabled(name);
     }
 
-    /** Creates the topic with the broker's defaults; returns it (also if another request just created it). */
+    /** Creates the topic with its stream's or the broker's defaults; returns it (also if another request just created it). */
     public TopicMetadata autoCreate(String name) {
         Topics.validateName(name);
-        int partitions = settings.intValue("num.partitions");
+        int partitions = streams.defaultPartitions(name);
         try {
             TopicMetadata topic = topics.create(List.of(new MetadataStore.NewTopic(name, partitions, Map.of()))).get(0);
             log.info("Auto-created topic {} with {} partitions", name, partitions);

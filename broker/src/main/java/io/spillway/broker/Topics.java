@@ -1,16 +1,20 @@
 package io.spillway.broker;
 
 import io.spillway.broker.config.TopicConfigResolver;
+import io.spillway.common.StreamTopicName;
 import io.spillway.common.TopicNames;
 import io.spillway.log.LogConfig;
 import io.spillway.log.LogManager;
 import io.spillway.log.PartitionLog;
 import io.spillway.meta.MetadataStore;
+import io.spillway.meta.StreamMetadata;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +42,7 @@ public final class Topics {
     }
 
     private void openPartitions(TopicMetadata topic, int from) {
-        LogConfig config = resolver.logConfig(topic.configs());
+        LogConfig config = resolver.logConfig(topic.configs(), streamDefaults(topic));
         for (int p = from; p < topic.partitionCount(); p++) {
             long key = topic.partitionKey(p);
             logs.open(key, topic.kafkaName() + "-" + p, config, meta.logStartOffset(key));
@@ -69,7 +73,33 @@ public final class Topics {
         return partition(meta.topic(kafkaName), partition);
     }
 
+    /**
+     * Creates topics; a topic in a stream that does not exist yet creates the stream (without settings).
+     *
+     * @throws PolicyViolationException if a stream would hold more topics than its limit (then none is created)
+     */
     public synchronized List<TopicMetadata> create(List<MetadataStore.NewTopic> newTopics) {
+        Map<String, Integer> perStream = new HashMap<>();
+        for (MetadataStore.NewTopic t : newTopics) {
+            String stream = StreamTopicName.parse(t.kafkaName()).stream();
+            if (!StreamTopicName.DEFAULT_STREAM.equals(stream)) {
+                perStream.merge(stream, 1, Integer::sum);
+            }
+        }
+        perStream.forEach((stream, adding) -> {
+            StreamMetadata existing = meta.stream(stream);
+            String limit = existing == null ? null : existing.configs().get(StreamMetadata.MAX_TOPICS);
+            if (limit != null && meta.topicCount(stream) + adding > Long.parseLong(limit.trim())) {
+                throw new PolicyViolationException("Stream " + stream + " holds " + meta.topicCount(stream)
+                        + " topics and allows at most " + limit.trim() + " (" + StreamMetadata.MAX_TOPICS
+                        + "); delete topics or raise the limit");
+            }
+        });
+        for (String stream : perStream.keySet()) {
+            if (meta.stream(stream) == null) {
+                meta.createStream(stream, Map.of());
+            }
+        }
         List<TopicMetadata> created = meta.createTopics(newTopics);
         for (TopicMetadata topic : created) {
             openPartitions(topic, 0);
@@ -103,8 +133,23 @@ public final class Topics {
         }
     }
 
+    /** The defaults of the topic's stream (none for the default stream, or a stream without settings). */
+    public Map<String, String> streamDefaults(TopicMetadata topic) {
+        StreamMetadata stream = meta.stream(topic.name().stream());
+        return stream == null ? Map.of() : stream.configs();
+    }
+
+    /** Re-resolves the log settings of every topic in the stream after its defaults changed. */
+    public synchronized void streamDefaultsChanged(String streamPath) {
+        for (TopicMetadata topic : meta.topics()) {
+            if (topic.name().stream().equals(streamPath)) {
+                applyConfig(topic);
+            }
+        }
+    }
+
     private void applyConfig(TopicMetadata topic) {
-        LogConfig config = resolver.logConfig(topic.configs());
+        LogConfig config = resolver.logConfig(topic.configs(), streamDefaults(topic));
         for (int p = 0; p < topic.partitionCount(); p++) {
             PartitionLog log = logs.get(topic.partitionKey(p));
             if (log != null) {

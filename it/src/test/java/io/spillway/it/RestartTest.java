@@ -230,6 +230,8 @@ class RestartTest {
         String iot = "/apps/iot:card.activity";
         server = start();
         try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("/apps/fraud", 1, (short) 1)
+                    .configs(Map.of("retention.ms", "3600000")))).all().get(30, TimeUnit.SECONDS);
             admin.createTopics(List.of(new NewTopic(fraud, 1, (short) 1), new NewTopic(iot, 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
@@ -251,6 +253,11 @@ class RestartTest {
                     .all().get(30, TimeUnit.SECONDS))
                     .as("the '.'/'_' collision rule knows the topics of before the restart")
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class);
+            ConfigResource fraudTopic = new ConfigResource(ConfigResource.Type.TOPIC, fraud);
+            ConfigEntry retention = admin.describeConfigs(List.of(fraudTopic)).all().get(30, TimeUnit.SECONDS)
+                    .get(fraudTopic).get("retention.ms");
+            assertThat(retention.value()).as("the stream's default after the restart").isEqualTo("3600000");
+            assertThat(retention.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
         }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrap(),

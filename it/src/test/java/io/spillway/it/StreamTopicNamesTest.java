@@ -124,7 +124,7 @@ class StreamTopicNamesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../..", "/a//b:t", "/a:b:c", "/a:", "/apps/fraud", "/a/./b:t", "/a/../b:t", "/a b:t", "/:t",
+    @ValueSource(strings = {"../..", "/a//b:t", "/a:b:c", "/a:", "/a/./b:t", "/a/../b:t", "/a b:t", "/:t",
         "/a/:t", "a:b", "a/b", "/a:t t", "/a:..", "/a\u00e9:t"})
     void invalidNamesAreRefusedWithAReason(String name) {
         assertThatThrownBy(() -> create(name))

@@ -12,7 +12,10 @@ enum MetadataRecordType {
     TOPIC_CONFIGS_SET(5),
     LOG_STARTS(6),
     PRODUCER_IDS_RESERVED(7),
-    BROKER_CONFIGS_SET(8);
+    BROKER_CONFIGS_SET(8),
+    STREAM_CREATED(9),
+    STREAM_CONFIGS_SET(10),
+    STREAM_DELETED(11);
 
     final byte id;
 

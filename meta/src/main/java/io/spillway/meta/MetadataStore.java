@@ -40,6 +40,9 @@ public final class MetadataStore implements Closeable {
     /** Names with '.' or '_' by {@link TopicNames#collisionKey} (only those can collide), guarded by this monitor. */
     private final Map<String, String> topicsByCollisionKey = new HashMap<>();
     private final Map<Uuid, TopicMetadata> topicsById = new ConcurrentHashMap<>();
+    private final Map<String, StreamMetadata> streams = new ConcurrentHashMap<>();
+    /** Topics per stream path (the default stream included), guarded by this monitor. */
+    private final Map<String, Integer> topicCounts = new HashMap<>();
     private final Map<Long, Long> logStarts = new ConcurrentHashMap<>();
     /** Dynamic broker config overrides by scope: "" for the cluster-wide default, else the node id. */
     private final Map<String, Map<String, String>> brokerConfigs = new ConcurrentHashMap<>();
@@ -84,6 +87,56 @@ public final class MetadataStore implements Closeable {
 
     public Collection<TopicMetadata> topics() {
         return Collections.unmodifiableCollection(topicsByName.values());
+    }
+
+    /** The stream at {@code path}, or null. */
+    public StreamMetadata stream(String path) {
+        return streams.get(path);
+    }
+
+    public Collection<StreamMetadata> streams() {
+        return Collections.unmodifiableCollection(streams.values());
+    }
+
+    /** How many topics the stream holds. */
+    public synchronized int topicCount(String streamPath) {
+        return topicCounts.getOrDefault(streamPath, 0);
+    }
+
+    /**
+     * Creates a stream with its settings.
+     *
+     * @throws TopicExistsException if it exists
+     */
+    public synchronized StreamMetadata createStream(String path, Map<String, String> configs) {
+        if (streams.containsKey(path)) {
+            throw new TopicExistsException("Stream '" + path + "' already exists.");
+        }
+        write(List.of(streamRecord(MetadataRecordType.STREAM_CREATED, new StreamMetadata(path, configs))));
+        return streams.get(path);
+    }
+
+    /** Replaces a stream's settings. */
+    public synchronized StreamMetadata setStreamConfigs(String path, Map<String, String> configs) {
+        requireStream(path);
+        write(List.of(streamRecord(MetadataRecordType.STREAM_CONFIGS_SET, new StreamMetadata(path, configs))));
+        return streams.get(path);
+    }
+
+    /** Forgets a stream; its topics are deleted first by the caller. */
+    public synchronized void deleteStream(String path) {
+        requireStream(path);
+        write(List.of(new RecordWriter(MetadataRecordType.STREAM_DELETED).writeString(path).toBytes()));
+    }
+
+    private void requireStream(String path) {
+        if (!streams.containsKey(path)) {
+            throw new UnknownTopicOrPartitionException("Stream '" + path + "' does not exist");
+        }
+    }
+
+    private static byte[] streamRecord(MetadataRecordType type, StreamMetadata stream) {
+        return new RecordWriter(type).writeString(stream.path()).writeMap(stream.configs()).toBytes();
     }
 
     /** The persisted log start offset of a partition (0 if it never moved). */
@@ -222,7 +275,9 @@ public final class MetadataStore implements Closeable {
                 String name = in.readString();
                 int partitions = in.readInt();
                 Map<String, String> configs = in.readMap();
-                put(new TopicMetadata(id, sequence, StreamTopicName.parse(name), partitions, configs));
+                TopicMetadata created = new TopicMetadata(id, sequence, StreamTopicName.parse(name), partitions, configs);
+                put(created);
+                topicCounts.merge(created.name().stream(), 1, Integer::sum);
                 nextTopicSequence = Math.max(nextTopicSequence, sequence + 1);
             }
             case TOPIC_DELETED -> {
@@ -234,6 +289,7 @@ public final class MetadataStore implements Closeable {
                         topicsByCollisionKey.remove(key);
                     }
                     topicsById.remove(topic.id());
+                    topicCounts.computeIfPresent(topic.name().stream(), (stream, n) -> n > 1 ? n - 1 : null);
                     for (int p = 0; p < topic.partitionCount(); p++) {
                         logStarts.remove(topic.partitionKey(p));
                     }
@@ -265,6 +321,11 @@ public final class MetadataStore implements Closeable {
             }
             case PRODUCER_IDS_RESERVED -> reservedProducerIds = Math.max(reservedProducerIds, in.readLong());
             case BROKER_CONFIGS_SET -> brokerConfigs.put(in.readString(), Map.copyOf(in.readMap()));
+            case STREAM_CREATED, STREAM_CONFIGS_SET -> {
+                String path = in.readString();
+                streams.put(path, new StreamMetadata(path, in.readMap()));
+            }
+            case STREAM_DELETED -> streams.remove(in.readString());
             default -> throw new IllegalStateException("unhandled metadata record " + in.type);
         }
     }
@@ -300,6 +361,7 @@ public final class MetadataStore implements Closeable {
         snapshot.add(new RecordWriter(MetadataRecordType.PRODUCER_IDS_RESERVED).writeLong(reservedProducerIds).toBytes());
         brokerConfigs.forEach((scope, configs) -> snapshot.add(
                 new RecordWriter(MetadataRecordType.BROKER_CONFIGS_SET).writeString(scope).writeMap(configs).toBytes()));
+        streams.values().forEach(stream -> snapshot.add(streamRecord(MetadataRecordType.STREAM_CREATED, stream)));
         for (TopicMetadata topic : topicsBySequence.values()) {
             snapshot.add(topicCreated(topic));
         }

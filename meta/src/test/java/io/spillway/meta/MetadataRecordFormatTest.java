@@ -40,6 +40,29 @@ class MetadataRecordFormatTest {
     }
 
     @Test
+    void streamRecordsAreWrittenAsGoldenBytesAndSurviveReopeningAndCompaction() throws IOException {
+        byte[] stream = new RecordWriter(MetadataRecordType.STREAM_CREATED).writeString("/a")
+                .writeMap(Map.of("retention.ms", "1000")).toBytes();
+        assertThat(HEX.formatHex(stream)).isEqualTo("0902" + "00022f61" + "00000001" + "000c726574656e74696f6e2e6d73"
+                + "000431303030");
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            store.createStream("/apps/fraud", Map.of("retention.ms", "1000"));
+            store.createStream("/apps/gone", Map.of());
+            store.setStreamConfigs("/apps/fraud", Map.of("retention.ms", "2000", "num.partitions", "3"));
+            store.deleteStream("/apps/gone");
+            store.createTopics(List.of(new MetadataStore.NewTopic("/apps/fraud:t1", 1, Map.of()),
+                    new MetadataStore.NewTopic("/apps/fraud:t2", 1, Map.of()), new MetadataStore.NewTopic("t3", 1, Map.of())));
+            store.deleteTopic(store.topic("/apps/fraud:t2").id());
+        }
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(store.stream("/apps/fraud").configs()).isEqualTo(Map.of("retention.ms", "2000", "num.partitions", "3"));
+            assertThat(store.stream("/apps/gone")).isNull();
+            assertThat(store.topicCount("/apps/fraud")).isEqualTo(1);
+            assertThat(store.topicCount(io.spillway.common.StreamTopicName.DEFAULT_STREAM)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aMetadataLogWrittenByAnEarlierBrokerStillOpens() throws IOException {
         Files.write(dir.resolve("metadata.log"), frames(
                 "0101" + "00026331", // CLUSTER "c1"

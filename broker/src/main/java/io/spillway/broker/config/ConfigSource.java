@@ -6,7 +6,12 @@ public enum ConfigSource {
     DYNAMIC_BROKER_CONFIG(2),
     DYNAMIC_DEFAULT_BROKER_CONFIG(3),
     STATIC_BROKER_CONFIG(4),
-    DEFAULT_CONFIG(5);
+    DEFAULT_CONFIG(5),
+    /**
+     * A default of the topic's stream. Kafka has no such source; it is reported with the id of
+     * DYNAMIC_DEFAULT_BROKER_CONFIG, the closest: a default set at runtime above the topic.
+     */
+    STREAM_CONFIG(3);
 
     public final byte id;
 

@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.meta.TopicMetadata;
@@ -59,8 +60,10 @@ final class ConfigOverrides {
 
     private final Topics topics;
     private final BrokerSettings settings;
+    private final Streams streams;
 
     ConfigOverrides(Topics topics, BrokerSettings settings) {
+        this.streams = new Streams(topics, settings);
         this.topics = topics;
         this.settings = settings;
     }
@@ -159,6 +162,10 @@ final class ConfigOverrides {
             throw new InvalidRequestException("Default topic resources are not allowed: name the topic whose "
                     + "configs to change (broker-wide topic defaults are BROKER configs such as log.retention.ms)");
         }
+        if (Streams.isStreamName(name)) {
+            alterStream(name, change, validateOnly);
+            return;
+        }
         synchronized (topics) {
             TopicMetadata topic = topics.byName(name);
             if (topic == null) {
@@ -173,6 +180,18 @@ final class ConfigOverrides {
             if (!validateOnly && !updated.equals(current)) {
                 topics.setConfigs(topic, updated);
                 log.info("Config overrides of topic '{}' are now {}", name, updated);
+            }
+        }
+    }
+
+    /** A TOPIC resource named by a stream path: the stream's settings (docs/streams.md). */
+    private void alterStream(String path, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        synchronized (topics) {
+            Map<String, String> current = streams.get(path).configs();
+            Map<String, String> updated = new TreeMap<>(change.apply(current));
+            Streams.validateSettings(path, updated);
+            if (!validateOnly && !updated.equals(current)) {
+                streams.setSettings(path, updated);
             }
         }
     }

@@ -3,10 +3,13 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.Streams;
+import io.spillway.common.StreamTopicName;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.config.ResolvedConfig;
 import io.spillway.meta.MetadataStore;
+import io.spillway.meta.StreamMetadata;
 import io.spillway.meta.TopicMetadata;
 import io.spillway.meta.config.ConfigKey;
 import io.spillway.meta.config.TopicConfigCatalog;
@@ -16,6 +19,7 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -39,11 +43,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     private final Topics topics;
     private final BrokerSettings settings;
     private final BrokerIdentity identity;
+    private final Streams streams;
 
     public CreateTopicsHandler(Topics topics, BrokerSettings settings, BrokerIdentity identity) {
         this.topics = topics;
         this.settings = settings;
         this.identity = identity;
+        this.streams = new Streams(topics, settings);
     }
 
     @Override
@@ -67,6 +73,10 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                         + " contains the topic '" + t.name() + "' more than once"));
                 continue;
             }
+            if (Streams.isStreamName(t.name())) {
+                createStream(t, request.validateOnly(), result);
+                continue;
+            }
             try {
                 MetadataStore.NewTopic newTopic = validate(t);
                 if (request.validateOnly()) {
@@ -83,6 +93,37 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         }
         results.values().forEach(response.topics()::add);
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** A name that is a stream path creates the stream; partitions and configs become its defaults. */
+    private void createStream(CreateTopicsRequestData.CreatableTopic t, boolean validateOnly,
+                              CreateTopicsResponseData.CreatableTopicResult result) {
+        try {
+            Streams.validatePath(t.name());
+            if (topics.meta().stream(t.name()) != null) {
+                throw new TopicExistsException("Stream '" + t.name() + "' already exists.");
+            }
+            Map<String, String> configs = new HashMap<>();
+            for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
+                if (c.value() != null) {
+                    configs.put(c.name(), c.value());
+                }
+            }
+            if (t.numPartitions() != -1) {
+                configs.put(StreamMetadata.PARTITIONS, Integer.toString(t.numPartitions()));
+            }
+            if (t.replicationFactor() > 1) {
+                throw new InvalidReplicationFactorException("Unable to replicate the partitions of stream " + t.name()
+                        + " " + t.replicationFactor() + " time(s): only 1 broker is registered");
+            }
+            Streams.validateSettings(t.name(), configs);
+            if (!validateOnly) {
+                streams.create(t.name(), configs);
+            }
+            result.setNumPartitions(t.numPartitions()).setReplicationFactor((short) 1).setConfigs(List.of());
+        } catch (ApiException e) {
+            fail(result, e);
+        }
     }
 
     private MetadataStore.NewTopic validate(CreateTopicsRequestData.CreatableTopic t) {
@@ -110,7 +151,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         } else {
             if (partitions == -1) {
-                partitions = settings.intValue("num.partitions");
+                partitions = streams.defaultPartitions(t.name());
             }
             if (partitions <= 0) {
                 throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
@@ -146,7 +187,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             for (TopicMetadata topic : topics.create(toCreate)) {
                 describe(results.get(topic.kafkaName()), topic.partitionCount(), topic.configs(), topic);
             }
-        } catch (TopicExistsException | InvalidTopicException e) {
+        } catch (TopicExistsException | InvalidTopicException | PolicyViolationException e) {
             // Lost a race with another creator, or names collide: create one at a time to report each precisely.
             for (MetadataStore.NewTopic t : toCreate) {
                 try {
@@ -167,9 +208,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         if (topic != null) {
             result.setTopicId(topic.id());
         }
+        StreamMetadata stream = topics.meta().stream(StreamTopicName.parse(result.name()).stream());
+        Map<String, String> streamDefaults = stream == null ? Map.of() : stream.configs();
         List<CreateTopicsResponseData.CreatableTopicConfigs> configs = new ArrayList<>();
         for (ConfigKey key : TopicConfigCatalog.all()) {
-            ResolvedConfig resolved = topics.resolver().resolve(overrides, key);
+            ResolvedConfig resolved = topics.resolver().resolve(overrides, streamDefaults, key);
             configs.add(new CreateTopicsResponseData.CreatableTopicConfigs()
                     .setName(key.name())
                     .setValue(key.sensitive() ? null : resolved.value())

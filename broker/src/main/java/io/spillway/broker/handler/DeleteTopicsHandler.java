@@ -2,6 +2,7 @@ package io.spillway.broker.handler;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.meta.TopicMetadata;
@@ -18,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData, DeleteTopicsResponseData> {
     private final Topics topics;
     private final BrokerSettings settings;
+    private final Streams streams;
 
     public DeleteTopicsHandler(Topics topics, BrokerSettings settings) {
+        this.streams = new Streams(topics, settings);
         this.topics = topics;
         this.settings = settings;
     }
@@ -42,6 +45,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         .setErrorMessage("Name and topic id are both set; name one or the other");
                 continue;
             }
+            if (!byId && Streams.isStreamName(w.name())) {
+                deleteStream(w.name(), enabled, result);
+                continue;
+            }
             TopicMetadata topic = byId ? topics.byId(w.topicId()) : topics.byName(w.name());
             if (topic == null) {
                 result.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code())
@@ -61,5 +68,20 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             }
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** A stream path deletes the stream with all its topics. */
+    private void deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result) {
+        try {
+            streams.get(path);
+            if (!enabled) {
+                result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
+                        .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
+                return;
+            }
+            streams.delete(path);
+        } catch (org.apache.kafka.common.errors.ApiException e) {
+            result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+        }
     }
 }

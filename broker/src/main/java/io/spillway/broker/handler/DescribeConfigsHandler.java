@@ -2,10 +2,12 @@ package io.spillway.broker.handler;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.config.ConfigSource;
 import io.spillway.broker.config.ResolvedConfig.Synonym;
+import io.spillway.meta.StreamMetadata;
 import io.spillway.meta.TopicMetadata;
 import io.spillway.meta.config.BrokerConfigCatalog;
 import io.spillway.meta.config.BrokerConfigKey;
@@ -146,22 +148,66 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     private List<DescribeConfigsResourceResult> describeTopic(String name, Options options) {
+        if (Streams.isStreamName(name)) {
+            return describeStream(name, options);
+        }
         TopicMetadata topic = topics.byName(name);
         if (topic == null) {
             Topics.validateName(name);
             throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
         }
-        Map<String, String> overrides = topic.configs();
+        return describeTopicConfigs(topic.configs(), topics.streamDefaults(topic), options);
+    }
+
+    /**
+     * A stream's settings (docs/streams.md): the topic configs it sets for its topics are reported as this
+     * resource's own (DYNAMIC_TOPIC_CONFIG), the others with the broker's values; then its own settings.
+     */
+    private List<DescribeConfigsResourceResult> describeStream(String path, Options options) {
+        Map<String, String> settingsOfStream = new Streams(topics, settings).get(path).configs();
+        List<DescribeConfigsResourceResult> entries = describeTopicConfigs(settingsOfStream, Map.of(), options);
+        for (String name : new TreeSet<>(Streams.OWN_SETTINGS)) {
+            if (!options.wanted().test(name)) {
+                continue;
+            }
+            String value = settingsOfStream.get(name);
+            List<Synonym> chain = new ArrayList<>();
+            if (value != null) {
+                chain.add(new Synonym(name, value, ConfigSource.TOPIC_CONFIG));
+            }
+            String brokerValue = null;
+            if (!name.equals(StreamMetadata.MAX_TOPICS)) {
+                brokerValue = settings.value(name);
+                List<Synonym> atBroker = settings.brokerValues(name);
+                chain.addAll(atBroker);
+                if (atBroker.isEmpty() && brokerValue != null) {
+                    chain.add(new Synonym(name, brokerValue, ConfigSource.DEFAULT_CONFIG));
+                }
+            }
+            byte type = name.equals(StreamMetadata.AUTO_CREATE_TOPICS) ? ConfigType.BOOLEAN.describeConfigsId()
+                    : ConfigType.INT.describeConfigsId();
+            entries.add(entry(name, value != null ? value : brokerValue, chain, false, false, type,
+                    "Stream setting (docs/streams.md)", options));
+        }
+        return entries;
+    }
+
+    private List<DescribeConfigsResourceResult> describeTopicConfigs(Map<String, String> overrides,
+                                                                     Map<String, String> streamDefaults, Options options) {
         BrokerValues brokerValues = new BrokerValues();
         List<DescribeConfigsResourceResult> entries = new ArrayList<>();
         for (ConfigKey key : TopicConfigCatalog.all()) {
             if (!options.wanted().test(key.name())) {
                 continue;
             }
-            String value = normalize(key.type(), topics.resolver().resolve(overrides, key).value());
+            String value = normalize(key.type(), topics.resolver().resolve(overrides, streamDefaults, key).value());
             List<Synonym> chain = new ArrayList<>();
             if (overrides.containsKey(key.name())) {
                 chain.add(new Synonym(key.name(), key.sensitive() ? null : value, ConfigSource.TOPIC_CONFIG));
+            }
+            if (streamDefaults.containsKey(key.name())) {
+                chain.add(new Synonym(key.name(), key.sensitive() ? null
+                        : normalize(key.type(), streamDefaults.get(key.name())), ConfigSource.STREAM_CONFIG));
             }
             List<String> group = ConfigSynonyms.brokerSynonyms(key);
             if (!group.isEmpty()) {

@@ -73,7 +73,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
         if (topic == null) {
             try {
                 Topics.validateName(wanted.name());
-                if (!mayCreate || !creator.autoCreateEnabled()) {
+                if (!mayCreate || !creator.autoCreateEnabled(wanted.name())) {
                     return error(wanted.name(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 }
                 topic = creator.autoCreate(wanted.name());
