@@ -82,7 +82,7 @@ public final class BrokerApis {
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
                 .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity))
-                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings))
+                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, groups))
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(identity))

@@ -117,8 +117,8 @@ public final class Streams {
         return stream;
     }
 
-    /** Deletes the stream and every topic in it (their data goes with them); returns how many topics. */
-    public int delete(String path) {
+    /** Deletes the stream and every topic in it (their data goes with them); returns the topics' names. */
+    public List<String> delete(String path) {
         get(path);
         List<TopicMetadata> inStream = new ArrayList<>();
         for (TopicMetadata topic : topics.all()) {
@@ -129,7 +129,7 @@ public final class Streams {
         inStream.forEach(topics::delete);
         topics.meta().deleteStream(path);
         log.info("Deleted stream {} and its {} topics", path, inStream.size());
-        return inStream.size();
+        return inStream.stream().map(TopicMetadata::kafkaName).toList();
     }
 
     /** Partitions of a new topic that does not say: its stream's default, else the broker's. */

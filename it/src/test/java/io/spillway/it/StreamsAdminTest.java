@@ -6,7 +6,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -123,8 +125,17 @@ class StreamsAdminTest {
         assertThat(describe(stream).get("retention.ms").source()).as("created with its first topic, without settings")
                 .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
         BROKER.producer().send(new ProducerRecord<>(stream + ":t1", "v".getBytes(UTF_8))).get(30, TimeUnit.SECONDS);
+        String group = EmbeddedBroker.uniqueName("stream-group");
+        var consumer = BROKER.consumer(Map.of("group.id", group));
+        consumer.commitSync(Map.of(new TopicPartition(stream + ":t1", 0), new OffsetAndMetadata(1),
+                new TopicPartition(keep, 0), new OffsetAndMetadata(0)));
+        consumer.close();
+        assertThat(admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS))
+                .containsKeys(new TopicPartition(stream + ":t1", 0), new TopicPartition(keep, 0));
 
         admin().deleteTopics(List.of(stream)).all().get(30, TimeUnit.SECONDS);
+        assertThat(admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS))
+                .as("the committed offsets of the stream's topics went with them").containsOnlyKeys(new TopicPartition(keep, 0));
         assertThat(admin().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(stream + ":t1", stream + ":t2")
                 .contains(keep);
         assertThatThrownBy(() -> describe(stream)).hasCauseInstanceOf(UnknownTopicOrPartitionException.class);

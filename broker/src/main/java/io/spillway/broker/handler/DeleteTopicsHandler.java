@@ -5,24 +5,32 @@ import io.spillway.broker.RequestContext;
 import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
+import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** DeleteTopics by name (all versions) or by topic id (v6+). */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData, DeleteTopicsResponseData> {
+    private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
     private final Topics topics;
     private final BrokerSettings settings;
     private final Streams streams;
+    private final GroupCoordinator groups;
 
-    public DeleteTopicsHandler(Topics topics, BrokerSettings settings) {
+    public DeleteTopicsHandler(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
         this.streams = new Streams(topics, settings);
+        this.groups = groups;
         this.topics = topics;
         this.settings = settings;
     }
@@ -34,6 +42,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             wanted.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name));
         }
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        Set<String> deleted = new HashSet<>();
         boolean enabled = settings.booleanValue("delete.topic.enable");
         for (DeleteTopicsRequestData.DeleteTopicState w : wanted) {
             DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
@@ -46,7 +55,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             if (!byId && Streams.isStreamName(w.name())) {
-                deleteStream(w.name(), enabled, result);
+                deleteStream(w.name(), enabled, result, deleted);
                 continue;
             }
             TopicMetadata topic = byId ? topics.byId(w.topicId()) : topics.byName(w.name());
@@ -63,15 +72,26 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             }
             try {
                 topics.delete(topic);
+                deleted.add(topic.kafkaName());
             } catch (org.apache.kafka.common.errors.ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
         }
-        return CompletableFuture.completedFuture(response);
+        // As Kafka: the groups' committed offsets of a deleted topic go with it.
+        return groups.forgetTopics(deleted).handle((forgotten, error) -> {
+            if (error != null) {
+                log.warn("Topics {} were deleted, but the committed offsets of groups for them could not be removed ({}); "
+                        + "they stay until they expire", deleted, error.getMessage());
+            } else if (forgotten > 0) {
+                log.info("Removed {} committed offsets of deleted topics {}", forgotten, deleted);
+            }
+            return response;
+        });
     }
 
     /** A stream path deletes the stream with all its topics. */
-    private void deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result) {
+    private void deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result,
+                              Set<String> deleted) {
         try {
             streams.get(path);
             if (!enabled) {
@@ -79,7 +99,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
                 return;
             }
-            streams.delete(path);
+            deleted.addAll(streams.delete(path));
         } catch (org.apache.kafka.common.errors.ApiException e) {
             result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
         }

@@ -188,6 +188,15 @@ public final class GroupCoordinator {
         return runtime.write("offset-delete", (shard, changes) -> shard.deleteOffsets(changes, groupId, partitions));
     }
 
+    /** Forgets all groups' committed offsets of deleted topics; completes with how many, once durable. */
+    public CompletableFuture<Integer> forgetTopics(Set<String> topicNames) {
+        if (topicNames.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        Set<String> names = Set.copyOf(topicNames);
+        return runtime.write("forget-deleted-topics", (shard, changes) -> shard.forgetTopics(changes, names));
+    }
+
     /** One pass of offset expiry (offsets.retention.minutes); completes with the number of offsets expired. */
     public CompletableFuture<Integer> expireOffsets() {
         return runtime.write("offset-expiry", (shard, changes) -> shard.expireOffsets(changes));

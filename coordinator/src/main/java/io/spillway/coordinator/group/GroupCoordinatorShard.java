@@ -395,6 +395,26 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
     }
 
     /**
+     * Forgets every group's committed offsets of topics that were deleted, as Kafka does when topics are deleted,
+     * so that a topic created again under the same name does not start at offsets of the old one. Returns how many.
+     */
+    int forgetTopics(Changes<GroupRecord> changes, Set<String> topicNames) {
+        List<OffsetCommitRecord> tombstones = new ArrayList<>();
+        for (Group group : groups.values()) {
+            if (group.isDead()) {
+                continue;
+            }
+            for (TopicPartition tp : group.offsets().keySet()) {
+                if (topicNames.contains(tp.topic())) {
+                    tombstones.add(new OffsetCommitRecord(group.groupId(), tp.topic(), tp.partition(), null));
+                }
+            }
+        }
+        tombstones.forEach(changes::add); // applying removes from the maps iterated above
+        return tombstones.size();
+    }
+
+    /**
      * Expires offsets as Kafka does (see {@link Group#offsetExpirationBase}); a group left without members
      * and offsets is deleted.
      */
