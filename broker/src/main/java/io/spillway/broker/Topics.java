@@ -107,6 +107,36 @@ public final class Topics {
         return created;
     }
 
+    /**
+     * Renames (or moves to another stream) a topic without copying anything: its partitions, data and configs
+     * stay, it gets a new id, and clients of the old name are told it does not exist. A stream that does not
+     * exist yet is created; the destination stream's topic limit holds.
+     */
+    public synchronized TopicMetadata rename(TopicMetadata topic, String newName) {
+        validateName(newName);
+        String stream = StreamTopicName.parse(newName).stream();
+        if (!stream.equals(topic.name().stream()) && !StreamTopicName.DEFAULT_STREAM.equals(stream)) {
+            StreamMetadata existing = meta.stream(stream);
+            String limit = existing == null ? null : existing.configs().get(StreamMetadata.MAX_TOPICS);
+            if (limit != null && meta.topicCount(stream) + 1 > Long.parseLong(limit.trim())) {
+                throw new PolicyViolationException("Stream " + stream + " holds " + meta.topicCount(stream)
+                        + " topics and allows at most " + limit.trim() + " (" + StreamMetadata.MAX_TOPICS + ")");
+            }
+            if (existing == null) {
+                meta.createStream(stream, Map.of());
+            }
+        }
+        TopicMetadata renamed = meta.renameTopic(topic.id(), newName);
+        applyConfig(renamed); // the new stream's defaults
+        return renamed;
+    }
+
+    /** A partition by its topic's current name or, for transaction markers decided before a rename, its former one. */
+    public PartitionLog partitionIncludingFormerName(String kafkaName, int partition) {
+        TopicMetadata topic = meta.topic(kafkaName);
+        return partition(topic != null ? topic : meta.topicByFormerName(kafkaName), partition);
+    }
+
     public synchronized void delete(TopicMetadata topic) {
         meta.deleteTopic(topic.id());
         for (int p = 0; p < topic.partitionCount(); p++) {

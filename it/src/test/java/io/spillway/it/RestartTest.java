@@ -225,7 +225,7 @@ class RestartTest {
     }
 
     @Test
-    void streamTopicsAndTheirNameRulesSurviveACleanRestart() throws Exception {
+    void streamTopicsTheirDefaultsRenamesAndNameRulesSurviveACleanRestart() throws Exception {
         String fraud = "/apps/fraud:card.activity";
         String iot = "/apps/iot:card.activity";
         server = start();
@@ -242,13 +242,19 @@ class RestartTest {
             producer.send(new ProducerRecord<>(fraud, "k", "fraud")).get(30, TimeUnit.SECONDS);
             producer.send(new ProducerRecord<>(iot, "k", "iot")).get(30, TimeUnit.SECONDS);
         }
+        String moved = "/apps/iot-moved:card.activity";
+        try (Admin admin = admin()) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, iot), List.of(
+                    new AlterConfigOp(new ConfigEntry("spillway.topic.rename.to", moved), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
 
         server.close();
         server = null;
         server = start();
 
         try (Admin admin = admin()) {
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(fraud, iot);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(fraud, moved).doesNotContain(iot);
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("/apps/fraud:card_activity", 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS))
                     .as("the '.'/'_' collision rule knows the topics of before the restart")
@@ -263,7 +269,7 @@ class RestartTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrap(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            for (String topic : List.of(fraud, iot)) {
+            for (String topic : List.of(fraud, moved)) {
                 TopicPartition tp = new TopicPartition(topic, 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
@@ -272,7 +278,7 @@ class RestartTest {
                 while (values.isEmpty() && System.nanoTime() < deadline) {
                     consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
                 }
-                assertThat(values).as(topic).containsExactly(topic.substring(6, topic.indexOf(':')));
+                assertThat(values).as(topic).containsExactly(topic.equals(fraud) ? "fraud" : "iot");
             }
         }
     }

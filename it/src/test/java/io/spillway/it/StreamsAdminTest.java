@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -114,6 +115,52 @@ class StreamsAdminTest {
         set(stream, "spillway.stream.max.topics", "3");
         BROKER.producer().send(new ProducerRecord<>(stream + ":auto", "v".getBytes(UTF_8))).get(30, TimeUnit.SECONDS);
         assertThat(admin().listTopics().names().get(30, TimeUnit.SECONDS)).contains(stream + ":auto");
+    }
+
+    @Test
+    void aTopicRenamedIntoAnotherStreamKeepsItsRecordsConfigsAndCommittedOffsets() throws Exception {
+        String from = "/rename/" + EmbeddedBroker.uniqueName("a") + ":events";
+        String to = "/rename/" + EmbeddedBroker.uniqueName("b") + ":events-moved";
+        admin().createTopics(List.of(new NewTopic(from, 1, (short) 1).configs(Map.of("retention.ms", "86400000"))))
+                .all().get(30, TimeUnit.SECONDS);
+        Uuid oldId = admin().describeTopics(List.of(from)).allTopicNames().get(30, TimeUnit.SECONDS).get(from).topicId();
+        var producer = BROKER.producer();
+        for (int i = 0; i < 3; i++) {
+            producer.send(new ProducerRecord<>(from, ("r" + i).getBytes(UTF_8))).get(30, TimeUnit.SECONDS);
+        }
+        String group = EmbeddedBroker.uniqueName("rename-group");
+        var committer = BROKER.consumer(Map.of("group.id", group));
+        committer.commitSync(Map.of(new TopicPartition(from, 0), new OffsetAndMetadata(2)));
+        committer.close();
+
+        set(from, "spillway.topic.rename.to", to);
+
+        assertThat(admin().listTopics().names().get(30, TimeUnit.SECONDS)).contains(to).doesNotContain(from);
+        assertThat(admin().describeTopics(List.of(to)).allTopicNames().get(30, TimeUnit.SECONDS).get(to).topicId())
+                .as("a new id, so clients holding the old one are told it is gone").isNotEqualTo(oldId);
+        assertThat(describe(to).get("retention.ms").value()).as("configs follow").isEqualTo("86400000");
+        assertThat(describe(to).get("spillway.topic.rename.to")).as("not kept as a config").isNull();
+        assertThat(admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS))
+                .as("committed offsets follow").containsOnlyKeys(new TopicPartition(to, 0))
+                .extractingByKey(new TopicPartition(to, 0)).extracting(OffsetAndMetadata::offset).isEqualTo(2L);
+        var consumer = BROKER.consumer(Map.of("group.id", group));
+        consumer.subscribe(List.of(to));
+        List<String> rest = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rest.isEmpty() && System.nanoTime() < deadline) {
+            consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> rest.add(new String(r.value(), UTF_8)));
+        }
+        assertThat(rest).as("the group goes on where it was, under the new name").containsExactly("r2");
+        consumer.close();
+        producer.send(new ProducerRecord<>(to, "after".getBytes(UTF_8))).get(30, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> admin().describeTopics(List.of(from)).allTopicNames().get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThatThrownBy(() -> set(to, "spillway.topic.rename.to", "/rename/x:bad name"))
+                .hasCauseInstanceOf(InvalidTopicException.class);
+        String other = "/rename/" + EmbeddedBroker.uniqueName("c") + ":taken";
+        admin().createTopics(List.of(new NewTopic(other, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> set(to, "spillway.topic.rename.to", other)).hasCauseInstanceOf(TopicExistsException.class);
     }
 
     @Test

@@ -15,7 +15,8 @@ enum MetadataRecordType {
     BROKER_CONFIGS_SET(8),
     STREAM_CREATED(9),
     STREAM_CONFIGS_SET(10),
-    STREAM_DELETED(11);
+    STREAM_DELETED(11),
+    TOPIC_RENAMED(12);
 
     final byte id;
 

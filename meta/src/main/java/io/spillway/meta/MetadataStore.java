@@ -41,6 +41,11 @@ public final class MetadataStore implements Closeable {
     private final Map<String, String> topicsByCollisionKey = new HashMap<>();
     private final Map<Uuid, TopicMetadata> topicsById = new ConcurrentHashMap<>();
     private final Map<String, StreamMetadata> streams = new ConcurrentHashMap<>();
+    /**
+     * Names that renamed topics had, to the topic's sequence: for transaction markers decided under the old name
+     * (rebuilt from TOPIC_RENAMED records at open; a compacted log keeps only current names).
+     */
+    private final Map<String, Long> formerNames = new ConcurrentHashMap<>();
     /** Topics per stream path (the default stream included), guarded by this monitor. */
     private final Map<String, Integer> topicCounts = new HashMap<>();
     private final Map<Long, Long> logStarts = new ConcurrentHashMap<>();
@@ -83,6 +88,16 @@ public final class MetadataStore implements Closeable {
 
     public TopicMetadata topic(Uuid id) {
         return topicsById.get(id);
+    }
+
+    /** The topic that had this name before it was renamed, if it still exists. */
+    public TopicMetadata topicByFormerName(String kafkaName) {
+        Long sequence = formerNames.get(kafkaName);
+        return sequence == null ? null : topicBySequence(sequence);
+    }
+
+    private synchronized TopicMetadata topicBySequence(long sequence) {
+        return topicsBySequence.get(sequence);
     }
 
     public Collection<TopicMetadata> topics() {
@@ -193,6 +208,30 @@ public final class MetadataStore implements Closeable {
         write(List.of(new RecordWriter(MetadataRecordType.TOPIC_DELETED).writeLong(topic.sequence()).toBytes()));
     }
 
+    /**
+     * Gives a topic a new name (in the same or another stream) and a new id; its partitions, data and configs
+     * stay. The caller has checked the new name.
+     *
+     * @throws TopicExistsException if the new name is taken
+     */
+    public synchronized TopicMetadata renameTopic(Uuid id, String newName) {
+        TopicMetadata topic = requireTopic(id);
+        if (topicsByName.containsKey(newName)) {
+            throw new TopicExistsException("Topic '" + newName + "' already exists.");
+        }
+        String key = TopicNames.collisionKey(newName);
+        String colliding = key == null ? null : topicsByCollisionKey.get(key);
+        if (colliding != null && !colliding.equals(topic.kafkaName())) {
+            throw new InvalidTopicException("Topic '" + newName + "' collides with existing topic: " + colliding
+                    + " (names that differ only in '.' and '_' cannot both exist in a stream)");
+        }
+        Uuid newId = Uuid.randomUuid();
+        write(List.of(new RecordWriter(MetadataRecordType.TOPIC_RENAMED).writeLong(topic.sequence())
+                .writeLong(newId.getMostSignificantBits()).writeLong(newId.getLeastSignificantBits())
+                .writeString(newName).toBytes()));
+        return topicsById.get(newId);
+    }
+
     public synchronized TopicMetadata addPartitions(Uuid id, int newCount) {
         TopicMetadata topic = requireTopic(id);
         write(List.of(new RecordWriter(MetadataRecordType.PARTITIONS_ADDED)
@@ -283,16 +322,22 @@ public final class MetadataStore implements Closeable {
             case TOPIC_DELETED -> {
                 TopicMetadata topic = topicsBySequence.remove(in.readLong());
                 if (topic != null) {
-                    topicsByName.remove(topic.kafkaName());
-                    String key = TopicNames.collisionKey(topic.kafkaName());
-                    if (key != null) {
-                        topicsByCollisionKey.remove(key);
-                    }
-                    topicsById.remove(topic.id());
-                    topicCounts.computeIfPresent(topic.name().stream(), (stream, n) -> n > 1 ? n - 1 : null);
+                    forget(topic);
                     for (int p = 0; p < topic.partitionCount(); p++) {
                         logStarts.remove(topic.partitionKey(p));
                     }
+                }
+            }
+            case TOPIC_RENAMED -> {
+                TopicMetadata topic = topicsBySequence.get(in.readLong());
+                Uuid newId = new Uuid(in.readLong(), in.readLong());
+                String newName = in.readString();
+                if (topic != null) {
+                    forget(topic);
+                    formerNames.put(topic.kafkaName(), topic.sequence());
+                    TopicMetadata renamed = topic.renamed(newId, StreamTopicName.parse(newName));
+                    put(renamed);
+                    topicCounts.merge(renamed.name().stream(), 1, Integer::sum);
                 }
             }
             case PARTITIONS_ADDED -> {
@@ -328,6 +373,17 @@ public final class MetadataStore implements Closeable {
             case STREAM_DELETED -> streams.remove(in.readString());
             default -> throw new IllegalStateException("unhandled metadata record " + in.type);
         }
+    }
+
+    /** Removes a topic's name and id from the lookups (not its sequence: the caller decides). */
+    private void forget(TopicMetadata topic) {
+        topicsByName.remove(topic.kafkaName());
+        String key = TopicNames.collisionKey(topic.kafkaName());
+        if (key != null) {
+            topicsByCollisionKey.remove(key);
+        }
+        topicsById.remove(topic.id());
+        topicCounts.computeIfPresent(topic.name().stream(), (stream, n) -> n > 1 ? n - 1 : null);
     }
 
     private void put(TopicMetadata topic) {

@@ -38,6 +38,11 @@ public record TopicMetadata(Uuid id, long sequence, StreamTopicName name, int pa
         return name.kafkaName();
     }
 
+    /** The same topic (partitions, data, configs) under a new name and a new id: clients of the old one are told it is gone. */
+    TopicMetadata renamed(Uuid newId, StreamTopicName newName) {
+        return new TopicMetadata(newId, sequence, newName, partitionCount, configs);
+    }
+
     TopicMetadata withPartitionCount(int count) {
         return new TopicMetadata(id, sequence, name, count, configs);
     }

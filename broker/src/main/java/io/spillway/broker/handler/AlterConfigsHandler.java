@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
+import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.config.BrokerSettings;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -29,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequestData, AlterConfigsResponseData> {
     private final ConfigOverrides overrides;
 
-    public AlterConfigsHandler(Topics topics, BrokerSettings settings) {
-        this.overrides = new ConfigOverrides(topics, settings);
+    public AlterConfigsHandler(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
+        this.overrides = new ConfigOverrides(topics, settings, groups);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.spillway.broker.handler;
 
 import io.spillway.broker.Streams;
+import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.meta.TopicMetadata;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
@@ -61,9 +63,14 @@ final class ConfigOverrides {
     private final Topics topics;
     private final BrokerSettings settings;
     private final Streams streams;
+    private final GroupCoordinator groups;
 
-    ConfigOverrides(Topics topics, BrokerSettings settings) {
+    /** Set on a topic, renames it (or moves it to another stream); not stored as a config. */
+    static final String RENAME_TO = "spillway.topic.rename.to";
+
+    ConfigOverrides(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
         this.streams = new Streams(topics, settings);
+        this.groups = groups;
         this.topics = topics;
         this.settings = settings;
     }
@@ -166,6 +173,7 @@ final class ConfigOverrides {
             alterStream(name, change, validateOnly);
             return;
         }
+        String renameTo;
         synchronized (topics) {
             TopicMetadata topic = topics.byName(name);
             if (topic == null) {
@@ -173,15 +181,54 @@ final class ConfigOverrides {
             }
             Map<String, String> current = topic == null ? Map.of() : topic.configs();
             Map<String, String> updated = new TreeMap<>(change.apply(current));
+            renameTo = updated.remove(RENAME_TO);
             validateTopic(name, updated);
             if (topic == null) {
                 throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+            }
+            if (renameTo != null) {
+                checkRename(name, renameTo);
             }
             if (!validateOnly && !updated.equals(current)) {
                 topics.setConfigs(topic, updated);
                 log.info("Config overrides of topic '{}' are now {}", name, updated);
             }
         }
+        if (renameTo != null && !validateOnly && !renameTo.equals(name)) {
+            rename(name, renameTo);
+        }
+    }
+
+    private void checkRename(String name, String renameTo) {
+        if (Streams.isStreamName(renameTo)) {
+            throw new InvalidConfigurationException("Topic '" + name + "' cannot be renamed to '" + renameTo
+                    + "': that names a stream; name the topic in it, e.g. " + renameTo + ":topic");
+        }
+        Topics.validateName(renameTo);
+        if (!renameTo.equals(name) && topics.byName(renameTo) != null) {
+            throw new TopicExistsException("Topic '" + name + "' cannot be renamed to '" + renameTo
+                    + "': that topic already exists");
+        }
+    }
+
+    /**
+     * Renames a topic (docs/streams.md). The groups' committed offsets follow: they are copied to the new name
+     * first, and removed from the old one once the topic has its new name, so a crash in between leaves at worst
+     * offsets under a name that no longer exists, never a renamed topic without its offsets.
+     */
+    private void rename(String name, String renameTo) {
+        groups.copyTopicOffsets(name, renameTo).join();
+        TopicMetadata renamed;
+        synchronized (topics) {
+            TopicMetadata topic = topics.byName(name);
+            if (topic == null) {
+                throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+            }
+            renamed = topics.rename(topic, renameTo);
+        }
+        groups.forgetTopics(Set.of(name)).join();
+        log.info("Renamed topic '{}' to '{}' (new topic id {}); its data, configs and committed offsets follow it",
+                name, renameTo, renamed.id());
     }
 
     /** A TOPIC resource named by a stream path: the stream's settings (docs/streams.md). */

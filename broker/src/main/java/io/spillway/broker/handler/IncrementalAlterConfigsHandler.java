@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
+import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.meta.config.ConfigKey;
 import io.spillway.meta.config.ConfigType;
@@ -46,8 +47,8 @@ public final class IncrementalAlterConfigsHandler
     private final ConfigOverrides overrides;
     private final BrokerSettings settings;
 
-    public IncrementalAlterConfigsHandler(Topics topics, BrokerSettings settings) {
-        this.overrides = new ConfigOverrides(topics, settings);
+    public IncrementalAlterConfigsHandler(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
+        this.overrides = new ConfigOverrides(topics, settings, groups);
         this.settings = settings;
     }
 

@@ -124,7 +124,7 @@ public final class TransactionMarkers implements TransactionMarkerWriter {
         if (tp.topic().equals(groupTopic) && tp.partition() == 0) {
             return groups.completeTransaction(producerId, epoch, coordinatorEpoch, commit);
         }
-        PartitionLog partition = topics.partition(tp.topic(), tp.partition());
+        PartitionLog partition = topics.partitionIncludingFormerName(tp.topic(), tp.partition());
         if (partition == null) {
             throw new UnknownTopicOrPartitionException("Partition " + tp + " no longer exists");
         }

@@ -52,7 +52,7 @@ class AlterConfigsHandlerTest {
         for (AlterConfigsResource r : resources) {
             request.resources().add(r);
         }
-        AlterConfigsResponseData response = new AlterConfigsHandler(broker.topics, broker.settings)
+        AlterConfigsResponseData response = new AlterConfigsHandler(broker.topics, broker.settings, null /* no renames here */)
                 .handle(ConfigsFixture.context(ApiKeys.ALTER_CONFIGS, 2), request).join();
         assertThat(response.responses()).hasSize(resources.length);
         for (int i = 0; i < resources.length; i++) {

@@ -60,7 +60,7 @@ class IncrementalAlterConfigsHandlerTest {
         for (AlterConfigsResource r : resources) {
             request.resources().add(r);
         }
-        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsHandler(broker.topics, broker.settings)
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsHandler(broker.topics, broker.settings, null /* no renames here */)
                 .handle(ConfigsFixture.context(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1), request).join();
         assertThat(response.responses()).hasSize(resources.length);
         for (int i = 0; i < resources.length; i++) {

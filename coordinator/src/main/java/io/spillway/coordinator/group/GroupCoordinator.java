@@ -197,6 +197,11 @@ public final class GroupCoordinator {
         return runtime.write("forget-deleted-topics", (shard, changes) -> shard.forgetTopics(changes, names));
     }
 
+    /** Copies all groups' committed offsets of a topic to its new name; completes with how many, once durable. */
+    public CompletableFuture<Integer> copyTopicOffsets(String from, String to) {
+        return runtime.write("copy-renamed-topic-offsets", (shard, changes) -> shard.copyTopicOffsets(changes, from, to));
+    }
+
     /** One pass of offset expiry (offsets.retention.minutes); completes with the number of offsets expired. */
     public CompletableFuture<Integer> expireOffsets() {
         return runtime.write("offset-expiry", (shard, changes) -> shard.expireOffsets(changes));

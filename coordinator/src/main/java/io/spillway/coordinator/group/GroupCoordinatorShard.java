@@ -415,6 +415,26 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
     }
 
     /**
+     * Copies every group's committed offsets of topic {@code from} to topic {@code to} (a renamed topic; the
+     * offsets under the old name are removed afterwards by {@link #forgetTopics}). Returns how many.
+     */
+    int copyTopicOffsets(Changes<GroupRecord> changes, String from, String to) {
+        List<OffsetCommitRecord> copies = new ArrayList<>();
+        for (Group group : groups.values()) {
+            if (group.isDead()) {
+                continue;
+            }
+            group.offsets().forEach((tp, offset) -> {
+                if (tp.topic().equals(from)) {
+                    copies.add(new OffsetCommitRecord(group.groupId(), to, tp.partition(), offset));
+                }
+            });
+        }
+        copies.forEach(changes::add);
+        return copies.size();
+    }
+
+    /**
      * Expires offsets as Kafka does (see {@link Group#offsetExpirationBase}); a group left without members
      * and offsets is deleted.
      */
