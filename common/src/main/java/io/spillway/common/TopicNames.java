@@ -32,8 +32,8 @@ public final class TopicNames {
         }
         int colon = name.indexOf(':');
         if (colon < 0) {
-            return "Topic name \"" + name + "\" starts with '/' like a stream topic but has no ':' between the "
-                    + "stream path and the topic (e.g. /apps/fraud:card-activity)";
+            return "\"" + name + "\" names a stream, not a topic: a topic in it is named " + name + ":topic (e.g. "
+                    + "/apps/fraud:card-activity); the stream itself is managed as a config resource (docs/streams.md)";
         }
         if (name.indexOf(':', colon + 1) >= 0) {
             return "Topic name \"" + name + "\" has more than one ':'; a stream topic is /path/to/stream:topic";

@@ -24,7 +24,7 @@ class TopicNamesTest {
         "../..|contains '/'",
         "a b|contains ' '",
         "a:b|contains ':'",
-        "/apps/fraud|has no ':'",
+        "/apps/fraud|names a stream, not a topic",
         "/a:b:c|more than one ':'",
         "/a:|after ':' is empty",
         "/:t|must start with '/' and name at least one segment",
