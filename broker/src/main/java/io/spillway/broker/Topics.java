@@ -86,20 +86,8 @@ public final class Topics {
                 perStream.merge(stream, 1, Integer::sum);
             }
         }
-        perStream.forEach((stream, adding) -> {
-            StreamMetadata existing = meta.stream(stream);
-            String limit = existing == null ? null : existing.configs().get(StreamMetadata.MAX_TOPICS);
-            if (limit != null && meta.topicCount(stream) + adding > Long.parseLong(limit.trim())) {
-                throw new PolicyViolationException("Stream " + stream + " holds " + meta.topicCount(stream)
-                        + " topics and allows at most " + limit.trim() + " (" + StreamMetadata.MAX_TOPICS
-                        + "); delete topics or raise the limit");
-            }
-        });
-        for (String stream : perStream.keySet()) {
-            if (meta.stream(stream) == null) {
-                meta.createStream(stream, Map.of());
-            }
-        }
+        perStream.forEach(this::checkRoom);
+        perStream.keySet().forEach(this::createStreamIfMissing);
         List<TopicMetadata> created = meta.createTopics(newTopics);
         for (TopicMetadata topic : created) {
             openPartitions(topic, 0);
@@ -116,19 +104,30 @@ public final class Topics {
         validateName(newName);
         String stream = StreamTopicName.parse(newName).stream();
         if (!stream.equals(topic.name().stream()) && !StreamTopicName.DEFAULT_STREAM.equals(stream)) {
-            StreamMetadata existing = meta.stream(stream);
-            String limit = existing == null ? null : existing.configs().get(StreamMetadata.MAX_TOPICS);
-            if (limit != null && meta.topicCount(stream) + 1 > Long.parseLong(limit.trim())) {
-                throw new PolicyViolationException("Stream " + stream + " holds " + meta.topicCount(stream)
-                        + " topics and allows at most " + limit.trim() + " (" + StreamMetadata.MAX_TOPICS + ")");
-            }
-            if (existing == null) {
-                meta.createStream(stream, Map.of());
-            }
+            checkRoom(stream, 1);
+            createStreamIfMissing(stream);
         }
         TopicMetadata renamed = meta.renameTopic(topic.id(), newName);
         applyConfig(renamed); // the new stream's defaults
         return renamed;
+    }
+
+    /** @throws PolicyViolationException if the stream would hold more topics than its spillway.stream.max.topics */
+    private void checkRoom(String stream, int adding) {
+        StreamMetadata existing = meta.stream(stream);
+        String limit = existing == null ? null : existing.configs().get(StreamMetadata.MAX_TOPICS);
+        if (limit != null && meta.topicCount(stream) + adding > Long.parseLong(limit.trim())) {
+            throw new PolicyViolationException("Stream " + stream + " holds " + meta.topicCount(stream)
+                    + " topics and allows at most " + limit.trim() + " (" + StreamMetadata.MAX_TOPICS
+                    + "); delete topics or raise the limit");
+        }
+    }
+
+    /** A topic named in a stream that does not exist yet creates the stream, without settings. */
+    private void createStreamIfMissing(String stream) {
+        if (meta.stream(stream) == null) {
+            meta.createStream(stream, Map.of());
+        }
     }
 
     /** A partition by its topic's current name or, for transaction markers decided before a rename, its former one. */
