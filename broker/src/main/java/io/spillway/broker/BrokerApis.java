@@ -24,6 +24,7 @@ import io.spillway.broker.handler.DeleteRecordsHandler;
 import io.spillway.broker.handler.DeleteTopicsHandler;
 import io.spillway.broker.handler.DescribeClusterHandler;
 import io.spillway.broker.handler.DescribeConfigsHandler;
+import io.spillway.broker.handler.DescribeTopicPartitionsHandler;
 import io.spillway.broker.handler.DescribeLogDirsHandler;
 import io.spillway.broker.handler.IncrementalAlterConfigsHandler;
 import io.spillway.broker.handler.ListOffsetsHandler;
@@ -66,6 +67,7 @@ public final class BrokerApis {
                 .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher,
                         transactions.config().transactionVersion()))
                 .register(ApiKeys.METADATA, new MetadataHandler(topics, creator, identity))
+                .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(topics, identity))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
                         FetchHandler.DEFAULT_MAX_SESSIONS))
