@@ -62,7 +62,8 @@ public final class BrokerApis {
                                        TransactionCoordinator transactions, TransactionMarkers markers,
                                        TopicPartition groupPartition, Executor executor, Time time) {
         ApiDispatcher dispatcher = new ApiDispatcher();
-        TopicCreator creator = new TopicCreator(topics, settings);
+        Streams streams = new Streams(topics, settings);
+        TopicCreator creator = new TopicCreator(topics, streams);
         dispatcher
                 .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher,
                         transactions.config().transactionVersion()))
@@ -83,15 +84,15 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
-                .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity))
-                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, groups))
+                .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity, streams))
+                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups))
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(identity))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(topics))
-                .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, settings))
-                .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(topics, settings, groups))
-                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings, groups))
+                .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, settings, streams))
+                .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(topics, settings, streams, groups))
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings, streams, groups))
                 .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(identity))
                 .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
                 .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))

@@ -1,6 +1,5 @@
 package io.spillway.broker;
 
-import io.spillway.broker.config.BrokerSettings;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -17,9 +16,9 @@ public final class TopicCreator {
     private final Topics topics;
     private final Streams streams;
 
-    public TopicCreator(Topics topics, BrokerSettings settings) {
+    public TopicCreator(Topics topics, Streams streams) {
         this.topics = topics;
-        this.streams = new Streams(topics, settings);
+        this.streams = streams;
     }
 
     /** Whether a client naming the topic may create it (its stream's switch, else auto.create.topics.enable). */

@@ -1,6 +1,7 @@
 package io.spillway.bench.txncheck;
 
 import io.spillway.bench.BenchReport;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,13 @@ public final class TxnCheckReport {
         Map<String, String> broker = new LinkedHashMap<>(r.broker());
         broker.remove("Data dir");
         sb.append("Broker:\n\n").append(BenchReport.bullets(broker));
-        return sb.toString();
+        return relativeToWorkingDirectory(sb.toString());
+    }
+
+    /** Paths under the directory the checker runs in (the repository) as relative paths: the report is committed. */
+    static String relativeToWorkingDirectory(String text) {
+        String here = Paths.get("").toAbsolutePath().toString();
+        return here.equals("/") ? text : text.replace(here + "/", "");
     }
 
     static String verdict(TxnCheckResult r) {

@@ -2,6 +2,7 @@ package io.spillway.broker.handler;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.config.BrokerSettings;
@@ -30,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
 public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequestData, AlterConfigsResponseData> {
     private final ConfigOverrides overrides;
 
-    public AlterConfigsHandler(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
-        this.overrides = new ConfigOverrides(topics, settings, groups);
+    public AlterConfigsHandler(Topics topics, BrokerSettings settings, Streams streams, GroupCoordinator groups) {
+        this.overrides = new ConfigOverrides(topics, settings, streams, groups);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.spillway.meta.config.TopicConfigCatalog;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -28,6 +29,10 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,9 +72,11 @@ final class ConfigOverrides {
 
     /** Set on a topic, renames it (or moves it to another stream); not stored as a config. */
     static final String RENAME_TO = "spillway.topic.rename.to";
+    /** How long a rename waits for the group coordinator to move committed offsets. */
+    private static final long GROUP_WAIT_MS = 30_000;
 
-    ConfigOverrides(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
-        this.streams = new Streams(topics, settings);
+    ConfigOverrides(Topics topics, BrokerSettings settings, Streams streams, GroupCoordinator groups) {
+        this.streams = streams;
         this.groups = groups;
         this.topics = topics;
         this.settings = settings;
@@ -217,7 +224,8 @@ final class ConfigOverrides {
      * offsets under a name that no longer exists, never a renamed topic without its offsets.
      */
     private void rename(String name, String renameTo) {
-        groups.copyTopicOffsets(name, renameTo).join();
+        awaitGroups(groups.copyTopicOffsets(name, renameTo), "copy the committed offsets of topic '" + name + "' to '"
+                + renameTo + "'; nothing was renamed");
         TopicMetadata renamed;
         synchronized (topics) {
             TopicMetadata topic = topics.byName(name);
@@ -226,7 +234,8 @@ final class ConfigOverrides {
             }
             renamed = topics.rename(topic, renameTo);
         }
-        groups.forgetTopics(Set.of(name)).join();
+        awaitGroups(groups.forgetTopics(Set.of(name)), "remove the committed offsets under the old name '" + name
+                + "'; the topic is renamed and its offsets are under the new name, the old ones expire");
         log.info("Renamed topic '{}' to '{}' (new topic id {}); its data, configs and committed offsets follow it",
                 name, renameTo, renamed.id());
     }
@@ -240,6 +249,19 @@ final class ConfigOverrides {
             if (!validateOnly && !updated.equals(current)) {
                 streams.setSettings(path, updated);
             }
+        }
+    }
+
+    /** Waits a bounded time for the group coordinator; a failure becomes an error the client can act on. */
+    private static void awaitGroups(CompletableFuture<?> operation, String what) {
+        try {
+            operation.get(GROUP_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinatorNotAvailableException("Interrupted; could not " + what);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new CoordinatorNotAvailableException("The group coordinator could not " + what + " ("
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer in " + GROUP_WAIT_MS + " ms") + ")");
         }
     }
 

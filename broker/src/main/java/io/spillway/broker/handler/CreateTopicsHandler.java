@@ -45,11 +45,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     private final BrokerIdentity identity;
     private final Streams streams;
 
-    public CreateTopicsHandler(Topics topics, BrokerSettings settings, BrokerIdentity identity) {
+    public CreateTopicsHandler(Topics topics, BrokerSettings settings, BrokerIdentity identity, Streams streams) {
         this.topics = topics;
         this.settings = settings;
         this.identity = identity;
-        this.streams = new Streams(topics, settings);
+        this.streams = streams;
     }
 
     @Override

@@ -28,8 +28,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     private final Streams streams;
     private final GroupCoordinator groups;
 
-    public DeleteTopicsHandler(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
-        this.streams = new Streams(topics, settings);
+    public DeleteTopicsHandler(Topics topics, BrokerSettings settings, Streams streams, GroupCoordinator groups) {
+        this.streams = streams;
         this.groups = groups;
         this.topics = topics;
         this.settings = settings;

@@ -75,8 +75,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
 
     private final Topics topics;
     private final BrokerSettings settings;
+    private final Streams streams;
 
-    public DescribeConfigsHandler(Topics topics, BrokerSettings settings) {
+    public DescribeConfigsHandler(Topics topics, BrokerSettings settings, Streams streams) {
+        this.streams = streams;
         this.topics = topics;
         this.settings = settings;
     }
@@ -164,7 +166,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
      * resource's own (DYNAMIC_TOPIC_CONFIG), the others with the broker's values; then its own settings.
      */
     private List<DescribeConfigsResourceResult> describeStream(String path, Options options) {
-        Map<String, String> settingsOfStream = new Streams(topics, settings).get(path).configs();
+        Map<String, String> settingsOfStream = streams.get(path).configs();
         List<DescribeConfigsResourceResult> entries = describeTopicConfigs(settingsOfStream, Map.of(), options);
         for (String name : new TreeSet<>(Streams.OWN_SETTINGS)) {
             if (!options.wanted().test(name)) {

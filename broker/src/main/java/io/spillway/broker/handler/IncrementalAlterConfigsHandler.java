@@ -2,6 +2,7 @@ package io.spillway.broker.handler;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.config.BrokerSettings;
@@ -47,8 +48,9 @@ public final class IncrementalAlterConfigsHandler
     private final ConfigOverrides overrides;
     private final BrokerSettings settings;
 
-    public IncrementalAlterConfigsHandler(Topics topics, BrokerSettings settings, GroupCoordinator groups) {
-        this.overrides = new ConfigOverrides(topics, settings, groups);
+    public IncrementalAlterConfigsHandler(Topics topics, BrokerSettings settings, Streams streams,
+                                          GroupCoordinator groups) {
+        this.overrides = new ConfigOverrides(topics, settings, streams, groups);
         this.settings = settings;
     }
 

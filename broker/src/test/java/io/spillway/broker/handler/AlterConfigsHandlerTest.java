@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.broker.Streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.broker.config.BrokerSettings;
@@ -52,7 +53,8 @@ class AlterConfigsHandlerTest {
         for (AlterConfigsResource r : resources) {
             request.resources().add(r);
         }
-        AlterConfigsResponseData response = new AlterConfigsHandler(broker.topics, broker.settings, null /* no renames here */)
+        AlterConfigsResponseData response = new AlterConfigsHandler(broker.topics, broker.settings,
+                new Streams(broker.topics, broker.settings), null /* no renames here */)
                 .handle(ConfigsFixture.context(ApiKeys.ALTER_CONFIGS, 2), request).join();
         assertThat(response.responses()).hasSize(resources.length);
         for (int i = 0; i < resources.length; i++) {

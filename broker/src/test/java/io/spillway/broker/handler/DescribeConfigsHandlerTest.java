@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.broker.Streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.broker.config.BrokerSettings;
@@ -56,7 +57,8 @@ class DescribeConfigsHandlerTest {
                 .setIncludeDocumentation(documentation);
         request.resources().add(new DescribeConfigsResource()
                 .setResourceType(type).setResourceName(name).setConfigurationKeys(keys));
-        DescribeConfigsResponseData response = new DescribeConfigsHandler(broker.topics, broker.settings)
+        DescribeConfigsResponseData response = new DescribeConfigsHandler(broker.topics, broker.settings,
+                new Streams(broker.topics, broker.settings))
                 .handle(ConfigsFixture.context(ApiKeys.DESCRIBE_CONFIGS, version), request).join();
         assertThat(response.results()).hasSize(1);
         DescribeConfigsResult result = response.results().get(0);
@@ -314,7 +316,8 @@ class DescribeConfigsHandlerTest {
         request.resources().add(new DescribeConfigsResource().setResourceType((byte) 99).setResourceName("x"));
         request.resources().add(new DescribeConfigsResource().setResourceType(TOPIC).setResourceName("orders"));
 
-        DescribeConfigsResponseData response = new DescribeConfigsHandler(broker.topics, broker.settings)
+        DescribeConfigsResponseData response = new DescribeConfigsHandler(broker.topics, broker.settings,
+                new Streams(broker.topics, broker.settings))
                 .handle(ConfigsFixture.context(ApiKeys.DESCRIBE_CONFIGS, 4), request).join();
 
         assertThat(response.results()).extracting(DescribeConfigsResult::errorCode).containsExactly(
@@ -334,7 +337,8 @@ class DescribeConfigsHandlerTest {
         request.resources().add(new DescribeConfigsResource().setResourceType(TOPIC).setResourceName("missing"));
 
         for (short v = ApiKeys.DESCRIBE_CONFIGS.oldestVersion(); v <= ApiKeys.DESCRIBE_CONFIGS.latestVersion(); v++) {
-            DescribeConfigsResponseData response = new DescribeConfigsHandler(broker.topics, broker.settings)
+            DescribeConfigsResponseData response = new DescribeConfigsHandler(broker.topics, broker.settings,
+                new Streams(broker.topics, broker.settings))
                     .handle(ConfigsFixture.context(ApiKeys.DESCRIBE_CONFIGS, v), request).join();
             ByteBufferAccessor bytes = MessageUtil.toByteBufferAccessor(response, v);
             bytes.buffer().rewind();

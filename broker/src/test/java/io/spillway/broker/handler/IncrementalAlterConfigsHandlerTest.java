@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.broker.Streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.kafka.common.config.ConfigResource;
@@ -60,7 +61,8 @@ class IncrementalAlterConfigsHandlerTest {
         for (AlterConfigsResource r : resources) {
             request.resources().add(r);
         }
-        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsHandler(broker.topics, broker.settings, null /* no renames here */)
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsHandler(broker.topics, broker.settings,
+                new Streams(broker.topics, broker.settings), null /* no renames here */)
                 .handle(ConfigsFixture.context(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1), request).join();
         assertThat(response.responses()).hasSize(resources.length);
         for (int i = 0; i < resources.length; i++) {

@@ -165,7 +165,7 @@ public final class TransactionCoordinator {
                 } catch (RuntimeException e) {
                     written.completeExceptionally(e);
                 }
-            }, written);
+            }, written, MAX_WAITS);
             return written;
         }).thenCompose(w -> w);
     }
@@ -184,7 +184,7 @@ public final class TransactionCoordinator {
             BiFunction<TransactionCoordinatorShard, Changes<TransactionRecord>, Attempt<T>> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
         return runtime.write(name, (shard, changes) -> {
-            tryOnce(shard, changes, transactionalId, attempt, result::complete, result);
+            tryOnce(shard, changes, transactionalId, attempt, result::complete, result, MAX_WAITS);
             return result;
         }).thenCompose(r -> r);
     }
@@ -192,15 +192,9 @@ public final class TransactionCoordinator {
     /**
      * Runs {@code attempt}; when it found the transactional id writing the markers of its previous transaction
      * (the answer would be CONCURRENT_TRANSACTIONS, and the client would back off for up to a second), it runs
-     * again in the operation that completes that transaction, at most a few times. {@code finish} gets the
+     * again in the operation that completes that transaction, at most {@code waitsLeft} times. {@code finish} gets the
      * final answer once what the last attempt wrote is durable, on the coordinator's thread.
      */
-    private <T> void tryOnce(TransactionCoordinatorShard shard, Changes<TransactionRecord> changes, String transactionalId,
-                             BiFunction<TransactionCoordinatorShard, Changes<TransactionRecord>, Attempt<T>> attempt,
-                             Consumer<T> finish, CompletableFuture<?> answer) {
-        tryOnce(shard, changes, transactionalId, attempt, finish, answer, MAX_WAITS);
-    }
-
     private <T> void tryOnce(TransactionCoordinatorShard shard, Changes<TransactionRecord> changes, String transactionalId,
                              BiFunction<TransactionCoordinatorShard, Changes<TransactionRecord>, Attempt<T>> attempt,
                              Consumer<T> finish, CompletableFuture<?> answer, int waitsLeft) {
