@@ -513,6 +513,15 @@ public final class CompareMain {
                     table.add(topicsMetric(n, "produce 1 record each"), c, r.produceSeconds());
                     table.add(topicsMetric(n, "consume 1 record each"), c, r.consumeSeconds());
                     table.add(topicsMetric(n, "broker RSS"), c, r.rssBytes() / 1048576.0);
+                    table.add(topicsMetric(n, "open files", "", 0), c, r.openFiles());
+                    if (r.lookups() != null) {
+                        table.add(topicsMetric(n, "Metadata for " + ManyTopics.DESCRIBED + " topics, median", "ms", 2), c,
+                                r.lookups().describeMedianMs());
+                        table.add(topicsMetric(n, "list all topics (paged)"), c, r.lookups().listAllSeconds());
+                    }
+                    if (r.restartSeconds() >= 0) {
+                        table.add(topicsMetric(n, "serving again after kill -9"), c, r.restartSeconds());
+                    }
                 } else {
                     fellOver = true;
                     table.note(topicsMetric(n, "create"), c, "fell over");
@@ -528,8 +537,12 @@ public final class CompareMain {
 
     static ComparisonTable.Metric topicsMetric(int n, String what) {
         boolean rss = what.equals("broker RSS");
+        return topicsMetric(n, what, rss ? "MiB" : "s", rss ? 0 : 1);
+    }
+
+    static ComparisonTable.Metric topicsMetric(int n, String what, String unit, int decimals) {
         return new ComparisonTable.Metric(String.format(Locale.ROOT, "%,d single-partition topics", n), what,
-                rss ? "MiB" : "s", false, rss ? 0 : 1);
+                unit, false, decimals);
     }
 
     // ---- the report ---------------------------------------------------------------------------------------------

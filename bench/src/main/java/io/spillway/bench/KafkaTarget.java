@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * <p>Not thread safe: one thread starts, kills, restarts and closes a broker; {@link #bootstrap()} and
  * {@link #isAlive()} may be read from any thread.
  */
-public final class KafkaTarget implements Target {
+public final class KafkaTarget implements Target, CrashRestartable {
 
     /** Where the bench-kafka module writes the broker's runtime classpath, relative to the repository root. */
     public static final String CLASSPATH_FILE = "bench-kafka/target/kafka.classpath";
@@ -315,6 +315,7 @@ public final class KafkaTarget implements Target {
      *
      * @return the exit code (137 on Linux)
      */
+    @Override
     public int kill9() {
         Process p = process;
         p.destroyForcibly();
@@ -337,6 +338,7 @@ public final class KafkaTarget implements Target {
      *                               stopped, and its directory deleted unless {@link Options#home(Path)} chose it, as
      *                               after a failed {@link #start(Options)})
      */
+    @Override
     public void restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("Apache Kafka pid " + process.pid() + " is still running");

@@ -47,18 +47,35 @@ final class ManyTopics {
 
     /** What happened. {@code failure} is null when all three phases completed. Seconds are -1 for phases not done. */
     record Result(int requested, int created, long produced, long consumed, double createSeconds, double produceSeconds,
-                  double consumeSeconds, long rssBytes, long peakRssBytes, long openFiles, String failure) {
+                  double consumeSeconds, long rssBytes, long peakRssBytes, long openFiles, Lookups lookups,
+                  double restartSeconds, String failure) {
         boolean complete() {
             return failure == null;
         }
 
         String summary() {
             return String.format(Locale.ROOT, "many topics (%,d): created %,d in %.1f s, produced %,d in %.1f s, consumed %,d in "
-                            + "%.1f s; broker RSS %.0f MiB (peak %.0f MiB), %d open files%s", requested, created, createSeconds,
+                            + "%.1f s; broker RSS %.0f MiB (peak %.0f MiB), %d open files%s%s%s", requested, created, createSeconds,
                     produced, produceSeconds, consumed, consumeSeconds, rssBytes / 1048576.0, peakRssBytes / 1048576.0,
-                    openFiles, failure == null ? "" : "; stopped: " + failure);
+                    openFiles, lookups == null ? "" : "; " + lookups.summary(),
+                    restartSeconds < 0 ? "" : String.format(Locale.ROOT, "; serving again %.1f s after kill -9", restartSeconds),
+                    failure == null ? "" : "; stopped: " + failure);
         }
     }
+
+    /**
+     * Lookups with every topic in place: the median time of describing {@value #DESCRIBED} named topics (as a client's
+     * metadata update for the topics it uses), and the time to list all topics; both with {@link RawLookups}.
+     */
+    record Lookups(double describeMedianMs, double listAllSeconds, long listed) {
+        String summary() {
+            return String.format(Locale.ROOT, "Metadata for %d topics %.2f ms (median of %d), all %,d topics listed in %.1f s",
+                    DESCRIBED, describeMedianMs, LOOKUPS, listed, listAllSeconds);
+        }
+    }
+
+    static final int DESCRIBED = 3;
+    static final int LOOKUPS = 200;
 
     private ManyTopics() {
     }
@@ -121,7 +138,7 @@ final class ManyTopics {
         }
         if (failure != null) {
             return new Result(n, created, 0, 0, createSeconds, -1, -1, ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid),
-                    ProcStats.openFiles(pid), explain(target, failure));
+                    ProcStats.openFiles(pid), null, -1, explain(target, failure));
         }
 
         // 2. produce one record per topic
@@ -165,7 +182,7 @@ final class ManyTopics {
         }
         if (failure != null) {
             return new Result(n, created, acked.get(), 0, createSeconds, produceSeconds, -1, ProcStats.rssBytes(pid),
-                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), explain(target, failure));
+                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), null, -1, explain(target, failure));
         }
 
         // 3. consume: every topic's record, read back from the beginning, one consumer per chunk (a consumer
@@ -206,8 +223,83 @@ final class ManyTopics {
         if (failure == null && consumed.get() != n) {
             failure = "only " + consumed.get() + " of " + n + " records were read back";
         }
+        long rss = ProcStats.rssBytes(pid);
+        long peakRss = ProcStats.peakRssBytes(pid);
+        long openFiles = ProcStats.openFiles(pid);
+        if (failure != null) {
+            return new Result(n, created, acked.get(), consumed.get(), createSeconds, produceSeconds, consumeSeconds,
+                    rss, peakRss, openFiles, null, -1, explain(target, failure));
+        }
+
+        // 4. lookups with every topic in place
+        Lookups lookups = null;
+        try {
+            lookups = lookups(bootstrap, prefix, n);
+        } catch (Exception e) {
+            failure = "lookups failed: " + e;
+        }
+
+        // 5. kill -9 and start again: how long until a record of a topic can be read again
+        double restartSeconds = -1;
+        if (failure == null && target instanceof CrashRestartable crashable) {
+            if (progress != null) {
+                progress.printf(Locale.ROOT, "  many topics: kill -9 and restart%n");
+            }
+            crashable.kill9();
+            long t3 = System.nanoTime();
+            try {
+                crashable.restart();
+                readOne(target.bootstrap(), topicName(prefix, n / 2));
+                restartSeconds = (System.nanoTime() - t3) / 1e9;
+                long after = target.pid().orElse(-1);
+                openFiles = ProcStats.openFiles(after);
+            } catch (Exception e) {
+                failure = "restart after kill -9 failed: " + e;
+            }
+        }
         return new Result(n, created, acked.get(), consumed.get(), createSeconds, produceSeconds, consumeSeconds,
-                ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), explain(target, failure));
+                rss, peakRss, openFiles, lookups, restartSeconds, explain(target, failure));
+    }
+
+    private static Lookups lookups(String bootstrap, String prefix, int n) throws Exception {
+        try (RawLookups raw = new RawLookups(bootstrap)) {
+            java.util.Random random = new java.util.Random(42);
+            long[] nanos = new long[LOOKUPS];
+            for (int i = -50; i < LOOKUPS; i++) { // 50 untimed, to warm up
+                List<String> names = new ArrayList<>();
+                for (int k = 0; k < DESCRIBED; k++) {
+                    names.add(topicName(prefix, random.nextInt(n)));
+                }
+                long t = raw.metadataNanos(names);
+                if (i >= 0) {
+                    nanos[i] = t;
+                }
+            }
+            java.util.Arrays.sort(nanos);
+            long t = System.nanoTime();
+            long listed = raw.countAll();
+            return new Lookups(nanos[LOOKUPS / 2] / 1e6, (System.nanoTime() - t) / 1e9, listed);
+        }
+    }
+
+    /** Reads the record of one topic, retrying while the broker comes back (at most 120 s). */
+    private static void readOne(String bootstrap, String topic) {
+        Properties cp = BenchConsumers.properties(bootstrap, "spillway-bench-many-topics-restart");
+        cp.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
+        cp.put(ConsumerConfig.RECONNECT_BACKOFF_MS_CONFIG, "10");
+        cp.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "50");
+        cp.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (consumer.poll(Duration.ofMillis(20)).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no record of " + topic + " 120 s after the restart");
+                }
+            }
+        }
     }
 
     private interface ChunkTask {

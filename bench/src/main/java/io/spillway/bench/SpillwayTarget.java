@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * data directory (unless one is given), with the broker's default durability (fsync before ack) unless
  * overridden by a setting. {@link #close()} stops it with SIGTERM and deletes the temporary directory.
  */
-public final class SpillwayTarget implements Target {
+public final class SpillwayTarget implements Target, CrashRestartable {
 
     /** How to start the broker. Mutable, with fluent setters. */
     public static final class Options {
@@ -82,15 +82,17 @@ public final class SpillwayTarget implements Target {
         }
     }
 
-    private final SpillwayProcess process;
+    private final SpillwayProcess.Builder builder;
+    private SpillwayProcess process;
     private final Path dataDir;
     private final boolean deleteData;
     private final Options options;
     private final List<String> brokerJvmArgs;
     private String logSummary = "(broker still running)";
 
-    private SpillwayTarget(SpillwayProcess process, Path dataDir, boolean deleteData, Options options,
-                           List<String> brokerJvmArgs) {
+    private SpillwayTarget(SpillwayProcess.Builder builder, SpillwayProcess process, Path dataDir, boolean deleteData,
+                           Options options, List<String> brokerJvmArgs) {
+        this.builder = builder;
         this.process = process;
         this.dataDir = dataDir;
         this.deleteData = deleteData;
@@ -119,7 +121,7 @@ public final class SpillwayTarget implements Target {
         jvm.forEach(b::jvmArg);
         o.settings.forEach(b::set);
         try {
-            return new SpillwayTarget(b.start(), dir, temp && !o.keepData, o, List.copyOf(jvm));
+            return new SpillwayTarget(b, b.start(), dir, temp && !o.keepData, o, List.copyOf(jvm));
         } catch (RuntimeException e) {
             if (temp) {
                 TempDirs.deleteQuietly(dir);
@@ -166,6 +168,20 @@ public final class SpillwayTarget implements Target {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    @Override
+    public int kill9() {
+        return process.kill9();
+    }
+
+    @Override
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("Spillway pid " + process.pid() + " is still running");
+        }
+        process.close();
+        process = builder.port(process.port()).start();
     }
 
     public Path logFile() {

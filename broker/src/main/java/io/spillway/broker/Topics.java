@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Topics and their partition logs together: every change goes to the metadata store first (so it
@@ -27,6 +28,14 @@ public final class Topics {
     private final MetadataStore meta;
     private final LogManager logs;
     private final TopicConfigResolver resolver;
+
+    /**
+     * One instance per distinct log setting, shared by every partition that has it: most topics have the same, and
+     * a copy per partition costs 64 bytes (64 MB at a million partitions). Emptied when it grows past
+     * {@value #MAX_SHARED_CONFIGS} distinct settings, which only loses sharing for the ones made after.
+     */
+    private final Map<LogConfig, LogConfig> sharedConfigs = new ConcurrentHashMap<>();
+    private static final int MAX_SHARED_CONFIGS = 10_000;
 
     public Topics(MetadataStore meta, LogManager logs, TopicConfigResolver resolver) {
         this.meta = meta;
@@ -42,10 +51,10 @@ public final class Topics {
     }
 
     private void openPartitions(TopicMetadata topic, int from) {
-        LogConfig config = resolver.logConfig(topic.configs(), streamDefaults(topic));
+        LogConfig config = logConfig(topic);
         for (int p = from; p < topic.partitionCount(); p++) {
             long key = topic.partitionKey(p);
-            logs.open(key, topic.kafkaName() + "-" + p, config, meta.logStartOffset(key));
+            logs.open(key, topic.kafkaName(), p, config, meta.logStartOffset(key));
         }
     }
 
@@ -57,8 +66,14 @@ public final class Topics {
         return meta.topic(id);
     }
 
+    /** Every topic, in name order. */
     public Collection<TopicMetadata> all() {
         return meta.topics();
+    }
+
+    /** The topics whose names are at or after {@code name}, in name order. */
+    public Collection<TopicMetadata> allFrom(String name) {
+        return meta.topicsFrom(name);
     }
 
     /** The log of a partition, or null if the topic or partition does not exist. */
@@ -103,7 +118,7 @@ public final class Topics {
     public synchronized TopicMetadata rename(TopicMetadata topic, String newName) {
         validateName(newName);
         String stream = StreamTopicName.parse(newName).stream();
-        if (!stream.equals(topic.name().stream()) && !StreamTopicName.DEFAULT_STREAM.equals(stream)) {
+        if (!stream.equals(topic.stream()) && !StreamTopicName.DEFAULT_STREAM.equals(stream)) {
             checkRoom(stream, 1);
             createStreamIfMissing(stream);
         }
@@ -164,27 +179,36 @@ public final class Topics {
 
     /** The defaults of the topic's stream (none for the default stream, or a stream without settings). */
     public Map<String, String> streamDefaults(TopicMetadata topic) {
-        StreamMetadata stream = meta.stream(topic.name().stream());
+        StreamMetadata stream = meta.stream(topic.stream());
         return stream == null ? Map.of() : stream.configs();
     }
 
     /** Re-resolves the log settings of every topic in the stream after its defaults changed. */
     public synchronized void streamDefaultsChanged(String streamPath) {
         for (TopicMetadata topic : meta.topics()) {
-            if (topic.name().stream().equals(streamPath)) {
+            if (topic.stream().equals(streamPath)) {
                 applyConfig(topic);
             }
         }
     }
 
     private void applyConfig(TopicMetadata topic) {
-        LogConfig config = resolver.logConfig(topic.configs(), streamDefaults(topic));
+        LogConfig config = logConfig(topic);
         for (int p = 0; p < topic.partitionCount(); p++) {
             PartitionLog log = logs.get(topic.partitionKey(p));
             if (log != null) {
                 log.config(config);
             }
         }
+    }
+
+    private LogConfig logConfig(TopicMetadata topic) {
+        LogConfig config = resolver.logConfig(topic.configs(), streamDefaults(topic));
+        if (sharedConfigs.size() >= MAX_SHARED_CONFIGS) {
+            sharedConfigs.clear();
+        }
+        LogConfig shared = sharedConfigs.putIfAbsent(config, config);
+        return shared != null ? shared : config;
     }
 
     public TopicConfigResolver resolver() {

@@ -38,7 +38,9 @@ public final class PartitionLog {
     public static final int LEADER_EPOCH = 0;
 
     private final long key;
-    private final String name;
+    /** The topic's name (one string shared by all its partitions) and this partition's index; see {@link #name()}. */
+    private final String topic;
+    private final int partition;
     private final SharedLog storage;
     private final Time time;
     private final HighWatermarkListener listener;
@@ -59,10 +61,11 @@ public final class PartitionLog {
     private volatile long highWatermark;
     private volatile long logStartOffset;
 
-    PartitionLog(long key, String name, LogConfig config, long logStartOffset, SharedLog storage, Time time,
-                 HighWatermarkListener listener) {
+    PartitionLog(long key, String topic, int partition, LogConfig config, long logStartOffset, SharedLog storage,
+                 Time time, HighWatermarkListener listener) {
         this.key = key;
-        this.name = name;
+        this.topic = topic;
+        this.partition = partition;
         this.config = config;
         this.storage = storage;
         this.time = time;
@@ -76,9 +79,12 @@ public final class PartitionLog {
         return key;
     }
 
-    /** "topic-partition", for messages to operators. */
+    /**
+     * "topic-partition", for messages to operators. Built on each call rather than kept: with a million partitions
+     * a kept string per partition would cost about 50 MB.
+     */
     public String name() {
-        return name;
+        return topic + "-" + partition;
     }
 
     public LogConfig config() {
@@ -127,10 +133,10 @@ public final class PartitionLog {
     public AppendResult append(ByteBuffer records, boolean mayOpenTransaction) {
         LogConfig cfg = config;
         long nowMs = time.nowMs();
-        MutableRecordBatch batch = BatchValidator.validate(name, records, cfg, nowMs);
+        MutableRecordBatch batch = BatchValidator.validate(name(), records, cfg, nowMs);
         ByteBuffer entry = records.duplicate();
         entry.limit(entry.position() + batch.sizeInBytes());
-        ByteBuffer converted = BatchRecompressor.maybeRecompress(name, batch, cfg.compressionType(), cfg.maxMessageBytes());
+        ByteBuffer converted = BatchRecompressor.maybeRecompress(name(), batch, cfg.compressionType(), cfg.maxMessageBytes());
         if (converted != null) {
             entry = converted;
             batch = MemoryRecords.readableRecords(converted.duplicate()).batches().iterator().next();
@@ -179,7 +185,7 @@ public final class PartitionLog {
         long appendTimeMs = -1;
         synchronized (this) {
             if (deleted) {
-                throw new UnknownTopicOrPartitionException("Partition " + name + " was deleted");
+                throw new UnknownTopicOrPartitionException("Partition " + name() + " was deleted");
             }
             boolean idempotent = batch.hasProducerId();
             if (fromClient && idempotent && producers != null) {
@@ -188,15 +194,15 @@ public final class PartitionLog {
                 if (original != null) {
                     return new AppendResult(original[0], original[1], -1, logStartOffset, awaitVisible(original[1]));
                 }
-                producers.check(name, batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                producers.check(name(), batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                         batch.isTransactional());
             }
             if (fromClient && batch.isTransactional() && !mayOpenTransaction
                     && (producers == null || !producers.hasOpenTransaction(batch.producerId(), batch.producerEpoch()))) {
-                throw new TransactionNotVerifiedException(name, batch.producerId(), batch.producerEpoch());
+                throw new TransactionNotVerifiedException(name(), batch.producerId(), batch.producerEpoch());
             }
             if (batch.isControlBatch() && producers != null) {
-                producers.checkMarker(name, batch.producerId(), batch.producerEpoch());
+                producers.checkMarker(name(), batch.producerId(), batch.producerEpoch());
             }
             baseOffset = logEndOffset;
             int lastOffsetDelta = BatchValidator.lastOffsetDelta(batch);
@@ -210,7 +216,7 @@ public final class PartitionLog {
             try {
                 location = storage.append(key, entry, lastSegment);
             } catch (StorageException e) {
-                throw new KafkaStorageException("Could not append to " + name + ": " + e.getMessage(), e);
+                throw new KafkaStorageException("Could not append to " + name() + ": " + e.getMessage(), e);
             }
             addToIndex(baseOffset, lastOffsetDelta, batch.maxTimestamp(), location, entry.remaining());
             if (idempotent) {
@@ -222,7 +228,7 @@ public final class PartitionLog {
         long visibleEnd = lastOffset + 1;
         CompletableFuture<Void> durable = storage.whenDurable(location).handle((ignored, error) -> {
             if (error != null) {
-                throw new KafkaStorageException("Could not make " + name + " durable: " + error.getMessage(), error);
+                throw new KafkaStorageException("Could not make " + name() + " durable: " + error.getMessage(), error);
             }
             advanceHighWatermark(visibleEnd);
             return null;
@@ -435,7 +441,7 @@ public final class PartitionLog {
             start = logStartOffset;
             end = logEndOffset;
             if (fetchOffset < start || fetchOffset > end) {
-                throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + name
+                throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + name()
                         + ": the log holds offsets " + start + " to " + end);
             }
             long upper = switch (bound) {
@@ -479,10 +485,10 @@ public final class PartitionLog {
     /** The error a failed storage read of this partition turns into (retention may have removed the data). */
     RuntimeException readFailure(long fetchOffset, StorageException e) {
         if (logStartOffset > fetchOffset) {
-            return new OffsetOutOfRangeException("Offset " + fetchOffset + " of " + name
+            return new OffsetOutOfRangeException("Offset " + fetchOffset + " of " + name()
                     + " was removed by retention while being read");
         }
-        return new KafkaStorageException("Could not read " + name + ": " + e.getMessage(), e);
+        return new KafkaStorageException("Could not read " + name() + ": " + e.getMessage(), e);
     }
 
     /**
@@ -756,6 +762,6 @@ public final class PartitionLog {
 
     @Override
     public String toString() {
-        return name;
+        return name();
     }
 }

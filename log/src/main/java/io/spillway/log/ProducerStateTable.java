@@ -22,7 +22,13 @@ final class ProducerStateTable {
     /** As many batches as a producer may have in flight (max.in.flight.requests.per.connection = 5). */
     static final int CACHED_BATCHES = 5;
 
-    private final Map<Long, Producer> producers = new HashMap<>();
+    /**
+     * The first producer that wrote here, inline, and any others by id (null until a second one writes). Why not
+     * one map: on a node with many topics most partitions see one producer, and a map with its boxed key and entry
+     * would cost about three times the producer's own state.
+     */
+    private Producer first;
+    private Map<Long, Producer> others;
 
     /** A producer as DescribeProducers reports it. */
     record ProducerView(long producerId, short epoch, int lastSequence, long lastTimestampMs, int coordinatorEpoch,
@@ -31,13 +37,13 @@ final class ProducerStateTable {
 
     /** The original first and last offsets of a retried batch, or null if it is new. */
     long[] findDuplicate(long producerId, short epoch, int firstSeq, int lastSeq) {
-        Producer producer = producers.get(producerId);
+        Producer producer = get(producerId);
         if (producer == null || producer.epoch != epoch) {
             return null;
         }
         for (int i = 0; i < producer.count; i++) {
-            if (producer.firstSeqs[i] == firstSeq && producer.lastSeqs[i] == lastSeq) {
-                return new long[] {producer.firstOffsets[i], producer.firstOffsets[i] + (lastSeq - firstSeq)};
+            if (producer.firstSeq(i) == firstSeq && producer.lastSeq(i) == lastSeq) {
+                return new long[] {producer.firstOffset(i), producer.firstOffset(i) + (lastSeq - firstSeq)};
             }
         }
         return null;
@@ -45,7 +51,7 @@ final class ProducerStateTable {
 
     /** Throws the error Kafka returns if a produced batch with this epoch and first sequence may not be appended now. */
     void check(String partition, long producerId, short epoch, int firstSeq, boolean transactional) {
-        Producer producer = producers.get(producerId);
+        Producer producer = get(producerId);
         if (producer == null) {
             // No state for this producer here (new, or its batches were removed by retention): accept.
             return;
@@ -72,8 +78,8 @@ final class ProducerStateTable {
             int newest = (producer.next + CACHED_BATCHES - 1) % CACHED_BATCHES;
             throw new OutOfOrderSequenceException("Out of order sequence from producer " + producerId + " (epoch "
                     + epoch + ") on " + partition + ": expected " + (lastSeq + 1) + " but got " + firstSeq
-                    + " (the last batch here had sequences " + producer.firstSeqs[newest] + "-" + lastSeq
-                    + " at offset " + producer.firstOffsets[newest] + ")");
+                    + " (the last batch here had sequences " + producer.firstSeq(newest) + "-" + lastSeq
+                    + " at offset " + producer.firstOffset(newest) + ")");
         }
     }
 
@@ -82,7 +88,7 @@ final class ProducerStateTable {
      * the last timestamp.
      */
     void record(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long timestampMs) {
-        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        Producer producer = getOrCreate(producerId);
         if (epoch != producer.epoch) {
             producer.epoch = epoch;
             producer.count = 0;
@@ -93,28 +99,24 @@ final class ProducerStateTable {
             return;
         }
         producer.sequenceReset = false;
-        producer.firstSeqs[producer.next] = firstSeq;
-        producer.lastSeqs[producer.next] = lastSeq;
-        producer.firstOffsets[producer.next] = firstOffset;
-        producer.next = (producer.next + 1) % CACHED_BATCHES;
-        producer.count = Math.min(CACHED_BATCHES, producer.count + 1);
+        producer.add(firstSeq, lastSeq, firstOffset);
     }
 
     /** The first offset of the producer's open transaction in this partition, or -1. */
     long openTransaction(long producerId) {
-        Producer producer = producers.get(producerId);
+        Producer producer = get(producerId);
         return producer == null ? -1 : producer.currentTxnFirstOffset;
     }
 
     /** Whether the producer, at exactly this epoch, has a transaction open here. */
     boolean hasOpenTransaction(long producerId, short epoch) {
-        Producer producer = producers.get(producerId);
+        Producer producer = get(producerId);
         return producer != null && producer.epoch == epoch && producer.currentTxnFirstOffset >= 0;
     }
 
     /** A transactional batch at {@code offset}: opens the producer's transaction here if none is open. */
     boolean beginTransactionIfNone(long producerId, long offset) {
-        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        Producer producer = getOrCreate(producerId);
         if (producer.currentTxnFirstOffset >= 0) {
             return false;
         }
@@ -127,7 +129,7 @@ final class ProducerStateTable {
      *     producer instance has written since, and the old transaction cannot be completed any more
      */
     void checkMarker(String partition, long producerId, short epoch) {
-        Producer producer = producers.get(producerId);
+        Producer producer = get(producerId);
         if (producer != null && epoch < producer.epoch) {
             throw new InvalidProducerEpochException("Transaction marker for producer " + producerId + " on " + partition
                     + " has epoch " + epoch + " but the producer's latest epoch here is " + producer.epoch);
@@ -140,7 +142,7 @@ final class ProducerStateTable {
      * older epoch and makes the next batch start at sequence 0.
      */
     long endTransaction(long producerId, short epoch, int coordinatorEpoch, long timestampMs) {
-        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        Producer producer = getOrCreate(producerId);
         if (epoch > producer.epoch) {
             producer.epoch = epoch;
             producer.count = 0;
@@ -157,20 +159,52 @@ final class ProducerStateTable {
     /** Every producer with state here, for DescribeProducers. */
     List<ProducerView> view() {
         List<ProducerView> out = new ArrayList<>();
-        producers.forEach((id, p) -> out.add(new ProducerView(id, p.epoch, p.count == 0 ? -1 : p.lastSeq(),
-                p.lastTimestampMs, p.coordinatorEpoch, p.currentTxnFirstOffset)));
+        if (first != null) {
+            out.add(first.view());
+        }
+        if (others != null) {
+            others.values().forEach(p -> out.add(p.view()));
+        }
         return out;
     }
 
     int size() {
-        return producers.size();
+        return (first == null ? 0 : 1) + (others == null ? 0 : others.size());
+    }
+
+    private Producer get(long producerId) {
+        if (first != null && first.id == producerId) {
+            return first;
+        }
+        return others == null ? null : others.get(producerId);
+    }
+
+    private Producer getOrCreate(long producerId) {
+        Producer producer = get(producerId);
+        if (producer != null) {
+            return producer;
+        }
+        producer = new Producer(producerId);
+        if (first == null) {
+            first = producer;
+        } else {
+            if (others == null) {
+                others = new HashMap<>();
+            }
+            others.put(producerId, producer);
+        }
+        return producer;
     }
 
     private static final class Producer {
+        final long id;
         short epoch = -1;
-        final int[] firstSeqs = new int[CACHED_BATCHES];
-        final int[] lastSeqs = new int[CACHED_BATCHES];
-        final long[] firstOffsets = new long[CACHED_BATCHES];
+        /**
+         * The cached batches as pairs (first sequence in the high and last sequence in the low 32 bits, first
+         * offset), a ring of {@value #CACHED_BATCHES} once full; allocated on the first batch and grown one pair at
+         * a time before that, so a producer with one batch here holds one pair.
+         */
+        long[] batches;
         int count;
         int next;
         /** A marker bumped the epoch: the next batch must start at sequence 0. */
@@ -179,9 +213,44 @@ final class ProducerStateTable {
         int coordinatorEpoch = -1;
         long lastTimestampMs = -1;
 
+        Producer(long id) {
+            this.id = id;
+        }
+
+        void add(int firstSeq, int lastSeq, long firstOffset) {
+            if (batches == null || (next * 2 == batches.length && batches.length < 2 * CACHED_BATCHES)) {
+                // not yet a full ring, so next == count and the pairs in use are 0 .. count-1
+                long[] grown = new long[2 * Math.min(CACHED_BATCHES, batches == null ? 1 : batches.length)];
+                if (batches != null) {
+                    System.arraycopy(batches, 0, grown, 0, batches.length);
+                }
+                batches = grown;
+            }
+            batches[2 * next] = ((long) firstSeq << 32) | (lastSeq & 0xFFFFFFFFL);
+            batches[2 * next + 1] = firstOffset;
+            next = (next + 1) % CACHED_BATCHES;
+            count = Math.min(CACHED_BATCHES, count + 1);
+        }
+
+        int firstSeq(int i) {
+            return (int) (batches[2 * i] >> 32);
+        }
+
+        int lastSeq(int i) {
+            return (int) batches[2 * i];
+        }
+
+        long firstOffset(int i) {
+            return batches[2 * i + 1];
+        }
+
         int lastSeq() {
-            int newest = (next + CACHED_BATCHES - 1) % CACHED_BATCHES;
-            return lastSeqs[newest];
+            return lastSeq((next + CACHED_BATCHES - 1) % CACHED_BATCHES);
+        }
+
+        ProducerView view() {
+            return new ProducerView(id, epoch, count == 0 ? -1 : lastSeq(), lastTimestampMs, coordinatorEpoch,
+                    currentTxnFirstOffset);
         }
     }
 }

@@ -43,7 +43,7 @@ class PartitionLogTest {
     private PartitionLog open(LogConfig config, long segmentBytes) {
         logs = new LogManager(new LocalSharedLog(LocalSharedLogConfig.defaults(dir).withSegmentBytes(segmentBytes)),
                 time, HighWatermarkListener.NONE);
-        PartitionLog log = logs.open(KEY, "t-0", config, 0);
+        PartitionLog log = logs.open(KEY, "t", 0, config, 0);
         logs.recover();
         return log;
     }
@@ -128,7 +128,7 @@ class PartitionLogTest {
         logs.close();
 
         logs = new LogManager(new LocalSharedLog(LocalSharedLogConfig.defaults(dir)), time, HighWatermarkListener.NONE);
-        PartitionLog reopened = logs.open(KEY, "t-0", LogConfig.DEFAULT, 0);
+        PartitionLog reopened = logs.open(KEY, "t", 0, LogConfig.DEFAULT, 0);
         logs.recover();
         assertThat(reopened.logEndOffset()).isEqualTo(3);
         assertThat(reopened.highWatermark()).isEqualTo(3);

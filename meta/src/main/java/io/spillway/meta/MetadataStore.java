@@ -1,6 +1,5 @@
 package io.spillway.meta;
 
-import io.spillway.common.StreamTopicName;
 import io.spillway.common.TopicNames;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -21,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The node's metadata (cluster id, topics, partition counts, topic and broker config overrides, log
@@ -36,7 +37,11 @@ public final class MetadataStore implements Closeable {
     private static final long COMPACT_THRESHOLD_BYTES = 4L * 1024 * 1024;
 
     private final MetadataLog file;
-    private final Map<String, TopicMetadata> topicsByName = new ConcurrentHashMap<>();
+    /**
+     * In name order, so that listing from a name (DescribeTopicPartitions' cursor) costs the page, not a sort of
+     * every topic; a lookup is a few dozen string comparisons at a million topics.
+     */
+    private final ConcurrentNavigableMap<String, TopicMetadata> topicsByName = new ConcurrentSkipListMap<>();
     /** Names with '.' or '_' by {@link TopicNames#collisionKey} (only those can collide), guarded by this monitor. */
     private final Map<String, String> topicsByCollisionKey = new HashMap<>();
     private final Map<Uuid, TopicMetadata> topicsById = new ConcurrentHashMap<>();
@@ -100,8 +105,14 @@ public final class MetadataStore implements Closeable {
         return topicsBySequence.get(sequence);
     }
 
+    /** Every topic, in name order. */
     public Collection<TopicMetadata> topics() {
         return Collections.unmodifiableCollection(topicsByName.values());
+    }
+
+    /** The topics whose names are at or after {@code name}, in name order. */
+    public Collection<TopicMetadata> topicsFrom(String name) {
+        return Collections.unmodifiableCollection(topicsByName.tailMap(name, true).values());
     }
 
     /** The stream at {@code path}, or null. */
@@ -194,13 +205,15 @@ public final class MetadataStore implements Closeable {
                 }
                 collidingInRequest.put(key, t.kafkaName());
             }
-            TopicMetadata topic = new TopicMetadata(Uuid.randomUuid(), sequence++, StreamTopicName.parse(t.kafkaName()),
+            TopicMetadata topic = new TopicMetadata(Uuid.randomUuid(), sequence++, t.kafkaName(),
                     t.partitions(), t.configs());
             created.add(topic);
             records.add(topicCreated(topic));
         }
         write(records);
-        return created;
+        // the applied instances, not the ones built here: those hold the request's copy of each name, which would
+        // keep a second string per topic alive in whoever holds the returned topic (a partition log does)
+        return created.stream().map(t -> topicsById.get(t.id())).toList();
     }
 
     public synchronized void deleteTopic(Uuid id) {
@@ -314,9 +327,9 @@ public final class MetadataStore implements Closeable {
                 String name = in.readString();
                 int partitions = in.readInt();
                 Map<String, String> configs = in.readMap();
-                TopicMetadata created = new TopicMetadata(id, sequence, StreamTopicName.parse(name), partitions, configs);
+                TopicMetadata created = new TopicMetadata(id, sequence, name, partitions, configs);
                 put(created);
-                topicCounts.merge(created.name().stream(), 1, Integer::sum);
+                topicCounts.merge(created.stream(), 1, Integer::sum);
                 nextTopicSequence = Math.max(nextTopicSequence, sequence + 1);
             }
             case TOPIC_DELETED -> {
@@ -335,9 +348,9 @@ public final class MetadataStore implements Closeable {
                 if (topic != null) {
                     forget(topic);
                     formerNames.put(topic.kafkaName(), topic.sequence());
-                    TopicMetadata renamed = topic.renamed(newId, StreamTopicName.parse(newName));
+                    TopicMetadata renamed = topic.renamed(newId, newName);
                     put(renamed);
-                    topicCounts.merge(renamed.name().stream(), 1, Integer::sum);
+                    topicCounts.merge(renamed.stream(), 1, Integer::sum);
                 }
             }
             case PARTITIONS_ADDED -> {
@@ -383,7 +396,7 @@ public final class MetadataStore implements Closeable {
             topicsByCollisionKey.remove(key);
         }
         topicsById.remove(topic.id());
-        topicCounts.computeIfPresent(topic.name().stream(), (stream, n) -> n > 1 ? n - 1 : null);
+        topicCounts.computeIfPresent(topic.stream(), (stream, n) -> n > 1 ? n - 1 : null);
     }
 
     private void put(TopicMetadata topic) {

@@ -47,23 +47,22 @@ public final class DescribeTopicPartitionsHandler
         boolean all = request.topics().isEmpty();
         DescribeTopicPartitionsRequestData.Cursor cursor = request.cursor();
         String from = cursor != null ? cursor.topicName() : "";
-        TreeSet<String> names = new TreeSet<>();
+        Iterable<String> names;
         if (all) {
-            for (TopicMetadata topic : topics.all()) {
-                if (topic.kafkaName().compareTo(from) >= 0) {
-                    names.add(topic.kafkaName());
-                }
-            }
+            // the topics in name order from the cursor on, read lazily: a page costs its own topics only
+            names = () -> topics.allFrom(from).stream().map(TopicMetadata::kafkaName).iterator();
         } else {
+            TreeSet<String> wanted = new TreeSet<>();
             request.topics().forEach(t -> {
                 if (t.name() != null && t.name().compareTo(from) >= 0) {
-                    names.add(t.name());
+                    wanted.add(t.name());
                 }
             });
-            if (cursor != null && !names.contains(cursor.topicName())) {
+            if (cursor != null && !wanted.contains(cursor.topicName())) {
                 throw new InvalidRequestException("DescribeTopicPartitions from " + context.describeClient()
                         + ": the cursor topic " + cursor.topicName() + " is not among the topics asked for");
             }
+            names = wanted;
         }
         int remaining = Math.min(MAX_PARTITIONS_PER_RESPONSE, request.responsePartitionLimit());
         DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();

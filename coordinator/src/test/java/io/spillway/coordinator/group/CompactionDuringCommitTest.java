@@ -54,8 +54,8 @@ class CompactionDuringCommitTest {
         Set<String> logStartThreads = ConcurrentHashMap.newKeySet();
         try (LogManager logs = new LogManager(new LocalSharedLog(LocalSharedLogConfig.defaults(dir)), Time.SYSTEM,
                 HighWatermarkListener.NONE)) {
-            PartitionLog offsets = logs.open(1, "__consumer_offsets-0", LogConfig.DEFAULT, 0);
-            PartitionLog produced = logs.open(2, "t-0", LogConfig.DEFAULT, 0);
+            PartitionLog offsets = logs.open(1, "__consumer_offsets", 0, LogConfig.DEFAULT, 0);
+            PartitionLog produced = logs.open(2, "t", 0, LogConfig.DEFAULT, 0);
             logs.recover();
             GroupCoordinator coordinator = new GroupCoordinator(offsets, starts -> {
                 logStartThreads.add(Thread.currentThread().getName());

@@ -53,7 +53,7 @@ class CoordinatorRuntimeTest {
     void open() {
         storage = new FailingSharedLog(new LocalSharedLog(LocalSharedLogConfig.defaults(dir)));
         logs = new LogManager(storage, Time.SYSTEM, HighWatermarkListener.NONE);
-        partition = logs.open(1, "__test-0", LogConfig.DEFAULT, 0);
+        partition = logs.open(1, "__test", 0, LogConfig.DEFAULT, 0);
         logs.recover();
         runtime = newRuntime(100);
     }

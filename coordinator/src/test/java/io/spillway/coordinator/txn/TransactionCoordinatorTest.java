@@ -74,8 +74,8 @@ class TransactionCoordinatorTest {
     void open() {
         logs = new LogManager(new LocalSharedLog(LocalSharedLogConfig.defaults(dir).withFsync(false)), Time.SYSTEM,
                 HighWatermarkListener.NONE);
-        state = logs.open(1, "__transaction_state-0", LogConfig.DEFAULT, 0);
-        data = logs.open(2, "t-0", LogConfig.DEFAULT, 0);
+        state = logs.open(1, "__transaction_state", 0, LogConfig.DEFAULT, 0);
+        data = logs.open(2, "t", 0, LogConfig.DEFAULT, 0);
         logs.recover();
     }
 

@@ -39,7 +39,7 @@ final class CoordinatorFixture implements AutoCloseable {
         this.config = config;
         logs = new LogManager(new LocalSharedLog(LocalSharedLogConfig.defaults(dir).withFsync(false)), time,
                 HighWatermarkListener.NONE);
-        partition = logs.open(1, "__consumer_offsets-0", LogConfig.DEFAULT, 0);
+        partition = logs.open(1, "__consumer_offsets", 0, LogConfig.DEFAULT, 0);
         logs.recover();
         restart();
     }
