@@ -30,12 +30,18 @@ public final class Topics {
     private final TopicConfigResolver resolver;
 
     /**
-     * One instance per distinct log setting, shared by every partition that has it: most topics have the same, and
-     * a copy per partition costs 64 bytes (64 MB at a million partitions). Emptied when it grows past
-     * {@value #MAX_SHARED_CONFIGS} distinct settings, which only loses sharing for the ones made after.
+     * Resolved log settings by what they are resolved from (topic overrides and stream defaults), each distinct
+     * setting one instance shared by every partition that has it. Why: most topics have the same settings, a copy per
+     * partition costs 64 bytes (64 MB at a million partitions), and resolving every key through the broker's synonyms
+     * for each of a million topics took seconds of a restart. Emptied when broker or stream defaults change, and
+     * when it grows past {@value #MAX_CACHED_CONFIGS} entries (which only loses sharing for the ones made after).
      */
+    private final Map<ConfigInputs, LogConfig> resolvedConfigs = new ConcurrentHashMap<>();
     private final Map<LogConfig, LogConfig> sharedConfigs = new ConcurrentHashMap<>();
-    private static final int MAX_SHARED_CONFIGS = 10_000;
+    private static final int MAX_CACHED_CONFIGS = 10_000;
+
+    private record ConfigInputs(Map<String, String> overrides, Map<String, String> streamDefaults) {
+    }
 
     public Topics(MetadataStore meta, LogManager logs, TopicConfigResolver resolver) {
         this.meta = meta;
@@ -172,6 +178,7 @@ public final class Topics {
 
     /** Re-resolves every topic's log settings after broker-level defaults changed. */
     public synchronized void brokerDefaultsChanged() {
+        forgetResolvedConfigs();
         for (TopicMetadata topic : meta.topics()) {
             applyConfig(topic);
         }
@@ -185,6 +192,7 @@ public final class Topics {
 
     /** Re-resolves the log settings of every topic in the stream after its defaults changed. */
     public synchronized void streamDefaultsChanged(String streamPath) {
+        forgetResolvedConfigs();
         for (TopicMetadata topic : meta.topics()) {
             if (topic.stream().equals(streamPath)) {
                 applyConfig(topic);
@@ -203,12 +211,24 @@ public final class Topics {
     }
 
     private LogConfig logConfig(TopicMetadata topic) {
-        LogConfig config = resolver.logConfig(topic.configs(), streamDefaults(topic));
-        if (sharedConfigs.size() >= MAX_SHARED_CONFIGS) {
-            sharedConfigs.clear();
+        ConfigInputs inputs = new ConfigInputs(topic.configs(), streamDefaults(topic));
+        LogConfig cached = resolvedConfigs.get(inputs);
+        if (cached != null) {
+            return cached;
         }
+        if (resolvedConfigs.size() >= MAX_CACHED_CONFIGS) {
+            forgetResolvedConfigs();
+        }
+        LogConfig config = resolver.logConfig(inputs.overrides(), inputs.streamDefaults());
         LogConfig shared = sharedConfigs.putIfAbsent(config, config);
-        return shared != null ? shared : config;
+        config = shared != null ? shared : config;
+        resolvedConfigs.put(inputs, config);
+        return config;
+    }
+
+    private void forgetResolvedConfigs() {
+        resolvedConfigs.clear();
+        sharedConfigs.clear();
     }
 
     public TopicConfigResolver resolver() {

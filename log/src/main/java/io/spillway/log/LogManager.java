@@ -23,9 +23,18 @@ public final class LogManager implements java.io.Closeable {
      * left by 24 bits, and {@code Long.hashCode} of such keys collides so often that with a million partitions the
      * map's bins turn into trees (slower lookups, 16 more bytes per entry).
      */
-    private final ConcurrentMap<Long, PartitionLog> partitions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, PartitionLog> partitions;
 
     public LogManager(SharedLog storage, Time time, HighWatermarkListener listener) {
+        this(storage, time, listener, 16);
+    }
+
+    /**
+     * @param expectedPartitions how many partitions will be opened at startup: the map is sized for them at once,
+     *     rather than rehashed twenty times on the way to a million
+     */
+    public LogManager(SharedLog storage, Time time, HighWatermarkListener listener, int expectedPartitions) {
+        this.partitions = new ConcurrentHashMap<>(Math.max(16, expectedPartitions));
         this.storage = storage;
         this.time = time;
         this.listener = listener;

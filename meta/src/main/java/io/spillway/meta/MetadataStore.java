@@ -411,7 +411,7 @@ public final class MetadataStore implements Closeable {
 
     /** Replaces a long history of changes by one record per live fact, once the history is large. */
     private void compactIfLarge() throws IOException {
-        if (file.sizeBytes() <= COMPACT_THRESHOLD_BYTES) {
+        if (file.sizeBytes() <= COMPACT_THRESHOLD_BYTES || file.sizeBytes() <= 2 * estimatedSnapshotBytes()) {
             return;
         }
         List<byte[]> snapshot = snapshot();
@@ -421,6 +421,32 @@ public final class MetadataStore implements Closeable {
             file.rewrite(snapshot);
             log.info("Compacted the metadata log from {} to {} bytes", before, file.sizeBytes());
         }
+    }
+
+    /**
+     * About the size of {@link #snapshot()} (names counted as one byte a character), without building it: at a
+     * million topics building the snapshot only to find it is not worth writing cost a second of every start.
+     */
+    private long estimatedSnapshotBytes() {
+        long bytes = 1024;
+        for (TopicMetadata topic : topicsBySequence.values()) {
+            bytes += 8 + 1 + 8 + 16 + 2 + topic.kafkaName().length() + 4 + mapBytes(topic.configs());
+        }
+        for (StreamMetadata stream : streams.values()) {
+            bytes += 8 + 1 + 2 + stream.path().length() + mapBytes(stream.configs());
+        }
+        for (Map<String, String> configs : brokerConfigs.values()) {
+            bytes += 8 + 1 + 2 + mapBytes(configs);
+        }
+        return bytes + 16L * logStarts.size();
+    }
+
+    private static long mapBytes(Map<String, String> map) {
+        long bytes = 4;
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            bytes += 4 + e.getKey().length() + e.getValue().length();
+        }
+        return bytes;
     }
 
     /** The records that rebuild the current state. */

@@ -15,6 +15,7 @@ import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.LogManager;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
+import io.spillway.meta.TopicMetadata;
 import io.spillway.protocol.KafkaServer;
 import io.spillway.storage.RecoverySummary;
 import io.spillway.storage.local.LocalSharedLog;
@@ -75,18 +76,25 @@ public final class SpillwayServer implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         int nodeId = config.getInt("node.id", 0);
+        long startNanos = System.nanoTime();
         MetadataStore meta = MetadataStore.open(config.dataDir().resolve("meta"));
+        long metaNanos = System.nanoTime();
         LocalSharedLog wal = new LocalSharedLog(LocalSharedLogConfig.defaults(config.dataDir().resolve("wal"))
                 .withFsync(config.getBoolean(ServerConfig.FSYNC, true))
                 .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES)));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-scheduler"));
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
-        LogManager logs = new LogManager(wal, time, purgatory);
+        LogManager logs = new LogManager(wal, time, purgatory,
+                (int) Math.min(Integer.MAX_VALUE / 2, meta.topics().stream().mapToLong(TopicMetadata::partitionCount).sum()));
         BrokerSettings settings = new BrokerSettings(nodeId, config.settings(), meta);
         Topics topics = new Topics(meta, logs, new TopicConfigResolver(settings));
         topics.openAll();
+        long openNanos = System.nanoTime();
         RecoverySummary recovered = logs.recover();
-        log.info("Recovered {} topics: {}", meta.topics().size(), recovered.detail());
+        long recoverNanos = System.nanoTime();
+        log.info("Recovered {} topics in {} ms (metadata {} ms, opening partitions {} ms, log scan {} ms): {}",
+                meta.topics().size(), (recoverNanos - startNanos) / 1_000_000, (metaNanos - startNanos) / 1_000_000,
+                (openNanos - metaNanos) / 1_000_000, (recoverNanos - openNanos) / 1_000_000, recovered.detail());
 
         ExecutorService groupEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-group-coordinator"));
         GroupCoordinator groups = GroupCoordinators.start(config, topics, meta, groupEvents, scheduler, time);

@@ -51,8 +51,9 @@ final class EntryDescriptor {
 
     static int checksum(long partitionKey, ByteBuffer payload) {
         CRC32C crc = new CRC32C();
-        ByteBuffer key = ByteBuffer.allocate(Long.BYTES).putLong(0, partitionKey);
-        crc.update(key);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            crc.update((int) (partitionKey >>> shift)); // the key's 8 bytes, big-endian, without a buffer per entry
+        }
         crc.update(payload);
         return (int) crc.getValue();
     }
