@@ -108,6 +108,24 @@ final class BatchIndex {
         return lo;
     }
 
+    /** Writes the live slots for a checkpoint: their count, then four longs each. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(end - first);
+        for (int i = first * STRIDE; i < end * STRIDE; i++) {
+            out.writeLong(slots[i]);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote, sized exactly. */
+    static BatchIndex readFrom(java.nio.ByteBuffer in) {
+        int count = CheckpointFormat.count(in, STRIDE * Long.BYTES);
+        BatchIndex index = new BatchIndex(Math.max(1, count));
+        in.asLongBuffer().get(index.slots, 0, count * STRIDE);
+        in.position(in.position() + count * STRIDE * Long.BYTES);
+        index.end = count;
+        return index;
+    }
+
     /** Drops the slots before {@code slot}. */
     void trimBefore(int slot) {
         first = Math.min(Math.max(first, slot), end);

@@ -25,16 +25,21 @@ public final class LogManager implements java.io.Closeable {
      */
     private final ConcurrentMap<Long, PartitionLog> partitions;
 
+    /** Null: no checkpoint is read or written (every restart replays the whole shared log). */
+    private final PartitionCheckpoint checkpoint;
+
     public LogManager(SharedLog storage, Time time, HighWatermarkListener listener) {
-        this(storage, time, listener, 16);
+        this(storage, time, listener, 16, null);
     }
 
     /**
      * @param expectedPartitions how many partitions will be opened at startup: the map is sized for them at once,
      *     rather than rehashed twenty times on the way to a million
      */
-    public LogManager(SharedLog storage, Time time, HighWatermarkListener listener, int expectedPartitions) {
+    public LogManager(SharedLog storage, Time time, HighWatermarkListener listener, int expectedPartitions,
+                      PartitionCheckpoint checkpoint) {
         this.partitions = new ConcurrentHashMap<>(Math.max(16, expectedPartitions));
+        this.checkpoint = checkpoint;
         this.storage = storage;
         this.time = time;
         this.listener = listener;
@@ -67,19 +72,49 @@ public final class LogManager implements java.io.Closeable {
         return Collections.unmodifiableCollection(partitions.values());
     }
 
-    /** Rebuilds every opened partition from the shared log, then frees segments nobody needs. */
-    public RecoverySummary recover() {
+    /**
+     * Rebuilds every opened partition: from the checkpoint, if there is a usable one, and the entries of the shared
+     * log after it, else from the whole shared log; then frees segments nobody needs.
+     */
+    public Recovery recover() {
+        PartitionCheckpoint.Restored restored = checkpoint == null ? null : checkpoint.read(this::get);
         RecoverySummary summary = storage.recover((key, location, size, head) -> {
             PartitionLog log = get(key);
             if (log != null) {
                 log.recoverBatch(location, size, head);
             }
-        });
+        }, restored == null ? 0 : restored.replayFrom());
         for (PartitionLog log : partitions.values()) {
+            if (restored != null) {
+                log.retainRestored();
+            }
             log.finishRecovery();
         }
         storage.deleteUnretainedSegments();
-        return summary;
+        return new Recovery(summary, restored);
+    }
+
+    /** What {@link #recover} did: the shared log's replay, and what came from the checkpoint (null: none used). */
+    public record Recovery(RecoverySummary log, PartitionCheckpoint.Restored checkpoint) {
+        public String detail() {
+            return (checkpoint == null ? "" : String.format(java.util.Locale.ROOT,
+                    "%,d partitions from the checkpoint (%,d bytes%s), then ", checkpoint.partitions(), checkpoint.bytes(),
+                    checkpoint.skipped() > 0 ? String.format(java.util.Locale.ROOT, ", %,d of deleted partitions skipped",
+                            checkpoint.skipped()) : "")) + log.detail();
+        }
+    }
+
+    /**
+     * Writes a checkpoint of every partition now, if this manager keeps one; returns what was written, or null.
+     * Called from one thread at a time (the checkpoint task, then shutdown); never on the shared log's own threads.
+     */
+    public PartitionCheckpoint.Written checkpoint() throws java.io.IOException, InterruptedException {
+        return checkpoint == null ? null : checkpoint.write(storage, partitions.values());
+    }
+
+    /** Whether checkpoints are kept. */
+    public boolean keepsCheckpoints() {
+        return checkpoint != null;
     }
 
     public SharedLog storage() {

@@ -57,6 +57,8 @@ public final class PartitionLog {
     private long logEndOffset;
     private long sizeBytes;
     private int lastSegment = -1;
+    /** Index slots restored from a checkpoint whose segments are not yet retained (see {@link #retainRestored}). */
+    private int restoredSlots;
     private boolean deleted;
     private volatile long highWatermark;
     private volatile long logStartOffset;
@@ -744,6 +746,88 @@ public final class PartitionLog {
         } catch (RuntimeException truncated) {
             return null;
         }
+    }
+
+    /**
+     * Writes this partition's state (offsets, index, producer and transaction state) for a checkpoint, as it is at
+     * this moment; returns the location of its newest entry, or -1 if it has none. The caller must not publish the
+     * checkpoint before that location is durable.
+     */
+    synchronized long writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(key);
+        out.writeLong(logEndOffset);
+        out.writeByte((index != null ? 1 : 0) | (producers != null ? 2 : 0) | (transactions != null ? 4 : 0));
+        if (index != null) {
+            index.writeTo(out);
+        }
+        if (producers != null) {
+            producers.writeTo(out);
+        }
+        if (transactions != null) {
+            transactions.writeTo(out);
+        }
+        return index == null || index.isEmpty() ? -1 : index.location(index.endSlot() - 1);
+    }
+
+    /** The state one partition wrote with {@link #writeCheckpoint}, read back. */
+    record CheckpointedState(long key, long logEndOffset, BatchIndex index, ProducerStateTable producers,
+                             TransactionIndex transactions) {
+        static CheckpointedState readFrom(ByteBuffer in) {
+            long key = in.getLong();
+            long logEnd = in.getLong();
+            int parts = in.get();
+            BatchIndex index = (parts & 1) != 0 ? BatchIndex.readFrom(in) : null;
+            ProducerStateTable producers = (parts & 2) != 0 ? ProducerStateTable.readFrom(in) : null;
+            TransactionIndex transactions = (parts & 4) != 0 ? TransactionIndex.readFrom(in) : null;
+            return new CheckpointedState(key, logEnd, index, producers, transactions);
+        }
+    }
+
+    /**
+     * Takes the state of a checkpoint before recovery replays the entries after it (which {@link #recoverBatch}
+     * then skips where the checkpoint already holds them). What retention removed since the checkpoint was taken
+     * (the log start offset comes from the metadata store) is dropped here.
+     */
+    synchronized void restore(CheckpointedState state) {
+        index = state.index();
+        producers = state.producers();
+        transactions = state.transactions();
+        logEndOffset = Math.max(state.logEndOffset(), logStartOffset);
+        sizeBytes = 0;
+        lastSegment = -1;
+        restoredSlots = 0;
+        if (index != null) {
+            index.trimBefore(index.slotContaining(logStartOffset));
+            for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
+                sizeBytes += index.size(slot);
+            }
+            restoredSlots = index.endSlot() - index.firstSlot();
+            if (restoredSlots > 0) {
+                lastSegment = Locations.segment(index.location(index.endSlot() - 1));
+            }
+        }
+        if (transactions != null) {
+            transactions.trimBefore(logStartOffset);
+        }
+    }
+
+    /**
+     * Retains the segments of the slots {@link #restore} brought back, once per run of slots in one segment as
+     * appends do; called after the shared log has opened its segments.
+     */
+    synchronized void retainRestored() {
+        if (restoredSlots == 0) {
+            return;
+        }
+        int last = -1;
+        for (int slot = index.firstSlot(); slot < index.firstSlot() + restoredSlots; slot++) {
+            int segment = Locations.segment(index.location(slot));
+            if (segment != last) {
+                storage.retain(segment);
+                last = segment;
+            }
+        }
+        restoredSlots = 0;
     }
 
     /** Ends recovery: everything replayed is on disk, so it is all visible. */

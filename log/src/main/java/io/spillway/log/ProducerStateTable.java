@@ -172,6 +172,37 @@ final class ProducerStateTable {
         return (first == null ? 0 : 1) + (others == null ? 0 : others.size());
     }
 
+    /** Writes every producer's state for a checkpoint. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(size());
+        if (first != null) {
+            first.writeTo(out);
+        }
+        if (others != null) {
+            for (Producer p : others.values()) {
+                p.writeTo(out);
+            }
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    static ProducerStateTable readFrom(java.nio.ByteBuffer in) {
+        ProducerStateTable table = new ProducerStateTable();
+        int count = CheckpointFormat.count(in, Producer.MIN_BYTES);
+        for (int i = 0; i < count; i++) {
+            Producer p = Producer.readFrom(in);
+            if (table.first == null) {
+                table.first = p;
+            } else {
+                if (table.others == null) {
+                    table.others = new HashMap<>();
+                }
+                table.others.put(p.id, p);
+            }
+        }
+        return table;
+    }
+
     private Producer get(long producerId) {
         if (first != null && first.id == producerId) {
             return first;
@@ -215,6 +246,46 @@ final class ProducerStateTable {
 
         Producer(long id) {
             this.id = id;
+        }
+
+        static final int MIN_BYTES = 8 + 2 + 4 + 4 + 1 + 8 + 4 + 8 + 4;
+
+        void writeTo(java.io.DataOutput out) throws java.io.IOException {
+            out.writeLong(id);
+            out.writeShort(epoch);
+            out.writeInt(count);
+            out.writeInt(next);
+            out.writeBoolean(sequenceReset);
+            out.writeLong(currentTxnFirstOffset);
+            out.writeInt(coordinatorEpoch);
+            out.writeLong(lastTimestampMs);
+            int length = batches == null ? 0 : batches.length;
+            out.writeInt(length);
+            for (int i = 0; i < length; i++) {
+                out.writeLong(batches[i]);
+            }
+        }
+
+        static Producer readFrom(java.nio.ByteBuffer in) {
+            Producer p = new Producer(in.getLong());
+            p.epoch = in.getShort();
+            p.count = in.getInt();
+            p.next = in.getInt();
+            p.sequenceReset = in.get() != 0;
+            p.currentTxnFirstOffset = in.getLong();
+            p.coordinatorEpoch = in.getInt();
+            p.lastTimestampMs = in.getLong();
+            int length = CheckpointFormat.count(in, Long.BYTES);
+            if (length > 2 * CACHED_BATCHES || length % 2 != 0 || p.count < 0 || p.count > length / 2
+                    || p.next < 0 || (length > 0 && p.next >= CACHED_BATCHES)) {
+                throw new IllegalStateException("corrupt producer state for producer " + p.id);
+            }
+            if (length > 0) {
+                p.batches = new long[length];
+                in.asLongBuffer().get(p.batches);
+                in.position(in.position() + length * Long.BYTES);
+            }
+            return p;
         }
 
         void add(int firstSeq, int lastSeq, long firstOffset) {

@@ -112,6 +112,39 @@ final class TransactionIndex {
         }
     }
 
+    /** Writes the unstable and aborted transactions for a checkpoint. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(unstable.size());
+        for (Map.Entry<Long, Unstable> e : unstable.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue().producerId);
+            out.writeLong(e.getValue().markerOffset);
+        }
+        out.writeInt(aborted.size());
+        for (AbortedTransaction txn : aborted) {
+            out.writeLong(txn.producerId());
+            out.writeLong(txn.firstOffset());
+            out.writeLong(txn.lastOffset());
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    static TransactionIndex readFrom(java.nio.ByteBuffer in) {
+        TransactionIndex index = new TransactionIndex();
+        int unstableCount = CheckpointFormat.count(in, 3 * Long.BYTES);
+        for (int i = 0; i < unstableCount; i++) {
+            long firstOffset = in.getLong();
+            Unstable txn = new Unstable(in.getLong());
+            txn.markerOffset = in.getLong();
+            index.unstable.put(firstOffset, txn);
+        }
+        int abortedCount = CheckpointFormat.count(in, 3 * Long.BYTES);
+        for (int i = 0; i < abortedCount; i++) {
+            index.aborted.add(new AbortedTransaction(in.getLong(), in.getLong(), in.getLong()));
+        }
+        return index;
+    }
+
     boolean isEmpty() {
         return unstable.isEmpty() && aborted.isEmpty();
     }

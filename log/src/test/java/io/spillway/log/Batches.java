@@ -22,11 +22,20 @@ final class Batches {
         return build(Compression.NONE, producerId, epoch, baseSequence, timestampMs, true, values);
     }
 
+    static ByteBuffer transactional(long producerId, short epoch, int baseSequence, long timestampMs, String... values) {
+        return build(Compression.NONE, producerId, epoch, baseSequence, timestampMs, true, true, values);
+    }
+
     static ByteBuffer build(Compression compression, long producerId, short epoch, int baseSequence, long timestampMs,
                             boolean withKeys, String... values) {
+        return build(compression, producerId, epoch, baseSequence, timestampMs, withKeys, false, values);
+    }
+
+    static ByteBuffer build(Compression compression, long producerId, short epoch, int baseSequence, long timestampMs,
+                            boolean withKeys, boolean transactional, String... values) {
         ByteBuffer buffer = ByteBuffer.allocate(1024 + values.length * 64);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2, compression,
-                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence, false,
+                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence, transactional,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < values.length; i++) {
             byte[] key = withKeys ? ("k" + i).getBytes(StandardCharsets.UTF_8) : null;

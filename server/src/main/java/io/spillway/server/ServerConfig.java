@@ -18,6 +18,8 @@ public final class ServerConfig {
     public static final String FSYNC = "spillway.fsync";
     /** Size of one shared write-ahead-log segment file. */
     public static final String WAL_SEGMENT_BYTES = "spillway.wal.segment.bytes";
+    /** How often the partition checkpoint is written (when anything changed); 0 turns checkpoints off. */
+    public static final String CHECKPOINT_INTERVAL_MS = "spillway.checkpoint.interval.ms";
     /** Host name put in Metadata responses; defaults to the listener host. */
     public static final String ADVERTISED_HOST = "spillway.advertised.host";
 

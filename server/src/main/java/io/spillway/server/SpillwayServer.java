@@ -12,7 +12,9 @@ import io.spillway.broker.txn.TransactionMarkers;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.coordinator.txn.TransactionConfig;
 import io.spillway.coordinator.txn.TransactionCoordinator;
+import io.spillway.log.CheckpointTask;
 import io.spillway.log.LogManager;
+import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
@@ -43,6 +45,7 @@ public final class SpillwayServer implements AutoCloseable {
     private final MetadataStore meta;
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService checkpoints;
     private final ExecutorService workers;
     private final ExecutorService groupEvents;
     private final ExecutorService txnEvents;
@@ -53,6 +56,7 @@ public final class SpillwayServer implements AutoCloseable {
     private final Topics topics;
 
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
+                           ScheduledExecutorService checkpoints,
                            ScheduledExecutorService scheduler, ExecutorService workers, ExecutorService groupEvents,
                            ExecutorService txnEvents, GroupCoordinator groups, TransactionCoordinator transactions,
                            KafkaServer listener, BrokerIdentity identity, Topics topics) {
@@ -61,6 +65,7 @@ public final class SpillwayServer implements AutoCloseable {
         this.meta = meta;
         this.logs = logs;
         this.scheduler = scheduler;
+        this.checkpoints = checkpoints;
         this.workers = workers;
         this.groupEvents = groupEvents;
         this.txnEvents = txnEvents;
@@ -84,13 +89,23 @@ public final class SpillwayServer implements AutoCloseable {
                 .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES)));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-scheduler"));
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
+        boolean fsync = config.getBoolean(ServerConfig.FSYNC, true);
+        long checkpointIntervalMs = config.getLong(ServerConfig.CHECKPOINT_INTERVAL_MS, 60_000L);
+        PartitionCheckpoint checkpoint = new PartitionCheckpoint(config.dataDir().resolve("wal").resolve("partitions.checkpoint"));
+        if (!fsync || checkpointIntervalMs <= 0) {
+            // Without fsync every segment is checksummed in full at a restart anyway, and a checkpoint could refer
+            // to bytes an OS crash took back; a left-over one from a run with fsync must not be used later either.
+            checkpoint.delete();
+            checkpoint = null;
+        }
         LogManager logs = new LogManager(wal, time, purgatory,
-                (int) Math.min(Integer.MAX_VALUE / 2, meta.topics().stream().mapToLong(TopicMetadata::partitionCount).sum()));
+                (int) Math.min(Integer.MAX_VALUE / 2, meta.topics().stream().mapToLong(TopicMetadata::partitionCount).sum()),
+                checkpoint);
         BrokerSettings settings = new BrokerSettings(nodeId, config.settings(), meta);
         Topics topics = new Topics(meta, logs, new TopicConfigResolver(settings));
         topics.openAll();
         long openNanos = System.nanoTime();
-        RecoverySummary recovered = logs.recover();
+        LogManager.Recovery recovered = logs.recover();
         long recoverNanos = System.nanoTime();
         log.info("Recovered {} topics in {} ms (metadata {} ms, opening partitions {} ms, log scan {} ms): {}",
                 meta.topics().size(), (recoverNanos - startNanos) / 1_000_000, (metaNanos - startNanos) / 1_000_000,
@@ -117,13 +132,19 @@ public final class SpillwayServer implements AutoCloseable {
         int port = listener.start();
         identity.port(port);
 
+        ScheduledExecutorService checkpoints = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-checkpoint"));
+        if (logs.keepsCheckpoints()) {
+            checkpoints.scheduleWithFixedDelay(new CheckpointTask(logs), checkpointIntervalMs, checkpointIntervalMs,
+                    TimeUnit.MILLISECONDS);
+        }
+
         long retentionCheckMs = config.getLong("log.retention.check.interval.ms", 300_000L);
         RetentionTask retention = new RetentionTask(logs, meta::persistLogStarts, time);
         scheduler.scheduleWithFixedDelay(retention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
 
         log.info("Spillway is ready: Kafka listener on {}:{}, data in {}, fsync before ack {}",
                 config.host(), port, config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, scheduler, workers, groupEvents, txnEvents, groups,
+        return new SpillwayServer(config, lock, meta, logs, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
                 transactions, listener, identity, topics);
     }
 
@@ -160,6 +181,17 @@ public final class SpillwayServer implements AutoCloseable {
             groupEvents.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        checkpoints.shutdownNow();
+        try {
+            checkpoints.awaitTermination(30, TimeUnit.SECONDS);
+            // a clean stop leaves a checkpoint of everything, so the next start replays nothing
+            logs.checkpoint();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.warn("Could not write the partition checkpoint at shutdown ({}); the next start replays the shared log",
+                    e.getMessage());
         }
         try {
             logs.close();

@@ -56,6 +56,21 @@ public interface SharedLog extends Closeable {
      */
     RecoverySummary recover(EntryVisitor visitor) throws StorageException;
 
+    /**
+     * As {@link #recover(EntryVisitor)}, but replays only the entries at or after {@code fromLocation}: the caller
+     * restored the partitions' state as of that point from a checkpoint of its own. Everything before
+     * {@code fromLocation} must have been durable when the checkpoint was taken (it is then not checked again).
+     * Entries of older segments are not visited, and the partition layer {@link #retain retains} their segments
+     * itself.
+     */
+    RecoverySummary recover(EntryVisitor visitor, long fromLocation) throws StorageException;
+
+    /**
+     * The location the next entry will get: every entry appended before this call has a smaller location. For
+     * checkpoints: entries at or after it must be replayed.
+     */
+    long endLocation();
+
     /** Notes that one more partition has live entries in {@code segmentId}. */
     void retain(int segmentId);
 

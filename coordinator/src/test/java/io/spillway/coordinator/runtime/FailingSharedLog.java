@@ -42,6 +42,16 @@ final class FailingSharedLog implements SharedLog {
     }
 
     @Override
+    public RecoverySummary recover(EntryVisitor visitor, long fromLocation) {
+        return delegate.recover(visitor, fromLocation);
+    }
+
+    @Override
+    public long endLocation() {
+        return delegate.endLocation();
+    }
+
+    @Override
     public void retain(int segmentId) {
         delegate.retain(segmentId);
     }

@@ -67,13 +67,25 @@ public final class LocalSharedLog implements SharedLog {
 
     @Override
     public RecoverySummary recover(EntryVisitor visitor) {
+        return recover(visitor, 0);
+    }
+
+    @Override
+    public long endLocation() {
+        synchronized (appendLock) {
+            return Locations.of(active.id, active.sizeBytes);
+        }
+    }
+
+    @Override
+    public RecoverySummary recover(EntryVisitor visitor, long fromLocation) {
         synchronized (appendLock) {
             if (recovered) {
                 throw new IllegalStateException("recover may be called once");
             }
             try {
                 Files.createDirectories(config.directory());
-                SegmentRecovery recovery = new SegmentRecovery(config, visitor);
+                SegmentRecovery recovery = new SegmentRecovery(config, visitor, fromLocation);
                 RecoverySummary summary = recovery.run(segments);
                 Segment last = segments.values().stream().max((a, b) -> Integer.compare(a.id, b.id)).orElse(null);
                 active = last != null ? last : createSegment(0);

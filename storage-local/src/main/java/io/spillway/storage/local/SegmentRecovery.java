@@ -33,9 +33,14 @@ final class SegmentRecovery {
     private long truncatedBytes;
     private final StringBuilder problems = new StringBuilder();
 
-    SegmentRecovery(LocalSharedLogConfig config, EntryVisitor visitor) {
+    /** Entries before this location are not replayed (a checkpoint of the partition layer covers them). */
+    private final long fromLocation;
+    private int skippedSegments;
+
+    SegmentRecovery(LocalSharedLogConfig config, EntryVisitor visitor, long fromLocation) {
         this.config = config;
         this.visitor = visitor;
+        this.fromLocation = fromLocation;
     }
 
     RecoverySummary run(Map<Integer, Segment> out) throws IOException {
@@ -62,13 +67,25 @@ final class SegmentRecovery {
             if (segment == null) {
                 continue;
             }
-            boolean complete = replay(segment, i >= verifyFrom);
+            if (segment.id < Locations.segment(fromLocation)) {
+                // wholly before the checkpoint: durable when it was taken, nothing to replay or check
+                segment.channel.position(segment.sizeBytes);
+                out.put(segment.id, segment);
+                skippedSegments++;
+                continue;
+            }
+            // registered before its entries are replayed: the partition layer retains the segments it has entries
+            // in while it replays them, and a retain of a segment not yet registered would be lost (the segment
+            // would then be deleted as unused right after recovery)
             out.put(segment.id, segment);
+            boolean complete = replay(segment, i >= verifyFrom);
             if (!complete) {
                 cutRest = true;
             }
         }
-        String detail = String.format("replayed %d entries (%d bytes) from %d segments%s", entries, bytes, out.size(),
+        String detail = String.format("replayed %d entries (%d bytes) from %d segments%s%s", entries, bytes,
+                out.size() - skippedSegments, fromLocation > 0 ? " after the checkpoint at " + Locations.toString(fromLocation)
+                        + (skippedSegments > 0 ? " (" + skippedSegments + " older segments not read)" : "") : "",
                 truncatedBytes > 0 ? "; truncated " + truncatedBytes + " bytes:" + problems : "");
         return new RecoverySummary(out.size(), entries, bytes, truncatedBytes, detail);
     }
@@ -97,6 +114,13 @@ final class SegmentRecovery {
     private boolean replay(Segment segment, boolean verify) throws IOException {
         long size = segment.channel.size();
         long position = EntryDescriptor.SEGMENT_HEADER_BYTES;
+        if (segment.id == Locations.segment(fromLocation)) {
+            position = Math.max(position, Locations.position(fromLocation));
+            if (position > size) {
+                throw new IOException(segment.path + " ends at byte " + size + ", before the checkpoint's position "
+                        + position + ": it lost data that was durable; the log cannot be trusted");
+            }
+        }
         SegmentWindow window = new SegmentWindow(segment.channel, size);
         String problem = null;
         while (position < size) {

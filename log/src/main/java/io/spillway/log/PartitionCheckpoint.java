@@ -1,0 +1,171 @@
+package io.spillway.log;
+
+import io.spillway.storage.Locations;
+import io.spillway.storage.SharedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The state of every partition log (offsets, batch index, producer and transaction state) as of a point in the
+ * shared log, in one file, so that a restart replays only the entries after that point instead of every entry
+ * of every partition (with a million partitions the full scan took most of a restart).
+ *
+ * <p>File: {@code [int magic "SPCK"][int version][long replayFrom]}, then each partition as
+ * {@link PartitionLog#writeCheckpoint} writes it, then {@code [long partitions][int CRC32C of everything before]}. It is written to
+ * a temporary file, synced, and renamed over the previous one, so a crash leaves either the old or the new one.
+ *
+ * <p>Why it is safe to restore: {@code replayFrom} is noted before the first partition is written, so every
+ * entry a partition's state does not hold is at or after it and is replayed; entries it does hold are skipped by
+ * offset. The file is published only once the newest entry any partition holds is durable, so it never refers
+ * to data a crash could take back. Partitions deleted since are skipped; retention since is redone from the log
+ * start offsets the metadata store keeps.
+ */
+public final class PartitionCheckpoint {
+    private static final Logger log = LoggerFactory.getLogger(PartitionCheckpoint.class);
+    private static final int MAGIC = 0x5350434B; // "SPCK"
+    private static final int VERSION = 1;
+    private static final int HEADER_BYTES = 4 + 4 + 8;
+    private static final int TRAILER_BYTES = 8 + 4;
+    private static final long DURABLE_WAIT_SECONDS = 60;
+
+    private final Path file;
+
+    public PartitionCheckpoint(Path file) {
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** What a write produced. */
+    public record Written(long partitions, long bytes, long replayFrom) {
+    }
+
+    /**
+     * Writes the state of {@code partitions} and publishes it once everything it holds is durable.
+     *
+     * @throws IOException if the file cannot be written, or the log did not become durable in time (the previous
+     *     checkpoint then stays)
+     */
+    public Written write(SharedLog storage, Collection<PartitionLog> partitions) throws IOException, InterruptedException {
+        long replayFrom = storage.endLocation();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        long count = 0;
+        long newest = -1;
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            CRC32C crc = new CRC32C();
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    new CheckedOutputStream(Channels.newOutputStream(channel), crc), 1 << 20));
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(replayFrom);
+            for (PartitionLog partition : partitions) {
+                newest = Math.max(newest, partition.writeCheckpoint(out));
+                count++;
+            }
+            out.writeLong(count);
+            out.flush();
+            out.writeInt((int) crc.getValue());
+            out.flush();
+            channel.force(true);
+        }
+        if (newest >= 0) {
+            try {
+                storage.whenDurable(newest).get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                Files.deleteIfExists(tmp);
+                throw new IOException("the shared log did not become durable up to " + Locations.toString(newest)
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.getParent());
+        return new Written(count, Files.size(file), replayFrom);
+    }
+
+    /** What a read restored. */
+    public record Restored(long replayFrom, long partitions, long skipped, long bytes) {
+    }
+
+    /**
+     * Restores every partition the checkpoint holds into the log {@code partition} returns for its key (null: the
+     * partition was deleted since, skipped). Returns null, having restored nothing, when there is no checkpoint or
+     * it is damaged (then the caller replays the whole log).
+     */
+    public Restored read(LongFunction<PartitionLog> partition) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < HEADER_BYTES + TRAILER_BYTES || size > Integer.MAX_VALUE) {
+                log.warn("Ignoring the partition checkpoint {}: {} bytes is not a checkpoint this version can read; "
+                        + "replaying the whole shared log instead", file, size);
+                return null;
+            }
+            MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            CRC32C crc = new CRC32C();
+            crc.update(map.duplicate().limit((int) size - 4));
+            if ((int) crc.getValue() != map.getInt((int) size - 4) || map.getInt(0) != MAGIC || map.getInt(4) != VERSION) {
+                log.warn("Ignoring the partition checkpoint {}: checksum, magic or version does not match; replaying "
+                        + "the whole shared log instead", file);
+                return null;
+            }
+            ByteBuffer in = map.duplicate().position(8).limit((int) size - TRAILER_BYTES);
+            long replayFrom = in.getLong();
+            long count = map.getLong((int) size - TRAILER_BYTES);
+            // parse everything first, so that a damaged checkpoint restores nothing rather than part of it
+            java.util.List<PartitionLog.CheckpointedState> states = new java.util.ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                states.add(PartitionLog.CheckpointedState.readFrom(in));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalStateException(in.remaining() + " bytes left after " + count + " partitions");
+            }
+            long restored = 0;
+            for (PartitionLog.CheckpointedState state : states) {
+                PartitionLog target = partition.apply(state.key());
+                if (target != null) {
+                    target.restore(state);
+                    restored++;
+                }
+            }
+            return new Restored(replayFrom, restored, count - restored, size);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Ignoring the partition checkpoint {} ({}); replaying the whole shared log instead", file, e.toString());
+            return null;
+        }
+    }
+
+    /** Removes the checkpoint (when it must not be used, e.g. with fsync off). */
+    public void delete() throws IOException {
+        Files.deleteIfExists(file);
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the rename is still atomic
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.spillway.log;
+
+import io.spillway.common.ManualTime;
+import io.spillway.storage.local.LocalSharedLog;
+import io.spillway.storage.local.LocalSharedLogConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A restart from the partition checkpoint plus the entries after it must give every partition exactly the state a
+ * replay of the whole shared log gives: offsets, index, idempotent and transactional producer state, aborted
+ * transactions, and the segments kept or deleted.
+ */
+class PartitionCheckpointTest {
+    private static final long NOW = 1_700_000_000_000L;
+    private static final int PARTITIONS = 4;
+    /** Small segments, so that the data spans several and the checkpoint point lies in the middle of them. */
+    private static final long SEGMENT_BYTES = 4096;
+
+    @TempDir
+    Path dir;
+    private final ManualTime time = new ManualTime(NOW);
+    private final List<LogManager> opened = new ArrayList<>();
+    private final Map<Long, Long> logStarts = new HashMap<>();
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (LogManager logs : opened) {
+            logs.close();
+        }
+    }
+
+    private Path checkpointFile() {
+        return dir.resolve("wal").resolve("partitions.checkpoint");
+    }
+
+    /** Opens the node's logs on a copy of the data (so that both ways of recovering see the same bytes). */
+    private LogManager open(Path walDir, boolean withCheckpoint, int partitions) {
+        PartitionCheckpoint checkpoint = withCheckpoint ? new PartitionCheckpoint(walDir.resolve("partitions.checkpoint")) : null;
+        LogManager logs = new LogManager(new LocalSharedLog(LocalSharedLogConfig.defaults(walDir).withSegmentBytes(SEGMENT_BYTES)),
+                time, HighWatermarkListener.NONE, 16, checkpoint);
+        opened.add(logs);
+        for (int p = 0; p < partitions; p++) {
+            logs.open(p + 1, "t", p, LogConfig.DEFAULT, logStarts.getOrDefault(p + 1L, 0L));
+        }
+        logs.recover();
+        return logs;
+    }
+
+    private static void durably(AppendResult result) throws Exception {
+        result.durable().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Plain, idempotent and transactional batches (committed, aborted and one left open) across all partitions. */
+    private static void write(LogManager logs, int round) throws Exception {
+        for (int p = 0; p < PARTITIONS; p++) {
+            PartitionLog log = logs.get(p + 1);
+            durably(log.append(Batches.plain(NOW, "plain-" + round + "-" + p, "x".repeat(200))));
+            for (int b = 0; b < 3; b++) {
+                durably(log.append(Batches.idempotent(100 + p, (short) 0, round * 3 + b, NOW, "idem-" + round + "-" + b)));
+            }
+            long txnProducer = 200 + p;
+            durably(log.append(Batches.transactional(txnProducer, (short) round, 0, NOW, "txn-" + round), true));
+            durably(log.appendEndTxnMarker(txnProducer, (short) round, 1, round % 2 == 0));
+        }
+    }
+
+    /** Everything a client can observe of a partition. */
+    private static List<Object> observe(PartitionLog log) {
+        List<Object> seen = new ArrayList<>();
+        seen.add(log.logStartOffset());
+        seen.add(log.logEndOffset());
+        seen.add(log.highWatermark());
+        seen.add(log.lastStableOffset());
+        seen.add(log.sizeBytes());
+        seen.add(log.activeProducers().stream()
+                .sorted(java.util.Comparator.comparingLong(PartitionLog.ActiveProducer::producerId)).toList());
+        seen.add(log.openTransactions());
+        PendingRead read = log.planRead(log.logStartOffset(), Integer.MAX_VALUE, true, true);
+        PendingRead.readAll(List.of(read));
+        ReadResult result = read.result();
+        seen.add(bytes(result.records()));
+        seen.add(result.abortedTransactions());
+        return seen;
+    }
+
+    private static String bytes(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.duplicate().get(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    private static Map<Long, List<Object>> observeAll(LogManager logs, int partitions) {
+        Map<Long, List<Object>> all = new HashMap<>();
+        for (long key = 1; key <= partitions; key++) {
+            all.put(key, observe(logs.get(key)));
+        }
+        return all;
+    }
+
+    private Path copyOfWal(String name) throws IOException {
+        Path copy = dir.resolve(name);
+        Files.createDirectories(copy);
+        try (var files = Files.list(dir.resolve("wal"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void aRestartFromTheCheckpointAndTheEntriesAfterItEqualsAFullReplay() throws Exception {
+        LogManager logs = open(dir.resolve("wal"), true, PARTITIONS);
+        write(logs, 0);
+        write(logs, 1);
+        PartitionCheckpoint.Written written = logs.checkpoint();
+        assertThat(written.partitions()).isEqualTo(PARTITIONS);
+        write(logs, 2);
+        // an open transaction, after the checkpoint on partition 1 and before it on partition 2
+        durably(logs.get(2).append(Batches.transactional(300, (short) 0, 0, NOW, "open-before"), true));
+        logs.checkpoint();
+        durably(logs.get(1).append(Batches.transactional(300, (short) 0, 0, NOW, "open-after"), true));
+        write(logs, 3);
+        Map<Long, List<Object>> before = observeAll(logs, PARTITIONS);
+        logs.close();
+        opened.remove(logs);
+
+        Path fullDir = copyOfWal("full");
+        Files.delete(fullDir.resolve("partitions.checkpoint"));
+        LogManager full = open(fullDir, false, PARTITIONS);
+        LogManager fromCheckpoint = open(dir.resolve("wal"), true, PARTITIONS);
+
+        assertThat(observeAll(full, PARTITIONS)).isEqualTo(before);
+        assertThat(observeAll(fromCheckpoint, PARTITIONS)).isEqualTo(before);
+        assertThat(fromCheckpoint.storage().sizeBytes()).isEqualTo(full.storage().sizeBytes());
+
+        // the restored producer state still recognises a retried batch and the next sequence
+        for (LogManager each : List.of(full, fromCheckpoint)) {
+            PartitionLog p = each.get(3);
+            AppendResult retry = p.append(Batches.idempotent(102, (short) 0, 11, NOW, "idem-3-2"));
+            assertThat(retry.baseOffset()).isLessThan(p.logEndOffset() - 1);
+            AppendResult next = p.append(Batches.idempotent(102, (short) 0, 12, NOW, "idem-4-0"));
+            durably(next);
+            assertThat(next.baseOffset()).isEqualTo(p.logEndOffset() - 1);
+        }
+    }
+
+    @Test
+    void retentionAndDeletionAfterTheCheckpointAreRespectedAndFreeTheSameSegments() throws Exception {
+        LogManager logs = open(dir.resolve("wal"), true, PARTITIONS + 1);
+        for (int round = 0; round < 6; round++) {
+            write(logs, round);
+        }
+        durably(logs.get(PARTITIONS + 1).append(Batches.plain(NOW, "y".repeat(3000))));
+        logs.checkpoint();
+        // after the checkpoint: retention moves partition 1 far ahead, and partition 5 is deleted
+        long start = logs.get(1).logEndOffset() - 2;
+        logStarts.put(1L, start);
+        logs.get(1).trimTo(start);
+        logs.delete(PARTITIONS + 1);
+        write(logs, 6);
+        Map<Long, List<Object>> before = observeAll(logs, PARTITIONS);
+        logs.close();
+        opened.remove(logs);
+
+        Path fullDir = copyOfWal("full");
+        Files.delete(fullDir.resolve("partitions.checkpoint"));
+        LogManager full = open(fullDir, false, PARTITIONS);
+        LogManager fromCheckpoint = open(dir.resolve("wal"), true, PARTITIONS);
+        assertThat(observeAll(full, PARTITIONS)).isEqualTo(before);
+        assertThat(observeAll(fromCheckpoint, PARTITIONS)).isEqualTo(before);
+        assertThat(fromCheckpoint.storage().sizeBytes()).isEqualTo(full.storage().sizeBytes());
+
+        // trimming everything frees the same segments both ways: retention counts were restored exactly
+        for (LogManager each : List.of(full, fromCheckpoint)) {
+            for (long key = 1; key <= PARTITIONS; key++) {
+                each.get(key).trimTo(each.get(key).logEndOffset());
+            }
+        }
+        assertThat(fromCheckpoint.storage().sizeBytes()).isEqualTo(full.storage().sizeBytes());
+        assertThat(fromCheckpoint.storage().sizeBytes()).isLessThan(2 * SEGMENT_BYTES);
+    }
+
+    @Test
+    void aDamagedCheckpointIsIgnoredAndTheWholeLogReplayed() throws Exception {
+        LogManager logs = open(dir.resolve("wal"), true, PARTITIONS);
+        write(logs, 0);
+        logs.checkpoint();
+        write(logs, 1);
+        Map<Long, List<Object>> before = observeAll(logs, PARTITIONS);
+        logs.close();
+        opened.remove(logs);
+
+        byte[] bytes = Files.readAllBytes(checkpointFile());
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(checkpointFile(), bytes);
+        assertThat(observeAll(open(dir.resolve("wal"), true, PARTITIONS), PARTITIONS)).isEqualTo(before);
+    }
+}
