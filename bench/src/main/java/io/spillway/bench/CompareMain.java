@@ -521,6 +521,7 @@ public final class CompareMain {
                     }
                     if (r.restartSeconds() >= 0) {
                         table.add(topicsMetric(n, "serving again after kill -9"), c, r.restartSeconds());
+                        table.add(topicsMetric(n, "broker RSS after the restart", "MiB", 0), c, r.rssAfterRestartBytes() / 1048576.0);
                     }
                 } else {
                     fellOver = true;

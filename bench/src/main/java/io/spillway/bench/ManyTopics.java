@@ -48,7 +48,7 @@ final class ManyTopics {
     /** What happened. {@code failure} is null when all three phases completed. Seconds are -1 for phases not done. */
     record Result(int requested, int created, long produced, long consumed, double createSeconds, double produceSeconds,
                   double consumeSeconds, long rssBytes, long peakRssBytes, long openFiles, Lookups lookups,
-                  double restartSeconds, String failure) {
+                  double restartSeconds, long rssAfterRestartBytes, String failure) {
         boolean complete() {
             return failure == null;
         }
@@ -58,7 +58,8 @@ final class ManyTopics {
                             + "%.1f s; broker RSS %.0f MiB (peak %.0f MiB), %d open files%s%s%s", requested, created, createSeconds,
                     produced, produceSeconds, consumed, consumeSeconds, rssBytes / 1048576.0, peakRssBytes / 1048576.0,
                     openFiles, lookups == null ? "" : "; " + lookups.summary(),
-                    restartSeconds < 0 ? "" : String.format(Locale.ROOT, "; serving again %.1f s after kill -9", restartSeconds),
+                    restartSeconds < 0 ? "" : String.format(Locale.ROOT, "; serving again %.1f s after kill -9 (then RSS %.0f MiB)",
+                            restartSeconds, rssAfterRestartBytes / 1048576.0),
                     failure == null ? "" : "; stopped: " + failure);
         }
     }
@@ -138,7 +139,7 @@ final class ManyTopics {
         }
         if (failure != null) {
             return new Result(n, created, 0, 0, createSeconds, -1, -1, ProcStats.rssBytes(pid), ProcStats.peakRssBytes(pid),
-                    ProcStats.openFiles(pid), null, -1, explain(target, failure));
+                    ProcStats.openFiles(pid), null, -1, -1, explain(target, failure));
         }
 
         // 2. produce one record per topic
@@ -182,7 +183,7 @@ final class ManyTopics {
         }
         if (failure != null) {
             return new Result(n, created, acked.get(), 0, createSeconds, produceSeconds, -1, ProcStats.rssBytes(pid),
-                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), null, -1, explain(target, failure));
+                    ProcStats.peakRssBytes(pid), ProcStats.openFiles(pid), null, -1, -1, explain(target, failure));
         }
 
         // 3. consume: every topic's record, read back from the beginning, one consumer per chunk (a consumer
@@ -228,7 +229,7 @@ final class ManyTopics {
         long openFiles = ProcStats.openFiles(pid);
         if (failure != null) {
             return new Result(n, created, acked.get(), consumed.get(), createSeconds, produceSeconds, consumeSeconds,
-                    rss, peakRss, openFiles, null, -1, explain(target, failure));
+                    rss, peakRss, openFiles, null, -1, -1, explain(target, failure));
         }
 
         // 4. lookups with every topic in place
@@ -241,6 +242,7 @@ final class ManyTopics {
 
         // 5. kill -9 and start again: how long until a record of a topic can be read again
         double restartSeconds = -1;
+        long rssAfterRestart = -1;
         if (failure == null && target instanceof CrashRestartable crashable) {
             if (progress != null) {
                 progress.printf(Locale.ROOT, "  many topics: kill -9 and restart%n");
@@ -253,12 +255,13 @@ final class ManyTopics {
                 restartSeconds = (System.nanoTime() - t3) / 1e9;
                 long after = target.pid().orElse(-1);
                 openFiles = ProcStats.openFiles(after);
+                rssAfterRestart = ProcStats.rssBytes(after);
             } catch (Exception e) {
                 failure = "restart after kill -9 failed: " + e;
             }
         }
         return new Result(n, created, acked.get(), consumed.get(), createSeconds, produceSeconds, consumeSeconds,
-                rss, peakRss, openFiles, lookups, restartSeconds, explain(target, failure));
+                rss, peakRss, openFiles, lookups, restartSeconds, rssAfterRestart, explain(target, failure));
     }
 
     private static Lookups lookups(String bootstrap, String prefix, int n) throws Exception {

@@ -25,6 +25,7 @@ import io.spillway.broker.handler.DeleteTopicsHandler;
 import io.spillway.broker.handler.DescribeClusterHandler;
 import io.spillway.broker.handler.DescribeConfigsHandler;
 import io.spillway.broker.handler.DescribeTopicPartitionsHandler;
+import io.spillway.broker.handler.ListConfigResourcesHandler;
 import io.spillway.broker.handler.DescribeLogDirsHandler;
 import io.spillway.broker.handler.IncrementalAlterConfigsHandler;
 import io.spillway.broker.handler.ListOffsetsHandler;
@@ -69,6 +70,7 @@ public final class BrokerApis {
                         transactions.config().transactionVersion()))
                 .register(ApiKeys.METADATA, new MetadataHandler(topics, creator, identity))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(topics, identity))
+                .register(ApiKeys.LIST_CONFIG_RESOURCES, new ListConfigResourcesHandler(topics, identity, groups))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
                         FetchHandler.DEFAULT_MAX_SESSIONS))

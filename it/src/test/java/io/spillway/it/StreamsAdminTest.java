@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.ListConfigResourcesOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,12 +17,15 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -191,5 +195,35 @@ class StreamsAdminTest {
                 .as("a stream is no topic to produce to").hasCauseInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> admin().deleteTopics(List.of(stream)).all().get(30, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+    }
+
+    @Test
+    void streamsAreListedAmongTheTopicConfigResources() throws Exception {
+        String stream = "/list/" + EmbeddedBroker.uniqueName("s");
+        String other = "/list/" + EmbeddedBroker.uniqueName("t") + "/deeper";
+        admin().createTopics(List.of(new NewTopic(stream, Optional.of(1), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
+        admin().createTopics(List.of(new NewTopic(other + ":events", Optional.of(1), Optional.empty())))
+                .all().get(30, TimeUnit.SECONDS); // creates the stream without settings
+
+        Collection<ConfigResource> topicResources = admin().listConfigResources(Set.of(ConfigResource.Type.TOPIC),
+                new ListConfigResourcesOptions()).all().get(30, TimeUnit.SECONDS);
+        assertThat(topicResources).contains(new ConfigResource(ConfigResource.Type.TOPIC, stream),
+                new ConfigResource(ConfigResource.Type.TOPIC, other),
+                new ConfigResource(ConfigResource.Type.TOPIC, other + ":events"),
+                new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets"));
+        assertThat(topicResources).extracting(ConfigResource::type).containsOnly(ConfigResource.Type.TOPIC);
+
+        Collection<ConfigResource> all = admin().listConfigResources().all().get(30, TimeUnit.SECONDS);
+        assertThat(all).contains(new ConfigResource(ConfigResource.Type.BROKER, "0"),
+                new ConfigResource(ConfigResource.Type.BROKER_LOGGER, "0"),
+                new ConfigResource(ConfigResource.Type.TOPIC, stream));
+
+        admin().deleteTopics(List.of(stream)).all().get(30, TimeUnit.SECONDS);
+        assertThat(admin().listConfigResources(Set.of(ConfigResource.Type.TOPIC), new ListConfigResourcesOptions())
+                .all().get(30, TimeUnit.SECONDS)).doesNotContain(new ConfigResource(ConfigResource.Type.TOPIC, stream));
+
+        assertThatThrownBy(() -> admin().listConfigResources(Set.of(ConfigResource.Type.UNKNOWN),
+                new ListConfigResourcesOptions()).all().get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(UnsupportedVersionException.class);
     }
 }
