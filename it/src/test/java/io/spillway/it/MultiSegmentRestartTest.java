@@ -138,4 +138,58 @@ class MultiSegmentRestartTest {
         assertAllThere(3000);
         assertThat(segmentFiles()).isGreaterThan(4);
     }
+
+    private long walBytes() throws IOException {
+        try (Stream<Path> files = Files.list(dataDir.resolve("wal"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void deletingAStreamFreesTheSegmentsOnlyItsTopicsUsed() throws Exception {
+        port = Ports.freePort();
+        start(true);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("/doomed/s:a", 1, (short) 1), new NewTopic("/doomed/s:b", 1, (short) 1),
+                    new NewTopic("kept", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                producer.send(new ProducerRecord<>("kept", 0, null, "first")).get(30, TimeUnit.SECONDS);
+                List<Future<?>> sent = new ArrayList<>();
+                for (int i = 0; i < 3000; i++) {
+                    sent.add(producer.send(new ProducerRecord<>(i % 2 == 0 ? "/doomed/s:a" : "/doomed/s:b", 0, null,
+                            i + ":" + VALUE_PAD)));
+                }
+                for (Future<?> f : sent) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                producer.send(new ProducerRecord<>("kept", 0, null, "last")).get(30, TimeUnit.SECONDS);
+            }
+            long before = walBytes();
+            assertThat(before).isGreaterThan(3_000_000);
+
+            admin.deleteTopics(List.of("/doomed/s")).all().get(30, TimeUnit.SECONDS);
+            // only the first segment (the topic kept has its first record there) and the active one remain
+            assertThat(walBytes()).isLessThan(2 * 1048576 + 1);
+        }
+        broker.kill9();
+        start(true);
+        assertThat(walBytes()).isLessThan(2 * 1048576 + 1);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            TopicPartition kept = new TopicPartition("kept", 0);
+            consumer.assign(List.of(kept));
+            consumer.seekToBeginning(List.of(kept));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (values.size() < 2 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+            assertThat(values).containsExactly("first", "last");
+        }
+    }
 }
