@@ -79,11 +79,18 @@ class CrashRecoveryTest {
         Random random = new Random(seed);
         log("seed %d (rerun with -Dcrash.seed=%d)", seed, seed);
 
+        // Recovery from the partition checkpoint plus the log after it, or from the whole log; with the data in one
+        // segment or spread over many small ones (the checkpoint point then lies in an older segment)
+        String checkpointMs = List.of("0", "100", "1000").get(random.nextInt(3));
+        String segmentBytes = List.of("268435456", "1048576").get(random.nextInt(2));
+        log("checkpoint interval %s ms, segments of %s bytes", checkpointMs, segmentBytes);
         SpillwayProcess.Builder builder = SpillwayProcess.builder()
                 .name("crash")
                 .dataDir(dataDir)
                 .set("auto.create.topics.enable", "false")
-                .set("spillway.fsync", "true");
+                .set("spillway.fsync", "true")
+                .set("spillway.checkpoint.interval.ms", checkpointMs)
+                .set("spillway.wal.segment.bytes", segmentBytes);
         broker = builder.start();
         builder.port(broker.port()); // restarts reuse the port: the producer's retries must find the new process
         createTopic();

@@ -54,7 +54,9 @@ class TransactionsCrashTest {
     }
 
     private SpillwayProcess start(int port) {
-        return SpillwayProcess.builder().name("txn-crash").dataDir(dataDir).port(port).start();
+        // frequent partition checkpoints, so that a restart restores transaction state from one and replays the rest
+        return SpillwayProcess.builder().name("txn-crash").dataDir(dataDir).port(port)
+                .set("spillway.checkpoint.interval.ms", "100").start();
     }
 
     private KafkaProducer<String, String> producer(String transactionalId, int timeoutMs) {

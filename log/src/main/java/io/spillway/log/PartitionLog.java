@@ -832,6 +832,9 @@ public final class PartitionLog {
 
     /** Ends recovery: everything replayed is on disk, so it is all visible. */
     synchronized void finishRecovery() {
+        if (index != null) {
+            index.trimToSize();
+        }
         if (index != null && !index.isEmpty() && index.baseOffset(index.firstSlot()) > logStartOffset) {
             logStartOffset = index.baseOffset(index.firstSlot());
         }

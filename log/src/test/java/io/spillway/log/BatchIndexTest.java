@@ -60,4 +60,20 @@ class BatchIndexTest {
         assertThat(index.size(1)).isEqualTo(61);
         assertThat(index.location(1)).isEqualTo(Long.MAX_VALUE);
     }
+
+    @Test
+    void trimmingToSizeKeepsTheLiveSlotsAndRoomToGrow() {
+        BatchIndex index = new BatchIndex();
+        for (int i = 0; i < 10; i++) {
+            index.add(i, 0, i, i, 1);
+        }
+        index.trimBefore(index.slotContaining(3));
+        index.trimToSize();
+        assertThat(index.firstSlot()).isZero();
+        assertThat(index.endSlot()).isEqualTo(7);
+        assertThat(index.baseOffset(0)).isEqualTo(3);
+        index.add(10, 0, 10, 10, 1);
+        assertThat(index.baseOffset(index.slotContaining(10))).isEqualTo(10);
+        assertThat(index.baseOffset(index.slotContaining(9))).isEqualTo(9);
+    }
 }
