@@ -122,6 +122,25 @@ class PartitionCheckpointTest {
         return copy;
     }
 
+    /**
+     * Stops {@code logs} and opens its data twice: a copy without the checkpoint (the whole log replayed) and the
+     * original with it; both must show every partition as it was and hold the same segments. Returns both, full
+     * replay first.
+     */
+    private List<LogManager> restartBothWays(LogManager logs) throws IOException {
+        Map<Long, List<Object>> before = observeAll(logs, PARTITIONS);
+        logs.close();
+        opened.remove(logs);
+        Path fullDir = copyOfWal("full");
+        Files.delete(fullDir.resolve("partitions.checkpoint"));
+        LogManager full = open(fullDir, false, PARTITIONS);
+        LogManager fromCheckpoint = open(dir.resolve("wal"), true, PARTITIONS);
+        assertThat(observeAll(full, PARTITIONS)).isEqualTo(before);
+        assertThat(observeAll(fromCheckpoint, PARTITIONS)).isEqualTo(before);
+        assertThat(fromCheckpoint.storage().sizeBytes()).isEqualTo(full.storage().sizeBytes());
+        return List.of(full, fromCheckpoint);
+    }
+
     @Test
     void aRestartFromTheCheckpointAndTheEntriesAfterItEqualsAFullReplay() throws Exception {
         LogManager logs = open(dir.resolve("wal"), true, PARTITIONS);
@@ -135,18 +154,9 @@ class PartitionCheckpointTest {
         logs.checkpoint();
         durably(logs.get(1).append(Batches.transactional(300, (short) 0, 0, NOW, "open-after"), true));
         write(logs, 3);
-        Map<Long, List<Object>> before = observeAll(logs, PARTITIONS);
-        logs.close();
-        opened.remove(logs);
-
-        Path fullDir = copyOfWal("full");
-        Files.delete(fullDir.resolve("partitions.checkpoint"));
-        LogManager full = open(fullDir, false, PARTITIONS);
-        LogManager fromCheckpoint = open(dir.resolve("wal"), true, PARTITIONS);
-
-        assertThat(observeAll(full, PARTITIONS)).isEqualTo(before);
-        assertThat(observeAll(fromCheckpoint, PARTITIONS)).isEqualTo(before);
-        assertThat(fromCheckpoint.storage().sizeBytes()).isEqualTo(full.storage().sizeBytes());
+        List<LogManager> reopened = restartBothWays(logs);
+        LogManager full = reopened.get(0);
+        LogManager fromCheckpoint = reopened.get(1);
 
         // the restored producer state still recognises a retried batch and the next sequence
         for (LogManager each : List.of(full, fromCheckpoint)) {
@@ -173,17 +183,9 @@ class PartitionCheckpointTest {
         logs.get(1).trimTo(start);
         logs.delete(PARTITIONS + 1);
         write(logs, 6);
-        Map<Long, List<Object>> before = observeAll(logs, PARTITIONS);
-        logs.close();
-        opened.remove(logs);
-
-        Path fullDir = copyOfWal("full");
-        Files.delete(fullDir.resolve("partitions.checkpoint"));
-        LogManager full = open(fullDir, false, PARTITIONS);
-        LogManager fromCheckpoint = open(dir.resolve("wal"), true, PARTITIONS);
-        assertThat(observeAll(full, PARTITIONS)).isEqualTo(before);
-        assertThat(observeAll(fromCheckpoint, PARTITIONS)).isEqualTo(before);
-        assertThat(fromCheckpoint.storage().sizeBytes()).isEqualTo(full.storage().sizeBytes());
+        List<LogManager> reopened = restartBothWays(logs);
+        LogManager full = reopened.get(0);
+        LogManager fromCheckpoint = reopened.get(1);
 
         // trimming everything frees the same segments both ways: retention counts were restored exactly
         for (LogManager each : List.of(full, fromCheckpoint)) {
