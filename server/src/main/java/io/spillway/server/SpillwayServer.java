@@ -182,7 +182,7 @@ public final class SpillwayServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        checkpoints.shutdownNow();
+        checkpoints.shutdown(); // a checkpoint being written is let finish: interrupting it would only waste it
         try {
             checkpoints.awaitTermination(30, TimeUnit.SECONDS);
             // a clean stop leaves a checkpoint of everything, so the next start replays nothing
