@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,8 +79,15 @@ public final class PartitionCheckpoint {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(replayFrom);
+            // Each partition is written into memory under its monitor and copied to the file after: appends to it
+            // wait for a copy of its state, never for the disk.
+            ByteArrayOutputStream partitionBytes = new ByteArrayOutputStream(4096);
+            DataOutputStream partitionOut = new DataOutputStream(partitionBytes);
             for (PartitionLog partition : partitions) {
-                newest = Math.max(newest, partition.writeCheckpoint(out));
+                partitionBytes.reset();
+                newest = Math.max(newest, partition.writeCheckpoint(partitionOut));
+                partitionOut.flush();
+                partitionBytes.writeTo(out);
                 count++;
             }
             out.writeLong(count);
