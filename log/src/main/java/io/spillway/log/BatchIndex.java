@@ -132,11 +132,10 @@ final class BatchIndex {
     }
 
     /** Reads what {@link #writeTo} wrote, sized exactly. */
-    static BatchIndex readFrom(java.nio.ByteBuffer in) {
-        int count = CheckpointFormat.count(in, STRIDE * Long.BYTES);
+    static BatchIndex readFrom(CheckpointInput in) throws java.io.IOException {
+        int count = in.count(STRIDE * Long.BYTES);
         BatchIndex index = new BatchIndex(Math.max(1, count));
-        in.asLongBuffer().get(index.slots, 0, count * STRIDE);
-        in.position(in.position() + count * STRIDE * Long.BYTES);
+        in.readLongs(index.slots, count * STRIDE);
         index.end = count;
         return index;
     }

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -125,29 +124,27 @@ public final class PartitionCheckpoint {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size < HEADER_BYTES + TRAILER_BYTES || size > Integer.MAX_VALUE) {
-                log.warn("Ignoring the partition checkpoint {}: {} bytes is not a checkpoint this version can read; "
-                        + "replaying the whole shared log instead", file, size);
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES);
+            if (size < HEADER_BYTES + TRAILER_BYTES || channel.read(header, 0) != HEADER_BYTES
+                    || channel.read(trailer, size - TRAILER_BYTES) != TRAILER_BYTES
+                    || header.getInt(0) != MAGIC || header.getInt(4) != VERSION
+                    || checksum(channel, size - 4) != trailer.getInt(8)) {
+                log.warn("Ignoring the partition checkpoint {}: not a complete checkpoint of this version (size, "
+                        + "magic, version or checksum); replaying the whole shared log instead", file);
                 return null;
             }
-            MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            CRC32C crc = new CRC32C();
-            crc.update(map.duplicate().limit((int) size - 4));
-            if ((int) crc.getValue() != map.getInt((int) size - 4) || map.getInt(0) != MAGIC || map.getInt(4) != VERSION) {
-                log.warn("Ignoring the partition checkpoint {}: checksum, magic or version does not match; replaying "
-                        + "the whole shared log instead", file);
-                return null;
-            }
-            ByteBuffer in = map.duplicate().position(8).limit((int) size - TRAILER_BYTES);
-            long replayFrom = in.getLong();
-            long count = map.getLong((int) size - TRAILER_BYTES);
-            // parse everything first, so that a damaged checkpoint restores nothing rather than part of it
+            long replayFrom = header.getLong(8);
+            long count = trailer.getLong(0);
+            // parse everything first, so that a checkpoint this code cannot read restores nothing rather than part
+            CheckpointInput in = new CheckpointInput(channel, HEADER_BYTES, size - TRAILER_BYTES);
             java.util.List<PartitionLog.CheckpointedState> states = new java.util.ArrayList<>();
             for (long i = 0; i < count; i++) {
                 states.add(PartitionLog.CheckpointedState.readFrom(in));
             }
-            if (in.hasRemaining()) {
-                throw new IllegalStateException(in.remaining() + " bytes left after " + count + " partitions");
+            if (!in.atEnd()) {
+                throw new IllegalStateException("the partitions end at byte " + in.position() + ", not "
+                        + (size - TRAILER_BYTES));
             }
             long restored = 0;
             for (PartitionLog.CheckpointedState state : states) {
@@ -162,6 +159,23 @@ public final class PartitionCheckpoint {
             log.warn("Ignoring the partition checkpoint {} ({}); replaying the whole shared log instead", file, e.toString());
             return null;
         }
+    }
+
+    /** CRC32C of the file's first {@code length} bytes. */
+    private static int checksum(FileChannel channel, long length) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        long position = 0;
+        while (position < length) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                throw new IOException("the checkpoint ends before byte " + length);
+            }
+            crc.update(buffer.flip());
+            position += n;
+        }
+        return (int) crc.getValue();
     }
 
     /** Removes the checkpoint (when it must not be used, e.g. with fsync off). */

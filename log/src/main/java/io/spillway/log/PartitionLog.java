@@ -772,10 +772,10 @@ public final class PartitionLog {
     /** The state one partition wrote with {@link #writeCheckpoint}, read back. */
     record CheckpointedState(long key, long logEndOffset, BatchIndex index, ProducerStateTable producers,
                              TransactionIndex transactions) {
-        static CheckpointedState readFrom(ByteBuffer in) {
-            long key = in.getLong();
-            long logEnd = in.getLong();
-            int parts = in.get();
+        static CheckpointedState readFrom(CheckpointInput in) throws java.io.IOException {
+            long key = in.readLong();
+            long logEnd = in.readLong();
+            int parts = in.readByte();
             BatchIndex index = (parts & 1) != 0 ? BatchIndex.readFrom(in) : null;
             ProducerStateTable producers = (parts & 2) != 0 ? ProducerStateTable.readFrom(in) : null;
             TransactionIndex transactions = (parts & 4) != 0 ? TransactionIndex.readFrom(in) : null;

@@ -186,9 +186,9 @@ final class ProducerStateTable {
     }
 
     /** Reads what {@link #writeTo} wrote. */
-    static ProducerStateTable readFrom(java.nio.ByteBuffer in) {
+    static ProducerStateTable readFrom(CheckpointInput in) throws java.io.IOException {
         ProducerStateTable table = new ProducerStateTable();
-        int count = CheckpointFormat.count(in, Producer.MIN_BYTES);
+        int count = in.count(Producer.MIN_BYTES);
         for (int i = 0; i < count; i++) {
             Producer p = Producer.readFrom(in);
             if (table.first == null) {
@@ -266,24 +266,23 @@ final class ProducerStateTable {
             }
         }
 
-        static Producer readFrom(java.nio.ByteBuffer in) {
-            Producer p = new Producer(in.getLong());
-            p.epoch = in.getShort();
-            p.count = in.getInt();
-            p.next = in.getInt();
-            p.sequenceReset = in.get() != 0;
-            p.currentTxnFirstOffset = in.getLong();
-            p.coordinatorEpoch = in.getInt();
-            p.lastTimestampMs = in.getLong();
-            int length = CheckpointFormat.count(in, Long.BYTES);
+        static Producer readFrom(CheckpointInput in) throws java.io.IOException {
+            Producer p = new Producer(in.readLong());
+            p.epoch = in.readShort();
+            p.count = in.readInt();
+            p.next = in.readInt();
+            p.sequenceReset = in.readByte() != 0;
+            p.currentTxnFirstOffset = in.readLong();
+            p.coordinatorEpoch = in.readInt();
+            p.lastTimestampMs = in.readLong();
+            int length = in.count(Long.BYTES);
             if (length > 2 * CACHED_BATCHES || length % 2 != 0 || p.count < 0 || p.count > length / 2
                     || p.next < 0 || (length > 0 && p.next >= CACHED_BATCHES)) {
                 throw new IllegalStateException("corrupt producer state for producer " + p.id);
             }
             if (length > 0) {
                 p.batches = new long[length];
-                in.asLongBuffer().get(p.batches);
-                in.position(in.position() + length * Long.BYTES);
+                in.readLongs(p.batches, length);
             }
             return p;
         }

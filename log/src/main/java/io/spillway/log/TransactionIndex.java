@@ -129,18 +129,18 @@ final class TransactionIndex {
     }
 
     /** Reads what {@link #writeTo} wrote. */
-    static TransactionIndex readFrom(java.nio.ByteBuffer in) {
+    static TransactionIndex readFrom(CheckpointInput in) throws java.io.IOException {
         TransactionIndex index = new TransactionIndex();
-        int unstableCount = CheckpointFormat.count(in, 3 * Long.BYTES);
+        int unstableCount = in.count(3 * Long.BYTES);
         for (int i = 0; i < unstableCount; i++) {
-            long firstOffset = in.getLong();
-            Unstable txn = new Unstable(in.getLong());
-            txn.markerOffset = in.getLong();
+            long firstOffset = in.readLong();
+            Unstable txn = new Unstable(in.readLong());
+            txn.markerOffset = in.readLong();
             index.unstable.put(firstOffset, txn);
         }
-        int abortedCount = CheckpointFormat.count(in, 3 * Long.BYTES);
+        int abortedCount = in.count(3 * Long.BYTES);
         for (int i = 0; i < abortedCount; i++) {
-            index.aborted.add(new AbortedTransaction(in.getLong(), in.getLong(), in.getLong()));
+            index.aborted.add(new AbortedTransaction(in.readLong(), in.readLong(), in.readLong()));
         }
         return index;
     }

@@ -208,8 +208,13 @@ class PartitionCheckpointTest {
         opened.remove(logs);
 
         byte[] bytes = Files.readAllBytes(checkpointFile());
-        bytes[bytes.length / 2] ^= 0x40;
-        Files.write(checkpointFile(), bytes);
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x40;
+        Files.write(checkpointFile(), flipped);
+        assertThat(observeAll(open(dir.resolve("wal"), true, PARTITIONS), PARTITIONS)).isEqualTo(before);
+        opened.remove(opened.size() - 1).close();
+
+        Files.write(checkpointFile(), java.util.Arrays.copyOf(bytes, bytes.length - 7)); // cut short
         assertThat(observeAll(open(dir.resolve("wal"), true, PARTITIONS), PARTITIONS)).isEqualTo(before);
     }
 }
