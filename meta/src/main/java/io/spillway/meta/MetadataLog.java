@@ -107,6 +107,15 @@ final class MetadataLog implements AutoCloseable {
         channel.position(sizeBytes);
     }
 
+    /** The size of the file on disk before {@link #open}, or 0 if there is none. */
+    long existingSizeBytes() {
+        try {
+            return Files.exists(path) ? Files.size(path) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     long sizeBytes() {
         return sizeBytes;
     }

@@ -44,7 +44,7 @@ public final class MetadataStore implements Closeable {
     private final ConcurrentNavigableMap<String, TopicMetadata> topicsByName = new ConcurrentSkipListMap<>();
     /** Names with '.' or '_' by {@link TopicNames#collisionKey} (only those can collide), guarded by this monitor. */
     private final Map<String, String> topicsByCollisionKey = new HashMap<>();
-    private final Map<Uuid, TopicMetadata> topicsById = new ConcurrentHashMap<>();
+    private final Map<Uuid, TopicMetadata> topicsById;
     private final Map<String, StreamMetadata> streams = new ConcurrentHashMap<>();
     /**
      * Names that renamed topics had, to the topic's sequence: for transaction markers decided under the old name
@@ -63,6 +63,11 @@ public final class MetadataStore implements Closeable {
 
     private MetadataStore(Path directory) {
         this.file = new MetadataLog(directory.resolve("metadata.log"));
+        // Sized for the topics the log can hold (a topic record is at least about 50 bytes), so that replaying a
+        // million topics does not rehash these maps twenty times over.
+        int expectedTopics = (int) Math.min(1 << 24, file.existingSizeBytes() / 50);
+        this.topicsById = new ConcurrentHashMap<>(Math.max(16, expectedTopics));
+        this.topicsBySequence = new HashMap<>(Math.max(16, expectedTopics * 4 / 3 + 1));
     }
 
     /** Opens (or creates) the store in {@code directory} and replays it. */
@@ -315,7 +320,7 @@ public final class MetadataStore implements Closeable {
                 .toBytes();
     }
 
-    private final Map<Long, TopicMetadata> topicsBySequence = new HashMap<>();
+    private final Map<Long, TopicMetadata> topicsBySequence;
 
     private void apply(ByteBuffer body) {
         RecordReader in = new RecordReader(body);
