@@ -650,6 +650,9 @@ public final class PartitionLog {
             if (transactions != null) {
                 transactions.trimBefore(newLogStartOffset);
             }
+            if (producers != null) {
+                producers.forgetBefore(newLogStartOffset);
+            }
         }
         released.forEach(storage::release);
     }
@@ -808,6 +811,9 @@ public final class PartitionLog {
         }
         if (transactions != null) {
             transactions.trimBefore(logStartOffset);
+        }
+        if (producers != null) {
+            producers.forgetBefore(logStartOffset);
         }
     }
 

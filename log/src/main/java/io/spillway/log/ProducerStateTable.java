@@ -168,6 +168,32 @@ final class ProducerStateTable {
         return out;
     }
 
+    /**
+     * Forgets the producers whose newest batch here lies wholly before {@code logStartOffset}, as Kafka does when its
+     * log start moves: their batches are gone, so their next batch is taken as from a producer new here (a retry of
+     * a batch that old is no longer recognised). Producers with a transaction open here, or whose state has no batch
+     * (only markers: their epoch still fences older instances), are kept.
+     */
+    void forgetBefore(long logStartOffset) {
+        if (first != null && first.goneBefore(logStartOffset)) {
+            first = null;
+            if (others != null && !others.isEmpty()) {
+                // the inline slot takes one of the others, so that it stays the common case's home
+                Long id = others.keySet().iterator().next();
+                first = others.remove(id);
+            }
+        }
+        if (others != null) {
+            others.values().removeIf(p -> p.goneBefore(logStartOffset));
+            if (others.isEmpty()) {
+                others = null;
+            }
+        }
+        if (first != null && first.goneBefore(logStartOffset)) {
+            forgetBefore(logStartOffset); // the one moved inline was gone as well
+        }
+    }
+
     int size() {
         return (first == null ? 0 : 1) + (others == null ? 0 : others.size());
     }
@@ -316,6 +342,18 @@ final class ProducerStateTable {
 
         int lastSeq() {
             return lastSeq((next + CACHED_BATCHES - 1) % CACHED_BATCHES);
+        }
+
+        /** Whether every batch of this producer here ends before {@code offset} (and none of its transactions is open). */
+        boolean goneBefore(long offset) {
+            if (count == 0 || currentTxnFirstOffset >= 0) {
+                return false;
+            }
+            int newest = (next + CACHED_BATCHES - 1) % CACHED_BATCHES;
+            int first = firstSeq(newest);
+            int last = lastSeq(newest);
+            long records = last >= first ? (long) last - first + 1 : (long) Integer.MAX_VALUE - first + last + 2;
+            return firstOffset(newest) + records - 1 < offset;
         }
 
         ProducerView view() {

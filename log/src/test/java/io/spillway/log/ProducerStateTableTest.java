@@ -57,4 +57,21 @@ class ProducerStateTableTest {
         assertThat(table.findDuplicate(7, (short) 3, 4, 4)).containsExactly(10L, 10L);
         table.check("t-0", 7, (short) 3, 9, false);
     }
+
+    @Test
+    void producersWhoseBatchesAreAllBeforeTheLogStartAreForgottenUnlessATransactionIsOpen() {
+        ProducerStateTable table = new ProducerStateTable();
+        table.record(1, (short) 0, 0, 9, 0, 1);        // offsets 0-9
+        table.record(2, (short) 0, 0, 4, 10, 1);       // offsets 10-14
+        table.record(3, (short) 0, 0, 0, 15, 1);       // offset 15, its transaction open
+        table.beginTransactionIfNone(3, 15);
+        table.endTransaction(4, (short) 1, 0, 1);      // a marker only: its epoch fences older instances
+        table.forgetBefore(12);
+        assertThat(table.view()).extracting(ProducerStateTable.ProducerView::producerId).containsExactlyInAnyOrder(2L, 3L, 4L);
+        table.forgetBefore(15);
+        assertThat(table.view()).extracting(ProducerStateTable.ProducerView::producerId).containsExactlyInAnyOrder(3L, 4L);
+        table.check("t-0", 2, (short) 0, 7, false); // forgotten: its next batch is taken as from a new producer
+        table.forgetBefore(100);
+        assertThat(table.view()).extracting(ProducerStateTable.ProducerView::producerId).containsExactlyInAnyOrder(3L, 4L);
+    }
 }
