@@ -146,6 +146,27 @@ class KcatTest {
         assertThat(kcat(null, "-L", "-t", topic).stdout()).contains("topic \"" + topic + "\" with 2 partitions");
     }
 
+    @Test
+    void aKcatGroupSubscribedByRegexReadsTheTopicsOfOneStreamOnly() throws Exception {
+        String stream = "/apps/" + EmbeddedBroker.uniqueName("kcatg");
+        String other = "/apps/" + EmbeddedBroker.uniqueName("kcatg-other");
+        BROKER.admin().createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(stream + ":orders", 1, (short) 1),
+                new org.apache.kafka.clients.admin.NewTopic(stream + ":payments", 1, (short) 1),
+                new org.apache.kafka.clients.admin.NewTopic(other + ":orders", 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        kcat("o1\no2\n", "-P", "-t", stream + ":orders");
+        kcat("p1\n", "-P", "-t", stream + ":payments");
+        kcat("x1\n", "-P", "-t", other + ":orders");
+        String group = EmbeddedBroker.uniqueName("kcat-regex");
+        Result consumed = kcat(null, "-G", group, "-X", "auto.offset.reset=earliest", "-e", "-q", "-f", "%t %s\\n",
+                "^" + stream + ":.*");
+        assertThat(consumed.stdout().lines().sorted().toList()).containsExactly(
+                stream + ":orders o1", stream + ":orders o2", stream + ":payments p1");
+        var committed = BROKER.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(committed.keySet()).extracting(TopicPartition::topic)
+                .containsOnly(stream + ":orders", stream + ":payments");
+    }
+
     @ParameterizedTest(name = "kcat -z {0}")
     @ValueSource(strings = {"lz4", "gzip", "snappy"})
     void kcatProducesCompressedMessagesThatJavaConsumes(String codec) throws Exception {
