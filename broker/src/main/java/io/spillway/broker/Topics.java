@@ -30,14 +30,13 @@ public final class Topics {
     private final TopicConfigResolver resolver;
 
     /**
-     * Resolved log settings by what they are resolved from (topic overrides and stream defaults), each distinct
-     * setting one instance shared by every partition that has it. Why: most topics have the same settings, a copy per
-     * partition costs 64 bytes (64 MB at a million partitions), and resolving every key through the broker's synonyms
-     * for each of a million topics took seconds of a restart. Emptied when broker or stream defaults change, and
-     * when it grows past {@value #MAX_CACHED_CONFIGS} entries (which only loses sharing for the ones made after).
+     * Resolved log settings by what they are resolved from (topic overrides and stream defaults): one instance shared
+     * by every partition with the same inputs. Why: most topics have the same settings, a copy per partition costs
+     * 64 bytes (64 MB at a million partitions), and resolving every key through the broker's synonyms for each of a
+     * million topics took seconds of a restart. Emptied when broker or stream defaults change, and when it grows
+     * past {@value #MAX_CACHED_CONFIGS} entries (which only loses sharing for the ones made after).
      */
     private final Map<ConfigInputs, LogConfig> resolvedConfigs = new ConcurrentHashMap<>();
-    private final Map<LogConfig, LogConfig> sharedConfigs = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_CONFIGS = 10_000;
 
     private record ConfigInputs(Map<String, String> overrides, Map<String, String> streamDefaults) {
@@ -220,15 +219,12 @@ public final class Topics {
             forgetResolvedConfigs();
         }
         LogConfig config = resolver.logConfig(inputs.overrides(), inputs.streamDefaults());
-        LogConfig shared = sharedConfigs.putIfAbsent(config, config);
-        config = shared != null ? shared : config;
         resolvedConfigs.put(inputs, config);
         return config;
     }
 
     private void forgetResolvedConfigs() {
         resolvedConfigs.clear();
-        sharedConfigs.clear();
     }
 
     public TopicConfigResolver resolver() {

@@ -194,12 +194,11 @@ final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback {
      * Polls until {@code count} records have arrived or {@code timeout} has passed; returns what arrived
      * (the caller asserts on the count, so a short read fails with a useful message).
      */
-    static List<ConsumerRecord<byte[], byte[]>> pollUntil(KafkaConsumer<byte[], byte[]> consumer, int count,
-                                                         Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    static <K, V> List<ConsumerRecord<K, V>> pollUntil(KafkaConsumer<K, V> consumer, int count, Duration timeout) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < count && System.nanoTime() < deadline) {
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            ConsumerRecords<K, V> records = consumer.poll(Duration.ofMillis(200));
             records.forEach(out::add);
         }
         return out;

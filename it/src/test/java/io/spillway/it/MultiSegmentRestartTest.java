@@ -184,12 +184,8 @@ class MultiSegmentRestartTest {
             TopicPartition kept = new TopicPartition("kept", 0);
             consumer.assign(List.of(kept));
             consumer.seekToBeginning(List.of(kept));
-            List<String> values = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (values.size() < 2 && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-            }
-            assertThat(values).containsExactly("first", "last");
+            assertThat(EmbeddedBroker.pollUntil(consumer, 2, Duration.ofSeconds(30)))
+                    .extracting(ConsumerRecord::value).containsExactly("first", "last");
         }
     }
 }

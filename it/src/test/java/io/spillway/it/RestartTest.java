@@ -273,11 +273,8 @@ class RestartTest {
                 TopicPartition tp = new TopicPartition(topic, 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
-                List<String> values = new ArrayList<>();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (values.isEmpty() && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                }
+                List<String> values = EmbeddedBroker.pollUntil(consumer, 1, Duration.ofSeconds(30)).stream()
+                        .map(ConsumerRecord::value).toList();
                 assertThat(values).as(topic).containsExactly(topic.equals(fraud) ? "fraud" : "iot");
             }
         }

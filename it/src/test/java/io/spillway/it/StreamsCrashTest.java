@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,12 +93,8 @@ class StreamsCrashTest {
             TopicPartition tp = new TopicPartition("/crash/fraud:card-activity", 1);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            List<String> values = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (values.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-            }
-            assertThat(values).containsExactly("v");
+            assertThat(EmbeddedBroker.pollUntil(consumer, 1, Duration.ofSeconds(30)))
+                    .extracting(ConsumerRecord::value).containsExactly("v");
         }
     }
 }

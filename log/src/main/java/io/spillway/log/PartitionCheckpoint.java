@@ -1,5 +1,6 @@
 package io.spillway.log;
 
+import io.spillway.common.DurableFiles;
 import io.spillway.storage.Locations;
 import io.spillway.storage.SharedLog;
 import org.slf4j.Logger;
@@ -14,7 +15,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +49,6 @@ public final class PartitionCheckpoint {
 
     public PartitionCheckpoint(Path file) {
         this.file = file;
-    }
-
-    public Path file() {
-        return file;
     }
 
     /** What a write produced. */
@@ -104,8 +100,7 @@ public final class PartitionCheckpoint {
                         + ": " + e.getMessage(), e);
             }
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(file.getParent());
+        DurableFiles.replace(tmp, file);
         return new Written(count, Files.size(file), replayFrom);
     }
 
@@ -181,13 +176,5 @@ public final class PartitionCheckpoint {
     /** Removes the checkpoint (when it must not be used, e.g. with fsync off). */
     public void delete() throws IOException {
         Files.deleteIfExists(file);
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // some file systems cannot sync a directory; the rename is still atomic
-        }
     }
 }

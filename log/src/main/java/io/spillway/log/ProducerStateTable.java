@@ -176,21 +176,13 @@ final class ProducerStateTable {
      */
     void forgetBefore(long logStartOffset) {
         if (first != null && first.goneBefore(logStartOffset)) {
-            first = null;
-            if (others != null && !others.isEmpty()) {
-                // the inline slot takes one of the others, so that it stays the common case's home
-                Long id = others.keySet().iterator().next();
-                first = others.remove(id);
-            }
+            first = null; // the next new producer takes the inline slot (get looks in both)
         }
         if (others != null) {
             others.values().removeIf(p -> p.goneBefore(logStartOffset));
             if (others.isEmpty()) {
                 others = null;
             }
-        }
-        if (first != null && first.goneBefore(logStartOffset)) {
-            forgetBefore(logStartOffset); // the one moved inline was gone as well
         }
     }
 

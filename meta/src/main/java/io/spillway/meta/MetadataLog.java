@@ -1,5 +1,6 @@
 package io.spillway.meta;
 
+import io.spillway.common.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.Consumer;
@@ -100,14 +100,13 @@ final class MetadataLog implements AutoCloseable {
             out.force(true);
         }
         channel.close();
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(path.getParent());
+        DurableFiles.replace(tmp, path);
         channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         sizeBytes = channel.size();
         channel.position(sizeBytes);
     }
 
-    /** The size of the file on disk before {@link #open}, or 0 if there is none. */
+    /** The size of the file on disk before {@link #open}, or 0 if there is none or it cannot be read (a sizing hint). */
     long existingSizeBytes() {
         try {
             return Files.exists(path) ? Files.size(path) : 0;
@@ -132,15 +131,6 @@ final class MetadataLog implements AutoCloseable {
             frames.putInt(body.length).putInt((int) crc.getValue()).put(body);
         }
         return frames.flip();
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename is still atomic.
-            log.debug("directory sync of {} not supported: {}", dir, e.getMessage());
-        }
     }
 
     @Override

@@ -73,6 +73,9 @@ public final class LocalSharedLog implements SharedLog {
     @Override
     public long endLocation() {
         synchronized (appendLock) {
+            if (!recovered) {
+                throw new IllegalStateException("the shared log in " + config.directory() + " is not open yet (recover first)");
+            }
             return Locations.of(active.id, active.sizeBytes);
         }
     }

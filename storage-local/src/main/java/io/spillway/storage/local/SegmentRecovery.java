@@ -36,6 +36,8 @@ final class SegmentRecovery {
     /** Entries before this location are not replayed (a checkpoint of the partition layer covers them). */
     private final long fromLocation;
     private int skippedSegments;
+    /** One read buffer for every segment replayed. */
+    private final SegmentWindow window = new SegmentWindow();
 
     SegmentRecovery(LocalSharedLogConfig config, EntryVisitor visitor, long fromLocation) {
         this.config = config;
@@ -121,7 +123,7 @@ final class SegmentRecovery {
                         + position + ": it lost data that was durable; the log cannot be trusted");
             }
         }
-        SegmentWindow window = new SegmentWindow(segment.channel, size);
+        window.reset(segment.channel, size);
         String problem = null;
         while (position < size) {
             if (size - position < EntryDescriptor.ENTRY_HEADER_BYTES) {
@@ -177,15 +179,18 @@ final class SegmentRecovery {
     private static final class SegmentWindow {
         static final int BYTES = 4 << 20;
 
-        private final java.nio.channels.FileChannel channel;
-        private final long fileSize;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(BYTES);
+        private java.nio.channels.FileChannel channel;
+        private long fileSize;
         private long start = -1;
         private int length;
 
-        SegmentWindow(java.nio.channels.FileChannel channel, long fileSize) {
+        /** Starts on another segment file. */
+        void reset(java.nio.channels.FileChannel channel, long fileSize) {
             this.channel = channel;
             this.fileSize = fileSize;
+            this.start = -1;
+            this.length = 0;
         }
 
         /** The {@code count} bytes at {@code position}, valid until the next call; position 0 of the view is {@code position}. */
