@@ -1,5 +1,7 @@
 package io.spillway.broker;
 
+import io.spillway.common.TopicNames;
+
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -29,6 +31,9 @@ public final class TopicCreator {
     /** Creates the topic with its stream's or the broker's defaults; returns it (also if another request just created it). */
     public TopicMetadata autoCreate(String name) {
         Topics.validateName(name);
+        if (TopicNames.isInternal(name)) {
+            return null; // made by the broker only
+        }
         int partitions = streams.defaultPartitions(name);
         try {
             TopicMetadata topic = topics.create(List.of(new MetadataStore.NewTopic(name, partitions, Map.of()))).get(0);

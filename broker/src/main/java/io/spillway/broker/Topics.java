@@ -10,6 +10,7 @@ import io.spillway.meta.MetadataStore;
 import io.spillway.meta.StreamMetadata;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 
@@ -115,6 +116,27 @@ public final class Topics {
         return created;
     }
 
+    /** What a coordinator's internal topic needs whatever its stream's defaults say: kept by key, never by age. */
+    public static final Map<String, String> INTERNAL_TOPIC_CONFIGS = Map.of("cleanup.policy", "compact",
+            "retention.ms", "-1", "retention.bytes", "-1");
+
+    /**
+     * The topic that keeps the committed offsets of a stream's topics ({@code /path/stream:__consumer_offsets},
+     * one partition), created if the stream has none yet; null when the stream does not exist, so that offsets
+     * never bring a deleted stream back. It does not count against the stream's topic limit.
+     */
+    public synchronized TopicMetadata streamOffsetsTopic(String streamPath) {
+        String name = TopicNames.offsetsTopicOf(streamPath);
+        TopicMetadata existing = meta.topic(name);
+        if (existing != null || meta.stream(streamPath) == null) {
+            return existing;
+        }
+        TopicMetadata created = meta.createTopics(List.of(new MetadataStore.NewTopic(name, 1,
+                INTERNAL_TOPIC_CONFIGS))).get(0);
+        openPartitions(created, 0);
+        return created;
+    }
+
     /**
      * Renames (or moves to another stream) a topic without copying anything: its partitions, data and configs
      * stay, it gets a new id, and clients of the old name are told it does not exist. A stream that does not
@@ -132,14 +154,27 @@ public final class Topics {
         return renamed;
     }
 
-    /** @throws PolicyViolationException if the stream would hold more topics than its spillway.stream.max.topics */
+    /**
+     * @throws PolicyViolationException if the stream would hold more topics than its spillway.stream.max.topics
+     *     (its internal offsets topic not counted)
+     */
     private void checkRoom(String stream, int adding) {
         StreamMetadata existing = meta.stream(stream);
         String limit = existing == null ? null : existing.configs().get(StreamMetadata.MAX_TOPICS);
-        if (limit != null && meta.topicCount(stream) + adding > Long.parseLong(limit.trim())) {
-            throw new PolicyViolationException("Stream " + stream + " holds " + meta.topicCount(stream)
-                    + " topics and allows at most " + limit.trim() + " (" + StreamMetadata.MAX_TOPICS
-                    + "); delete topics or raise the limit");
+        if (limit == null) {
+            return;
+        }
+        int held = meta.topicCount(stream) - (meta.topic(TopicNames.offsetsTopicOf(stream)) != null ? 1 : 0);
+        if (held + adding > Long.parseLong(limit.trim())) {
+            throw new PolicyViolationException("Stream " + stream + " holds " + held + " topics and allows at most "
+                    + limit.trim() + " (" + StreamMetadata.MAX_TOPICS + "); delete topics or raise the limit");
+        }
+    }
+
+    /** A topic named in a stream that does not exist yet creates the stream, without settings (renames use it). */
+    public synchronized void ensureStream(String stream) {
+        if (!StreamTopicName.DEFAULT_STREAM.equals(stream)) {
+            createStreamIfMissing(stream);
         }
     }
 
@@ -249,6 +284,19 @@ public final class Topics {
         String problem = TopicNames.problem(name);
         if (problem != null) {
             throw new InvalidTopicException(problem);
+        }
+    }
+
+    /**
+     * A stream's offsets topic is made by the broker with the stream's first committed offset, never by a client.
+     *
+     * @throws InvalidRequestException for {@code /path/stream:__consumer_offsets}
+     */
+    public static void refuseStreamInternal(String name) {
+        if (name.startsWith("/") && TopicNames.isInternal(name)) {
+            throw new InvalidRequestException("Topic '" + name + "' is the internal topic that keeps the committed "
+                    + "offsets of its stream's topics; the broker creates it with the first offset committed for one "
+                    + "of them and deletes it with the stream");
         }
     }
 }

@@ -15,6 +15,10 @@ package io.spillway.common;
 public final class TopicNames {
     public static final int MAX_TOPIC_LENGTH = 249;
     public static final int MAX_STREAM_LENGTH = 512;
+    /** The group coordinator's topic: committed offsets and groups (in a stream: that stream's offsets). */
+    public static final String OFFSETS_TOPIC = "__consumer_offsets";
+    /** The transaction coordinator's topic. */
+    public static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
 
     private TopicNames() {
     }
@@ -102,6 +106,25 @@ public final class TopicNames {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether only the broker writes the topic: Kafka's internal topics and each stream's own
+     * {@value #OFFSETS_TOPIC}, which holds the committed offsets of the stream's topics. Clients see them
+     * marked internal, may read but not produce to them, and regular-expression subscriptions skip them.
+     */
+    public static boolean isInternal(String kafkaName) {
+        if (kafkaName.startsWith("/")) {
+            int colon = kafkaName.lastIndexOf(':');
+            return colon > 0 && kafkaName.length() - colon - 1 == OFFSETS_TOPIC.length()
+                    && kafkaName.endsWith(OFFSETS_TOPIC);
+        }
+        return kafkaName.equals(OFFSETS_TOPIC) || kafkaName.equals(TRANSACTION_STATE_TOPIC);
+    }
+
+    /** The topic that holds the committed offsets of a stream's topics: {@code /path/stream:__consumer_offsets}. */
+    public static String offsetsTopicOf(String streamPath) {
+        return streamPath + ":" + OFFSETS_TOPIC;
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.spillway.server;
 
 import io.spillway.broker.Topics;
+import io.spillway.broker.group.StreamOffsetsPartitions;
 import io.spillway.broker.group.TopicsCatalog;
+import io.spillway.common.TopicNames;
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.ConsumerGroupConfig;
 import io.spillway.coordinator.group.GroupConfig;
@@ -22,11 +24,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the group coordinator over its internal topic ({@value #OFFSETS_TOPIC}, created on first
- * start, compacted by key), replays it, and schedules offset expiry.
+ * start, compacted by key) and the streams' own offsets topics, replays them, and schedules offset expiry.
  */
 final class GroupCoordinators {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinators.class);
-    static final String OFFSETS_TOPIC = "__consumer_offsets";
+    static final String OFFSETS_TOPIC = TopicNames.OFFSETS_TOPIC;
 
     private GroupCoordinators() {
     }
@@ -39,7 +41,7 @@ final class GroupCoordinators {
         TopicMetadata offsetsTopic = topics.byName(OFFSETS_TOPIC);
         if (offsetsTopic == null) {
             offsetsTopic = topics.create(List.of(new MetadataStore.NewTopic(OFFSETS_TOPIC, 1,
-                    Map.of("cleanup.policy", "compact")))).get(0);
+                    Topics.INTERNAL_TOPIC_CONFIGS))).get(0);
         }
         PartitionLog partition = topics.partition(offsetsTopic, 0);
         GroupConfig groupConfig = new GroupConfig(
@@ -49,7 +51,8 @@ final class GroupCoordinators {
                 TimeUnit.MINUTES.toMillis(config.getLong("offsets.retention.minutes", 7 * 24 * 60)),
                 config.getInt("offset.metadata.max.bytes", GroupConfig.DEFAULT.offsetMetadataMaxBytes()),
                 config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
-        GroupCoordinator coordinator = new GroupCoordinator(partition, meta::persistLogStarts, groupConfig,
+        GroupCoordinator coordinator = new GroupCoordinator(new StreamOffsetsPartitions(topics, partition),
+                meta::persistLogStarts, groupConfig,
                 consumerGroupConfig(config), new TopicsCatalog(topics), events, scheduler, time);
         coordinator.load().join();
         long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);

@@ -1,11 +1,11 @@
 package io.spillway.broker.group;
 
 import io.spillway.broker.Topics;
+import io.spillway.common.TopicNames;
 import io.spillway.coordinator.group.TopicCatalog;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 
-import java.util.Iterator;
 
 /** The broker's topics as the consumer-protocol coordinator sees them (Kafka names, ids, partition counts). Thread safe. */
 public final class TopicsCatalog implements TopicCatalog {
@@ -25,21 +25,11 @@ public final class TopicsCatalog implements TopicCatalog {
         return info(topics.byId(id));
     }
 
+    /** Every topic but the internal ones: a subscription by regular expression never gets a coordinator's topic. */
     @Override
     public Iterable<String> names() {
-        return () -> new Iterator<>() {
-            private final Iterator<TopicMetadata> all = topics.all().iterator();
-
-            @Override
-            public boolean hasNext() {
-                return all.hasNext();
-            }
-
-            @Override
-            public String next() {
-                return all.next().kafkaName();
-            }
-        };
+        return () -> topics.all().stream().map(TopicMetadata::kafkaName).filter(name -> !TopicNames.isInternal(name))
+                .iterator();
     }
 
     private static TopicInfo info(TopicMetadata topic) {

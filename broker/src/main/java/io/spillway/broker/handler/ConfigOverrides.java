@@ -4,6 +4,8 @@ import io.spillway.broker.Streams;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
+import io.spillway.common.StreamTopicName;
+import io.spillway.common.TopicNames;
 import io.spillway.meta.TopicMetadata;
 import io.spillway.meta.config.BrokerConfigCatalog;
 import io.spillway.meta.config.BrokerConfigKey;
@@ -207,6 +209,10 @@ final class ConfigOverrides {
     }
 
     private void checkRename(String name, String renameTo) {
+        if (TopicNames.isInternal(name) || TopicNames.isInternal(renameTo)) {
+            throw new InvalidRequestException("Topic '" + name + "' cannot be renamed to '" + renameTo
+                    + "': internal topics keep their names");
+        }
         if (Streams.isStreamName(renameTo)) {
             throw new InvalidConfigurationException("Topic '" + name + "' cannot be renamed to '" + renameTo
                     + "': that names a stream; name the topic in it, e.g. " + renameTo + ":topic");
@@ -224,6 +230,8 @@ final class ConfigOverrides {
      * offsets under a name that no longer exists, never a renamed topic without its offsets.
      */
     private void rename(String name, String renameTo) {
+        // The offsets are copied into the new stream's offsets topic, which only an existing stream can have.
+        topics.ensureStream(StreamTopicName.parse(renameTo).stream());
         awaitGroups(groups.copyTopicOffsets(name, renameTo), "copy the committed offsets of topic '" + name + "' to '"
                 + renameTo + "'; nothing was renamed");
         TopicMetadata renamed;

@@ -131,6 +131,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         if (topics.byName(t.name()) != null) {
             throw new TopicExistsException("Topic '" + t.name() + "' already exists.");
         }
+        Topics.refuseStreamInternal(t.name());
         int partitions = t.numPartitions();
         if (!t.assignments().isEmpty()) {
             if (t.numPartitions() != -1 || t.replicationFactor() != -1) {

@@ -5,6 +5,7 @@ import io.spillway.broker.RequestContext;
 import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
+import io.spillway.common.TopicNames;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
@@ -65,6 +66,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             result.setName(topic.kafkaName()).setTopicId(topic.id());
+            if (topic.kafkaName().startsWith("/") && TopicNames.isInternal(topic.kafkaName())) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Topic '" + topic.kafkaName()
+                        + "' keeps the committed offsets of its stream's topics and goes only with the stream; to "
+                        + "drop offsets, delete the groups (DeleteGroups) or their offsets (OffsetDelete)");
+                continue;
+            }
             if (!enabled) {
                 result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
@@ -100,6 +107,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 return;
             }
             deleted.addAll(streams.delete(path));
+            // Its offsets topic went with the other topics; the coordinator drops what it held from there.
+            groups.forgetStream(path).join();
         } catch (org.apache.kafka.common.errors.ApiException e) {
             result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
         }

@@ -77,7 +77,7 @@ public final class DescribeTopicPartitionsHandler
                     Errors error = TopicNames.problem(name) == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
                             : Errors.INVALID_TOPIC_EXCEPTION;
                     response.topics().add(new DescribeTopicPartitionsResponseTopic().setErrorCode(error.code())
-                            .setName(name).setTopicId(Uuid.ZERO_UUID).setIsInternal(name.startsWith("__")));
+                            .setName(name).setTopicId(Uuid.ZERO_UUID).setIsInternal(TopicNames.isInternal(name)));
                 }
                 continue;
             }
@@ -110,7 +110,7 @@ public final class DescribeTopicPartitionsHandler
         return new DescribeTopicPartitionsResponseTopic()
                 .setName(topic.kafkaName())
                 .setTopicId(topic.id())
-                .setIsInternal(topic.kafkaName().startsWith("__"))
+                .setIsInternal(TopicNames.isInternal(topic.kafkaName()))
                 .setPartitions(partitions)
                 .setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
     }

@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.common.TopicNames;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.RequestContext;
@@ -95,7 +96,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
         MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
                 .setName(topic.kafkaName())
                 .setTopicId(topic.id())
-                .setIsInternal(topic.kafkaName().startsWith("__"));
+                .setIsInternal(TopicNames.isInternal(topic.kafkaName()));
         List<Integer> replicas = List.of(identity.nodeId());
         List<MetadataResponseData.MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
         for (int p = 0; p < topic.partitionCount(); p++) {

@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.common.TopicNames;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
@@ -72,6 +73,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
                 PartitionLog partition = topics.partition(topic, partitionData.index());
                 if (partition == null) {
                     out.setErrorCode((topic == null && byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                    continue;
+                }
+                if (TopicNames.isInternal(topic.kafkaName())) {
+                    // As Kafka: only the coordinators write their topics, or their state would be whatever a client sent.
+                    out.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code())
+                            .setErrorMessage("Cannot append to internal topic " + topic.kafkaName());
                     continue;
                 }
                 append(context, new TopicPartition(topic.kafkaName(), partitionData.index()), partition,

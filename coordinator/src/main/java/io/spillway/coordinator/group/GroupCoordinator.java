@@ -2,6 +2,7 @@ package io.spillway.coordinator.group;
 
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.consumer.ConsumerGroupProtocol;
+import io.spillway.coordinator.runtime.CoordinatorPartitions;
 import io.spillway.coordinator.runtime.CoordinatorRuntime;
 import io.spillway.log.LogStartStore;
 import io.spillway.log.PartitionLog;
@@ -35,7 +36,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Each call is one operation of a {@link CoordinatorRuntime} over {@code __consumer_offsets}: it runs on
  * the runtime's event thread against {@link GroupCoordinatorShard}, every change it makes is a record
  * applied by the same code that replays the topic at startup, and its future completes once those records
- * (and everything before them) are durable. See docs/consumer-groups.md.
+ * (and everything before them) are durable. The committed offsets of a stream's topics are kept in that
+ * stream's own {@code /path/stream:__consumer_offsets} ({@link GroupRecordSerde#place}), so they go wherever
+ * the stream goes; groups themselves, and the default stream's offsets, stay in {@code __consumer_offsets}.
+ * See docs/consumer-groups.md and docs/streams.md.
  *
  * <p>Thread safe: every method may be called from any thread and returns without waiting.
  */
@@ -50,11 +54,23 @@ public final class GroupCoordinator {
     public GroupCoordinator(PartitionLog offsetsPartition, LogStartStore logStarts, GroupConfig config,
                             ConsumerGroupConfig consumerConfig, TopicCatalog topics, Executor events,
                             ScheduledExecutorService scheduler, Time time) {
-        this.runtime = new CoordinatorRuntime<>("group coordinator", offsetsPartition, logStarts, new GroupRecordSerde(),
+        this(CoordinatorPartitions.only(offsetsPartition), logStarts, config, consumerConfig, topics, events, scheduler,
+                time);
+    }
+
+    /**
+     * @param partitions home: {@code __consumer_offsets}; places: streams, whose partitions hold their topics'
+     *     committed offsets
+     * @param events the coordinator's event executor: runs one task at a time, in order
+     */
+    public GroupCoordinator(CoordinatorPartitions partitions, LogStartStore logStarts, GroupConfig config,
+                            ConsumerGroupConfig consumerConfig, TopicCatalog topics, Executor events,
+                            ScheduledExecutorService scheduler, Time time) {
+        this.runtime = new CoordinatorRuntime<>("group coordinator", partitions, logStarts, new GroupRecordSerde(),
                 context -> new GroupCoordinatorShard(context, config, consumerConfig, topics), events, scheduler, time);
     }
 
-    /** Replays {@code __consumer_offsets}; completes once the coordinator serves. */
+    /** Replays {@code __consumer_offsets} and the streams' offsets partitions; completes once the coordinator serves. */
     public CompletableFuture<Void> load() {
         return runtime.load();
     }
@@ -72,12 +88,12 @@ public final class GroupCoordinator {
         return runtime.read("inspect", shard -> shard.group(groupId));
     }
 
-    /** Rewrites {@code __consumer_offsets} as the live state now; completes once the old records are dropped. */
+    /** Rewrites its partitions as the live state now; completes once the old records are dropped. */
     public CompletableFuture<Void> compactNow() {
         return runtime.rewriteNow();
     }
 
-    /** The internal-topic partition the coordinator keeps its state in. */
+    /** The internal-topic partition the coordinator keeps its groups in ({@code __consumer_offsets}). */
     public PartitionLog partition() {
         return runtime.partition();
     }
@@ -195,6 +211,14 @@ public final class GroupCoordinator {
         }
         Set<String> names = Set.copyOf(topicNames);
         return runtime.write("forget-deleted-topics", (shard, changes) -> shard.forgetTopics(changes, names));
+    }
+
+    /**
+     * A stream was deleted with its topics and its offsets partition: the groups' offsets of its topics go with
+     * them. Completes once the coordinator no longer holds them.
+     */
+    public CompletableFuture<Void> forgetStream(String streamPath) {
+        return runtime.forgetPlace(streamPath);
     }
 
     /** Copies all groups' committed offsets of a topic to its new name; completes with how many, once durable. */

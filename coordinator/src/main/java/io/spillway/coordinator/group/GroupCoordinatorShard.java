@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -157,14 +158,46 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
         }
     }
 
+    /** Decides the producer's pending offsets kept in the marker's partition: those of topics in {@code place}. */
     @Override
-    public void replayEndTransaction(long producerId, boolean committed) {
-        Map<String, Map<TopicPartition, CommittedOffset>> pending = pendingTransactions.remove(producerId);
-        if (pending == null || !committed) {
+    public void replayEndTransaction(long producerId, boolean committed, String place) {
+        Map<String, Map<TopicPartition, CommittedOffset>> pending = pendingTransactions.get(producerId);
+        if (pending == null) {
             return;
         }
-        pending.forEach((groupId, offsets) -> groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.nowMs()))
-                .offsets().putAll(offsets));
+        pending.entrySet().removeIf(byGroup -> {
+            Map<TopicPartition, CommittedOffset> decided = new HashMap<>();
+            byGroup.getValue().entrySet().removeIf(e -> {
+                if (!Objects.equals(GroupRecordSerde.placeOfTopic(e.getKey().topic()), place)) {
+                    return false;
+                }
+                decided.put(e.getKey(), e.getValue());
+                return true;
+            });
+            if (committed && !decided.isEmpty()) {
+                groups.computeIfAbsent(byGroup.getKey(), id -> new ClassicGroup(id, time.nowMs())).offsets()
+                        .putAll(decided);
+            }
+            return byGroup.getValue().isEmpty();
+        });
+        if (pending.isEmpty()) {
+            pendingTransactions.remove(producerId);
+        }
+    }
+
+    /** The stream {@code place} was deleted with its offsets partition: its topics' offsets go with it. */
+    @Override
+    public void forgetPlace(String place) {
+        for (Group group : groups.values()) {
+            group.offsets().keySet().removeIf(tp -> place.equals(GroupRecordSerde.placeOfTopic(tp.topic())));
+        }
+        pendingTransactions.values().removeIf(byGroup -> {
+            byGroup.values().removeIf(offsets -> {
+                offsets.keySet().removeIf(tp -> place.equals(GroupRecordSerde.placeOfTopic(tp.topic())));
+                return offsets.isEmpty();
+            });
+            return byGroup.isEmpty();
+        });
     }
 
     @Override
@@ -201,18 +234,6 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
             live.addAll(g.snapshot());
         }
         return live;
-    }
-
-    @Override
-    public int liveRecordCount() {
-        int count = 0;
-        for (Group g : groups.values()) {
-            count += g.offsets().size() + 1;
-            if (g instanceof ConsumerGroup c) {
-                count += 3 * c.membersCount() + 1;
-            }
-        }
-        return count;
     }
 
     // ---------------------------------------------------------------- offsets

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How {@link GroupRecord}s are stored in {@code __consumer_offsets}, in Spillway's record encoding
+ * How {@link GroupRecord}s are stored in {@code __consumer_offsets} (a stream's committed offsets in the stream's
+ * own, see {@link #place}), in Spillway's record encoding
  * ({@link RecordWriter}). The key starts with an int16 record type and the group id, so that the latest
  * record per key is the state; the value starts with an int16 version.
  *
@@ -47,6 +48,24 @@ public final class GroupRecordSerde implements RecordSerde<GroupRecord> {
         RecordWriter key = new RecordWriter().int16(ConsumerGroupRecords.type(r.change())).string(r.groupId());
         ConsumerGroupRecords.writeKeySuffix(key, r.change());
         return key.toBytes();
+    }
+
+    /**
+     * A committed offset is kept with its topic's stream ({@code /path/stream:__consumer_offsets}); everything
+     * else, and the offsets of the default stream's topics, in {@code __consumer_offsets}.
+     */
+    @Override
+    public String place(GroupRecord record) {
+        return record instanceof OffsetCommitRecord r ? placeOfTopic(r.topic()) : null;
+    }
+
+    /** The stream whose partition keeps the offsets of {@code topic}, or null for the home partition. */
+    static String placeOfTopic(String topic) {
+        if (topic.isEmpty() || topic.charAt(0) != '/') {
+            return null;
+        }
+        int colon = topic.lastIndexOf(':');
+        return colon > 0 ? topic.substring(0, colon) : null;
     }
 
     @Override

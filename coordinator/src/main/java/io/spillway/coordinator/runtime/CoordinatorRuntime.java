@@ -8,6 +8,7 @@ import io.spillway.log.ReadResult;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
@@ -22,8 +23,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,7 +39,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs one coordinator shard over its internal-topic partition, in the manner of Kafka's coordinator
+ * Runs one coordinator shard over its internal-topic partitions, in the manner of Kafka's coordinator
  * runtime: operations are queued to one event executor and run one at a time; an operation makes records
  * ({@link Changes}), which are applied to the shard as they are made and then appended as one batch; its
  * response is completed only once those records, and everything appended before them, are durable.
@@ -47,9 +51,16 @@ import java.util.function.Function;
  * log itself fails (an fsync error takes the shared log out of service), the coordinator stops serving
  * until the broker restarts, rather than answer from state that may not be durable.
  *
- * <p>The partition is kept about the size of the live state: once enough has been appended, the runtime
- * appends the shard's {@link CoordinatorShard#snapshot snapshot} and, when it is durable, moves the log
- * start past the older records (but never past the first record of a transaction still open).
+ * <p>Records go to the home partition unless the serde gives them a place ({@link RecordSerde#place}); then
+ * they go to that place's partition ({@link CoordinatorPartitions}), created on first use. An operation's
+ * records are appended as one batch per partition and answered once all are durable; every partition gets its
+ * own transaction markers, and the shard decides a producer's pending records per partition, so that loading
+ * (each place's partition, then home) builds the same state as ran live.
+ *
+ * <p>Each partition is kept about the size of its live state: once it has doubled since its last rewrite, the
+ * runtime appends the part of the shard's {@link CoordinatorShard#snapshot snapshot} kept there and, when it
+ * is durable, moves the log start past the older records (but never past the first record of a transaction
+ * still open there).
  *
  * <p>Thread contract: public methods may be called from any thread. The shard, the timers and every field
  * below are owned by the event executor, which must run tasks one at a time in submission order (a single
@@ -69,7 +80,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     private static final int LOAD_READ_BYTES = 4 * 1024 * 1024;
 
     private final String name;
-    private final PartitionLog partition;
+    private final CoordinatorPartitions partitions;
     private final LogStartStore logStarts;
     private final RecordSerde<R> serde;
     private final Function<CoordinatorContext<R>, S> shardFactory;
@@ -79,8 +90,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     private final int rewriteMinRecords;
     private final Context context = new Context();
     private final Map<String, TimerEntry> timers = new HashMap<>();
-    /** Producer id → offset of its first record here, for transactions whose marker has not been written yet. */
-    private final Map<Long, Long> openTransactions = new HashMap<>();
+    /** The partitions of places written or loaded, by place. */
+    private final Map<String, Placement> places = new HashMap<>();
     /** Completions waiting for durability, in the order their operations ran. */
     private final ArrayDeque<Completion> completions = new ArrayDeque<>();
 
@@ -89,8 +100,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     private int generation;
     private String unavailableReason = "it is still loading";
     private CompletableFuture<Void> lastDurable = DONE;
-    private long appendedSinceRewrite;
-    private boolean rewriteQueued;
+    private Placement home;
 
     /**
      * @param name what operators call it, for logs and errors ("group coordinator")
@@ -99,14 +109,22 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     public CoordinatorRuntime(String name, PartitionLog partition, LogStartStore logStarts, RecordSerde<R> serde,
                               Function<CoordinatorContext<R>, S> shardFactory, Executor events,
                               ScheduledExecutorService scheduler, Time time) {
-        this(name, partition, logStarts, serde, shardFactory, events, scheduler, time, REWRITE_MIN_RECORDS);
+        this(name, CoordinatorPartitions.only(partition), logStarts, serde, shardFactory, events, scheduler, time,
+                REWRITE_MIN_RECORDS);
     }
 
-    CoordinatorRuntime(String name, PartitionLog partition, LogStartStore logStarts, RecordSerde<R> serde,
+    /** A coordinator whose records may be placed in partitions besides its home partition. */
+    public CoordinatorRuntime(String name, CoordinatorPartitions partitions, LogStartStore logStarts,
+                              RecordSerde<R> serde, Function<CoordinatorContext<R>, S> shardFactory, Executor events,
+                              ScheduledExecutorService scheduler, Time time) {
+        this(name, partitions, logStarts, serde, shardFactory, events, scheduler, time, REWRITE_MIN_RECORDS);
+    }
+
+    CoordinatorRuntime(String name, CoordinatorPartitions partitions, LogStartStore logStarts, RecordSerde<R> serde,
                        Function<CoordinatorContext<R>, S> shardFactory, Executor events,
                        ScheduledExecutorService scheduler, Time time, int rewriteMinRecords) {
         this.name = name;
-        this.partition = partition;
+        this.partitions = partitions;
         this.logStarts = logStarts;
         this.serde = serde;
         this.shardFactory = shardFactory;
@@ -118,18 +136,19 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
 
     // ---------------------------------------------------------------- public operations
 
-    /** Builds the shard from the partition; completes when it serves (or with the reason it cannot). */
+    /** Builds the shard from the partitions; completes when it serves (or with the reason it cannot). */
     public CompletableFuture<Void> load() {
         CompletableFuture<Void> loaded = new CompletableFuture<>();
         execute(() -> {
             try {
                 long startNs = time.nowNs();
                 long records = loadShard();
-                log.info("The {} loaded {} records from {} in {} ms", name, records, partition.name(),
+                log.info("The {} loaded {} records from {}{} in {} ms", name, records, home.log.name(),
+                        places.isEmpty() ? "" : " and the partitions of " + places.size() + " streams",
                         (time.nowNs() - startNs) / 1_000_000);
                 loaded.complete(null);
             } catch (RuntimeException e) {
-                unavailableReason = "loading " + partition.name() + " failed: " + e.getMessage();
+                unavailableReason = "loading " + partitions.home().name() + " failed: " + e.getMessage();
                 loaded.completeExceptionally(e);
             }
         }, loaded);
@@ -158,9 +177,10 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     }
 
     /**
-     * Writes the marker that commits or aborts the producer's transaction in this partition, then applies it.
-     * Completes once the marker is durable; fails with Kafka's error (e.g. INVALID_PRODUCER_EPOCH) when the
-     * partition refuses it, and then nothing changed.
+     * Writes the marker that commits or aborts the producer's transaction in the home partition and in every
+     * place's partition that holds records of it, applying each. Completes once the markers are durable; fails
+     * with Kafka's error (e.g. INVALID_PRODUCER_EPOCH) when a partition refuses it, and then that partition's
+     * records stay pending (the transaction coordinator retries the marker).
      */
     public CompletableFuture<Void> writeEndMarker(long producerId, short producerEpoch, int coordinatorEpoch,
                                                   boolean commit) {
@@ -171,17 +191,35 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
                 done.completeExceptionally(unavailable());
                 return;
             }
-            AppendResult result;
-            try {
-                result = partition.appendEndTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-                return;
+            List<Placement> targets = new ArrayList<>();
+            for (Placement p : places.values()) {
+                if (p.openTransactions.containsKey(producerId)) {
+                    targets.add(p);
+                }
             }
-            openTransactions.remove(producerId);
-            current.replayEndTransaction(producerId, commit);
-            lastDurable = result.durable();
-            appendedSinceRewrite++;
+            targets.add(home);
+            CompletableFuture<Void> durable = null;
+            for (Placement p : targets) {
+                if (p != home && partitions.existing(p.place) != p.log) {
+                    forgetPlacement(current, p.place); // deleted with its stream: nothing left to decide there
+                    continue;
+                }
+                AppendResult result;
+                try {
+                    result = p.log.appendEndTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit);
+                } catch (RuntimeException e) {
+                    if (durable != null) {
+                        lastDurable = durable;
+                    }
+                    done.completeExceptionally(e);
+                    return;
+                }
+                p.openTransactions.remove(producerId);
+                current.replayEndTransaction(producerId, commit, p.place);
+                p.appendedSinceRewrite++;
+                durable = both(durable, result.durable());
+            }
+            lastDurable = durable;
             whenDurable(lastDurable, List.of(), () -> done.complete(null), done::completeExceptionally);
         }, done);
         return done;
@@ -222,18 +260,49 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     }
 
     /**
-     * Rewrites the partition as the live state now (tests, tools; the runtime does it by itself when the
+     * Rewrites every partition as the live state now (tests, tools; the runtime does it by itself when a
      * partition has grown). Completes once the older records are dropped.
      */
     public CompletableFuture<Void> rewriteNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        execute(() -> rewrite(done), done);
+        execute(() -> {
+            List<CompletableFuture<Void>> each = new ArrayList<>();
+            List<Placement> all = new ArrayList<>(places.values());
+            all.add(home);
+            for (Placement p : all) {
+                CompletableFuture<Void> one = new CompletableFuture<>();
+                each.add(one);
+                rewrite(p, one);
+            }
+            CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(null);
+                }
+            });
+        }, done);
         return done;
     }
 
-    /** The partition this coordinator keeps its state in. */
+    /**
+     * The partition of {@code place} is gone with its stream: the runtime stops writing it and the shard drops
+     * the state it held ({@link CoordinatorShard#forgetPlace}). Completes on the event executor.
+     */
+    public CompletableFuture<Void> forgetPlace(String place) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            if (shard != null) {
+                forgetPlacement(shard, place);
+            }
+            done.complete(null);
+        }, done);
+        return done;
+    }
+
+    /** The home partition: where the records that name no place are kept. */
     public PartitionLog partition() {
-        return partition;
+        return partitions.home();
     }
 
     // ---------------------------------------------------------------- writes
@@ -258,8 +327,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
             result = operation.apply(current, changes);
         } catch (RuntimeException e) {
             if (!changes.isEmpty()) {
-                log.error("The {} failed in {} after changing its state; rebuilding it from {}", name, operationName,
-                        partition.name(), e);
+                log.error("The {} failed in {} after changing its state; rebuilding it from its partitions", name,
+                        operationName, e);
                 reload("an operation failed midway");
             } else if (!(e instanceof ApiException)) {
                 log.error("The {} failed to run {}", name, operationName, e);
@@ -268,40 +337,101 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
             return;
         }
         CompletableFuture<Void> durable;
+        List<Placement> written = List.of();
         if (changes.isEmpty()) {
             durable = lastDurable;
         } else {
+            Map<Placement, List<R>> byPartition;
             try {
-                durable = appendBatch(changes.records(), producerId, producerEpoch);
+                byPartition = placeAll(changes.records());
             } catch (RuntimeException e) {
-                log.error("The {} could not write the records of {} to {} ({}); rebuilding its state from the log "
-                        + "so the operation leaves no trace. Check the disk under the data directory.",
-                        name, operationName, partition.name(), e.getMessage());
-                reload("writing to " + partition.name() + " failed");
+                log.warn("The {} has nowhere to keep the records of {} ({}); rebuilding its state from the log so "
+                        + "the operation leaves no trace", name, operationName, e.getMessage());
+                reload(operationName + " named a place that is gone");
+                response.completeExceptionally(e instanceof ApiException ? e : new CoordinatorNotAvailableException(
+                        "The " + name + " could not store the change (" + e.getMessage() + "); retry"));
+                return;
+            }
+            durable = null;
+            try {
+                for (Map.Entry<Placement, List<R>> batch : byPartition.entrySet()) {
+                    durable = both(durable, appendBatch(batch.getKey(), batch.getValue(), producerId, producerEpoch));
+                }
+            } catch (RuntimeException e) {
+                log.error("The {} could not write the records of {} ({}); rebuilding its state from the log so the "
+                        + "operation leaves no trace. Check the disk under the data directory.",
+                        name, operationName, e.getMessage());
+                reload("writing the records of " + operationName + " failed");
                 response.completeExceptionally(new CoordinatorNotAvailableException("The " + name
                         + " could not store the change (" + e.getMessage() + "); retry"));
                 return;
             }
+            lastDurable = durable;
+            written = new ArrayList<>(byPartition.keySet());
         }
         whenDurable(durable, changes.afterDurableActions(), () -> response.complete(result),
                 response::completeExceptionally);
-        maybeRewrite();
+        written.forEach(this::maybeRewrite);
     }
 
-    /** Appends records as one batch (transactional when a producer id is given); returns when it is durable. */
-    private CompletableFuture<Void> appendBatch(List<R> records, long producerId, short producerEpoch) {
+    /**
+     * The records grouped by the partition that keeps them, in the order they were made within each; every
+     * partition is resolved (and created) before anything is written, so a place that is gone fails the whole
+     * operation instead of half of it.
+     */
+    private Map<Placement, List<R>> placeAll(List<R> records) {
+        Map<Placement, List<R>> byPartition = new LinkedHashMap<>();
+        Map<String, Placement> resolved = new HashMap<>();
+        for (R record : records) {
+            String place = serde.place(record);
+            Placement p = place == null ? home : resolved.computeIfAbsent(place, this::placementFor);
+            byPartition.computeIfAbsent(p, x -> new ArrayList<>()).add(record);
+        }
+        return byPartition;
+    }
+
+    /** The partition of a place, opened (created on first use) through {@link CoordinatorPartitions#open}. */
+    private Placement placementFor(String place) {
+        PartitionLog partition = partitions.open(place);
+        if (partition == null) {
+            throw new UnknownTopicOrPartitionException("The " + name + " cannot keep records in " + place
+                    + ": it does not exist (deleted?)");
+        }
+        Placement p = places.get(place);
+        if (p == null || p.log != partition) {
+            p = new Placement(place, partition);
+            places.put(place, p);
+        }
+        return p;
+    }
+
+    /** Stops writing a place's partition and drops the shard's state from it. */
+    private void forgetPlacement(S current, String place) {
+        places.remove(place);
+        current.forgetPlace(place);
+        log.info("The {} dropped the state kept in the partition of {}: it was deleted", name, place);
+    }
+
+    private static CompletableFuture<Void> both(CompletableFuture<Void> first, CompletableFuture<Void> second) {
+        return first == null || first == second ? second : CompletableFuture.allOf(first, second);
+    }
+
+    /**
+     * Appends records to one partition as one batch (transactional when a producer id is given); returns the
+     * future of their durability.
+     */
+    private CompletableFuture<Void> appendBatch(Placement p, List<R> records, long producerId, short producerEpoch) {
         MemoryRecordsBuilder builder = builder(estimateBytes(records), producerId, producerEpoch);
         long nowMs = time.nowMs();
         for (R record : records) {
             builder.append(nowMs, serde.key(record), serde.value(record));
         }
-        AppendResult result = partition.appendFromCoordinator(builder.build().buffer());
+        AppendResult result = p.log.appendFromCoordinator(builder.build().buffer());
         if (producerId >= 0) {
-            openTransactions.putIfAbsent(producerId, result.baseOffset());
+            p.openTransactions.putIfAbsent(producerId, result.baseOffset());
         }
-        appendedSinceRewrite += records.size();
-        lastDurable = result.durable();
-        return lastDurable;
+        p.appendedSinceRewrite += records.size();
+        return result.durable();
     }
 
     private MemoryRecordsBuilder builder(int capacity, long producerId, short producerEpoch) {
@@ -344,8 +474,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
             }
             if (error != null) {
                 if (c.shardGeneration() == generation && shard != null) {
-                    log.error("The {} stops serving: {} could not be made durable ({}). Restart the broker once the "
-                            + "disk is healthy.", name, partition.name(), error.getMessage());
+                    log.error("The {} stops serving: its records could not be made durable ({}). Restart the broker "
+                            + "once the disk is healthy.", name, error.getMessage());
                     discardShard("its log could not be made durable; restart the broker");
                 }
                 c.onFailure().accept(unavailable());
@@ -366,19 +496,33 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
 
     // ---------------------------------------------------------------- loading, failure, rewriting
 
-    /** Builds a fresh shard from the partition and makes it current; returns the number of records read. */
+    /**
+     * Builds a fresh shard from the partitions and makes it current; returns the number of records read. The
+     * places' partitions go first and home last: a group's offsets kept in places are then in place when home
+     * replays the group's own records (which carry over the offsets of the group they replace).
+     */
     private long loadShard() {
-        openTransactions.clear();
+        places.clear();
         S fresh = shardFactory.apply(context);
-        long records = replayPartition(fresh);
+        long records = 0;
+        for (String place : new TreeSet<>(partitions.places())) {
+            PartitionLog partition = partitions.existing(place);
+            if (partition != null) {
+                Placement p = new Placement(place, partition);
+                places.put(place, p);
+                records += replayPartition(fresh, p);
+            }
+        }
+        home = new Placement(null, partitions.home());
+        records += replayPartition(fresh, home);
         shard = fresh;
-        appendedSinceRewrite = partition.logEndOffset() - partition.logStartOffset();
         fresh.onLoaded();
         return records;
     }
 
     /** Replays every record from the log start to the log end, also those appended but not yet durable. */
-    private long replayPartition(S target) {
+    private long replayPartition(S target, Placement p) {
+        PartitionLog partition = p.log;
         long offset = partition.logStartOffset();
         long records = 0;
         while (offset < partition.logEndOffset()) {
@@ -388,26 +532,30 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
             }
             for (RecordBatch batch : MemoryRecords.readableRecords(read.records()).batches()) {
                 if (batch.lastOffset() >= offset) {
-                    records += replayBatch(target, batch, offset);
+                    records += replayBatch(target, p, batch, offset);
                 }
                 offset = Math.max(offset, batch.lastOffset() + 1);
             }
         }
+        // As if the partition had just been rewritten: the next rewrite waits until it has doubled.
+        p.appendedSinceRewrite = partition.logEndOffset() - partition.logStartOffset();
+        p.sizeAfterRewrite = p.appendedSinceRewrite;
         return records;
     }
 
-    private long replayBatch(S target, RecordBatch batch, long fromOffset) {
+    private long replayBatch(S target, Placement p, RecordBatch batch, long fromOffset) {
         if (batch.isControlBatch()) {
             for (Record record : batch) {
                 EndTransactionMarker marker = EndTransactionMarker.deserialize(record);
-                openTransactions.remove(batch.producerId());
-                target.replayEndTransaction(batch.producerId(), marker.controlType() == ControlRecordType.COMMIT);
+                p.openTransactions.remove(batch.producerId());
+                target.replayEndTransaction(batch.producerId(), marker.controlType() == ControlRecordType.COMMIT,
+                        p.place);
             }
             return 1;
         }
         long producerId = batch.isTransactional() ? batch.producerId() : RecordBatch.NO_PRODUCER_ID;
         if (producerId >= 0) {
-            openTransactions.putIfAbsent(producerId, batch.baseOffset());
+            p.openTransactions.putIfAbsent(producerId, batch.baseOffset());
         }
         long records = 0;
         for (Record record : batch) {
@@ -427,9 +575,9 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
         discardShard(reason);
         try {
             loadShard();
-            log.info("The {} rebuilt its state from {} after {}", name, partition.name(), reason);
+            log.info("The {} rebuilt its state from its partitions after {}", name, reason);
         } catch (RuntimeException e) {
-            unavailableReason = "rebuilding its state from " + partition.name() + " failed: " + e.getMessage();
+            unavailableReason = "rebuilding its state from its partitions failed: " + e.getMessage();
             log.error("The {} cannot serve: {}", name, unavailableReason, e);
         }
     }
@@ -450,41 +598,51 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
         }
     }
 
-    private void maybeRewrite() {
-        S current = shard;
-        if (rewriteQueued || current == null || appendedSinceRewrite <= rewriteMinRecords
-                || appendedSinceRewrite <= 2L * current.liveRecordCount()) {
+    /** Queues a rewrite of the partition once it has doubled since the last one (and grown by enough). */
+    private void maybeRewrite(Placement p) {
+        if (p.rewriteQueued || shard == null || p.appendedSinceRewrite <= rewriteMinRecords
+                || p.appendedSinceRewrite <= 2L * p.sizeAfterRewrite) {
             return;
         }
-        rewriteQueued = true;
-        execute(() -> rewrite(null), null);
+        p.rewriteQueued = true;
+        execute(() -> rewrite(p, null), null);
     }
 
     /**
-     * Appends the live state and, once durable, drops what came before it. Runs on the event executor.
+     * Appends the live state kept in one partition and, once durable, drops what came before it. Runs on the
+     * event executor.
      *
      * @param done completed when the old records are dropped (or the rewrite gave up), or null
      */
-    private void rewrite(CompletableFuture<Void> done) {
-        rewriteQueued = false;
+    private void rewrite(Placement p, CompletableFuture<Void> done) {
+        p.rewriteQueued = false;
         S current = shard;
-        if (current == null) {
+        if (current == null || (p != home && places.get(p.place) != p)) {
             if (done != null) {
-                done.completeExceptionally(unavailable());
+                done.completeExceptionally(current == null ? unavailable()
+                        : new UnknownTopicOrPartitionException("The partition of " + p.place + " is gone"));
             }
             return;
         }
-        List<R> live = current.snapshot();
+        PartitionLog partition = p.log;
+        List<R> live = new ArrayList<>();
+        for (R record : current.snapshot()) {
+            if (Objects.equals(serde.place(record), p.place)) {
+                live.add(record);
+            }
+        }
         long snapshotStart = partition.logEndOffset();
         long keepFrom = snapshotStart;
-        for (long first : openTransactions.values()) {
+        for (long first : p.openTransactions.values()) {
             keepFrom = Math.min(keepFrom, first);
         }
         CompletableFuture<Void> durable = lastDurable;
         try {
             for (List<R> chunk : chunks(live)) {
-                durable = appendBatch(chunk, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
+                durable = both(durable, appendBatch(p, chunk, RecordBatch.NO_PRODUCER_ID,
+                        RecordBatch.NO_PRODUCER_EPOCH));
             }
+            lastDurable = durable;
         } catch (RuntimeException e) {
             // The snapshot repeats the current state, so a partial one changes nothing; try again later.
             log.warn("The {} could not rewrite {} ({}); it keeps the older records for now", name, partition.name(),
@@ -494,7 +652,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
             }
             return;
         }
-        appendedSinceRewrite = live.size();
+        p.appendedSinceRewrite = live.size();
+        p.sizeAfterRewrite = live.size();
         long trimTo = keepFrom;
         int shardGeneration = generation;
         durable.whenCompleteAsync((ok, error) -> {
@@ -541,6 +700,24 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
             chunks.add(chunk);
         }
         return chunks;
+    }
+
+    /** One partition the coordinator writes, with what the runtime tracks of it. Owned by the event executor. */
+    private static final class Placement {
+        /** Null for the home partition. */
+        final String place;
+        final PartitionLog log;
+        /** Producer id → offset of its first record here, for transactions whose marker is not written here yet. */
+        final Map<Long, Long> openTransactions = new HashMap<>();
+        long appendedSinceRewrite;
+        /** Records the last rewrite left (at load: the whole partition); the next waits until it has doubled. */
+        long sizeAfterRewrite;
+        boolean rewriteQueued;
+
+        Placement(String place, PartitionLog log) {
+            this.place = place;
+            this.log = log;
+        }
     }
 
     private CoordinatorNotAvailableException unavailable() {

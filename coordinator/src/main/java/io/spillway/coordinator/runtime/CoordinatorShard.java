@@ -3,7 +3,7 @@ package io.spillway.coordinator.runtime;
 import java.util.List;
 
 /**
- * The state machine of one coordinator (groups, transactions) over one internal-topic partition. Its state
+ * The state machine of one coordinator (groups, transactions) over its internal-topic partitions. Its state
  * changes only in {@link #replay} and {@link #replayEndTransaction}: operations hand the records they make
  * to {@link Changes#add}, which applies them through the same method that rebuilds the state when the
  * partition is loaded, so what runs after a restart is what ran before it.
@@ -23,8 +23,21 @@ public interface CoordinatorShard<R> {
      */
     void replay(R record, long producerId, short producerEpoch);
 
-    /** A transaction marker: the producer's pending records take effect ({@code committed}) or are dropped. */
-    default void replayEndTransaction(long producerId, boolean committed) {
+    /**
+     * A transaction marker: the producer's pending records take effect ({@code committed}) or are dropped; only
+     * those kept in the marker's partition, since each partition gets its own marker.
+     *
+     * @param place the place of the partition the marker was written to ({@link RecordSerde#place}), null for home
+     */
+    default void replayEndTransaction(long producerId, boolean committed, String place) {
+    }
+
+    /**
+     * The partition of {@code place} is gone (its stream was deleted, with the internal topic): drop the state
+     * its records made, committed and pending, so the state is what a replay of the partitions that remain
+     * builds.
+     */
+    default void forgetPlace(String place) {
     }
 
     /** Called once the partition is loaded (start timers from the replayed state). */
@@ -44,7 +57,4 @@ public interface CoordinatorShard<R> {
      * still open are not included: the runtime keeps the log from their first record on.
      */
     List<R> snapshot();
-
-    /** About how many records {@link #snapshot} would return, to decide when a rewrite is worth it. */
-    int liveRecordCount();
 }

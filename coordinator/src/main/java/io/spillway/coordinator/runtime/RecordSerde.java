@@ -21,4 +21,12 @@ public interface RecordSerde<R> {
      * @throws io.spillway.common.codec.RecordReader.RecordFormatException for bytes it cannot read
      */
     R decode(ByteBuffer key, ByteBuffer value);
+
+    /**
+     * The place whose partition keeps the record ({@link CoordinatorPartitions}), or null for the home partition.
+     * All records of one key must have the same place, so that the latest one per key is found in one partition.
+     */
+    default String place(R record) {
+        return null;
+    }
 }

@@ -177,11 +177,6 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
         return live;
     }
 
-    @Override
-    public int liveRecordCount() {
-        return transactions.size();
-    }
-
     TransactionMetadata transaction(String transactionalId) {
         return transactions.get(transactionalId);
     }

@@ -10,6 +10,7 @@ import io.spillway.storage.local.LocalSharedLog;
 import io.spillway.storage.local.LocalSharedLogConfig;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,6 +53,40 @@ class CoordinatorRuntimeTest {
     private final List<KeyValueShard> shards = new ArrayList<>();
     private final List<String> logStartThreads = new ArrayList<>();
     private CoordinatorRuntime<KeyValueShard, Put> runtime;
+    private Places places;
+
+    /** The places' partitions, made on demand in the same log manager; a deleted place cannot be opened again. */
+    private final class Places implements CoordinatorPartitions {
+        final Map<String, PartitionLog> byPlace = new ConcurrentHashMap<>();
+        final Set<String> deleted = ConcurrentHashMap.newKeySet();
+        private long nextKey = 100;
+
+        @Override
+        public PartitionLog home() {
+            return partition;
+        }
+
+        @Override
+        public synchronized PartitionLog open(String place) {
+            return deleted.contains(place) ? null
+                    : byPlace.computeIfAbsent(place, p -> logs.open(nextKey++, "__test-" + p, 0, LogConfig.DEFAULT, 0));
+        }
+
+        @Override
+        public PartitionLog existing(String place) {
+            return byPlace.get(place);
+        }
+
+        @Override
+        public Collection<String> places() {
+            return List.copyOf(byPlace.keySet());
+        }
+
+        synchronized void delete(String place) {
+            deleted.add(place);
+            logs.delete(byPlace.remove(place).key());
+        }
+    }
 
     @BeforeEach
     void open() {
@@ -55,11 +94,12 @@ class CoordinatorRuntimeTest {
         logs = new LogManager(storage, Time.SYSTEM, HighWatermarkListener.NONE);
         partition = logs.open(1, "__test", 0, LogConfig.DEFAULT, 0);
         logs.recover();
+        places = new Places();
         runtime = newRuntime(100);
     }
 
     private CoordinatorRuntime<KeyValueShard, Put> newRuntime(int rewriteMinRecords) {
-        CoordinatorRuntime<KeyValueShard, Put> r = new CoordinatorRuntime<>("test coordinator", partition, starts -> {
+        CoordinatorRuntime<KeyValueShard, Put> r = new CoordinatorRuntime<>("test coordinator", places, starts -> {
             synchronized (logStartThreads) {
                 logStartThreads.add(Thread.currentThread().getName());
             }
@@ -93,6 +133,88 @@ class CoordinatorRuntimeTest {
             changes.add(new Put(key, value));
             return key;
         });
+    }
+
+    private CompletableFuture<Void> putAll(long producerId, String... keyValues) {
+        BiFunction<KeyValueShard, Changes<Put>, Void> operation = (shard, changes) -> {
+            for (int i = 0; i < keyValues.length; i += 2) {
+                changes.add(new Put(keyValues[i], keyValues[i + 1]));
+            }
+            return null;
+        };
+        return producerId < 0 ? runtime.write("puts", operation)
+                : runtime.writeTransactional("txn puts", producerId, (short) 0, operation);
+    }
+
+    private void reload() {
+        runtime.unload().join();
+        runtime = newRuntime(100);
+    }
+
+    @Test
+    void recordsGoToTheirPlacesPartitionAndLoadingAllPartitionsRebuildsTheSameState() throws Exception {
+        putAll(-1, "a", "1", "s1|x", "2", "s2|y", "3", "s1|z", "4").get(10, TimeUnit.SECONDS);
+        assertThat(partition.logEndOffset()).isEqualTo(1);
+        assertThat(places.existing("s1").logEndOffset()).as("one batch of two records").isEqualTo(2);
+        assertThat(places.existing("s2").logEndOffset()).isEqualTo(1);
+        assertThat(places.existing("s1").highWatermark()).as("answered once every partition is durable").isEqualTo(2);
+        Map<String, String> live = values();
+        reload();
+        assertThat(values()).isEqualTo(live).hasSize(4);
+    }
+
+    @Test
+    void eachPartitionsMarkerDecidesOnlyThePartOfTheTransactionKeptThere() throws Exception {
+        putAll(7, "s1|a", "1", "s2|b", "2", "h", "3").get(10, TimeUnit.SECONDS);
+        assertThat(values()).isEmpty();
+        runtime.writeEndMarker(7, (short) 0, 0, true).get(10, TimeUnit.SECONDS);
+        assertThat(values()).containsOnly(Map.entry("s1|a", "1"), Map.entry("s2|b", "2"), Map.entry("h", "3"));
+        assertThat(places.existing("s2").logEndOffset()).as("its record and its marker").isEqualTo(2);
+
+        // The producer's next transaction touches s1 only. Loading replays s1 (with it pending at the end) before
+        // s2, whose marker of the first transaction must not decide it.
+        putAll(7, "s1|c", "4").get(10, TimeUnit.SECONDS);
+        reload();
+        assertThat(values()).containsOnly(Map.entry("s1|a", "1"), Map.entry("s2|b", "2"), Map.entry("h", "3"));
+        assertThat(runtime.read("pending", s -> Map.copyOf(s.pending.get(7L))).join())
+                .containsOnly(Map.entry("s1|c", "4"));
+
+        runtime.writeEndMarker(7, (short) 0, 0, false).get(10, TimeUnit.SECONDS);
+        reload();
+        assertThat(values()).doesNotContainKey("s1|c");
+        assertThat(runtime.read("pending", s -> Map.copyOf(s.pending)).join()).isEmpty();
+    }
+
+    @Test
+    void aDeletedPlaceTakesItsStateAlongAndIsNotWrittenAgain() throws Exception {
+        putAll(-1, "s1|a", "1", "s2|b", "2", "h", "3").get(10, TimeUnit.SECONDS);
+        putAll(9, "s1|p", "pending").get(10, TimeUnit.SECONDS);
+        places.delete("s1");
+        runtime.forgetPlace("s1").get(10, TimeUnit.SECONDS);
+        assertThat(values()).containsOnly(Map.entry("s2|b", "2"), Map.entry("h", "3"));
+
+        assertThatThrownBy(() -> putAll(-1, "s1|again", "x", "h", "4").get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(values()).as("nothing of the refused write, not even its home part")
+                .containsOnly(Map.entry("s2|b", "2"), Map.entry("h", "3"));
+        runtime.writeEndMarker(9, (short) 0, 0, true).get(10, TimeUnit.SECONDS);
+        assertThat(values()).doesNotContainKey("s1|p");
+        reload();
+        assertThat(values()).containsOnly(Map.entry("s2|b", "2"), Map.entry("h", "3"));
+    }
+
+    @Test
+    void aRewriteKeepsEachPartitionToItsOwnLiveRecords() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            putAll(-1, "s1|k" + (i % 2), "v" + i, "h" + (i % 3), "w" + i).get(10, TimeUnit.SECONDS);
+        }
+        runtime.rewriteNow().get(10, TimeUnit.SECONDS);
+        PartitionLog s1 = places.existing("s1");
+        assertThat(s1.logEndOffset() - s1.logStartOffset()).as("s1's two live keys").isEqualTo(2);
+        assertThat(partition.logEndOffset() - partition.logStartOffset()).as("home's three").isEqualTo(3);
+        reload();
+        assertThat(values()).containsOnly(Map.entry("s1|k0", "v38"), Map.entry("s1|k1", "v39"),
+                Map.entry("h0", "w39"), Map.entry("h1", "w37"), Map.entry("h2", "w38"));
     }
 
     @Test

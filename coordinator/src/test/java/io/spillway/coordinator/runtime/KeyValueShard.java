@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The smallest coordinator there is, for runtime tests: a map of strings, changed by put records (null
- * deletes), with transactional puts pending until their marker. Owned by the runtime's event thread.
+ * deletes), with transactional puts pending until their marker; a key "p|k" is kept in place p's partition.
+ * Owned by the runtime's event thread.
  */
 final class KeyValueShard implements CoordinatorShard<KeyValueShard.Put> {
     /** One change: set {@code key} to {@code value}, or delete it when value is null. */
@@ -40,11 +42,39 @@ final class KeyValueShard implements CoordinatorShard<KeyValueShard.Put> {
     }
 
     @Override
-    public void replayEndTransaction(long producerId, boolean committed) {
-        Map<String, String> txn = pending.remove(producerId);
-        if (txn != null && committed) {
-            values.putAll(txn);
+    public void replayEndTransaction(long producerId, boolean committed, String place) {
+        Map<String, String> txn = pending.get(producerId);
+        if (txn == null) {
+            return;
         }
+        txn.entrySet().removeIf(e -> {
+            if (!Objects.equals(placeOf(e.getKey()), place)) {
+                return false;
+            }
+            if (committed) {
+                if (e.getValue() == null) {
+                    values.remove(e.getKey());
+                } else {
+                    values.put(e.getKey(), e.getValue());
+                }
+            }
+            return true;
+        });
+        if (txn.isEmpty()) {
+            pending.remove(producerId);
+        }
+    }
+
+    @Override
+    public void forgetPlace(String place) {
+        values.keySet().removeIf(k -> place.equals(placeOf(k)));
+        pending.values().forEach(txn -> txn.keySet().removeIf(k -> place.equals(placeOf(k))));
+    }
+
+    /** A key "p|k" is kept in place p; other keys at home. */
+    static String placeOf(String key) {
+        int bar = key.indexOf('|');
+        return bar < 0 ? null : key.substring(0, bar);
     }
 
     @Override
@@ -59,11 +89,6 @@ final class KeyValueShard implements CoordinatorShard<KeyValueShard.Put> {
         return live;
     }
 
-    @Override
-    public int liveRecordCount() {
-        return values.size();
-    }
-
     /** Keys and values as UTF-8 strings. */
     static final RecordSerde<Put> SERDE = new RecordSerde<>() {
         @Override
@@ -74,6 +99,11 @@ final class KeyValueShard implements CoordinatorShard<KeyValueShard.Put> {
         @Override
         public byte[] value(Put record) {
             return record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String place(Put record) {
+            return placeOf(record.key());
         }
 
         @Override
