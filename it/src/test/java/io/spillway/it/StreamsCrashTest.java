@@ -6,10 +6,12 @@ import io.spillway.testkit.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of the broker (a child process) right after stream changes were acknowledged: the streams, their
- * defaults, a renamed topic with its records and a deleted stream are all as they were answered.
+ * defaults, a renamed topic with its records and committed offsets (kept in the stream's own offsets topic) and a
+ * deleted stream with its offsets are all as they were answered.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StreamsCrashTest {
@@ -68,6 +71,13 @@ class StreamsCrashTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             producer.send(new ProducerRecord<>("/crash/fraud:cards", 1, "k", "v")).get(30, TimeUnit.SECONDS);
         }
+        try (KafkaConsumer<String, String> committer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "crash-group",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            committer.commitSync(Map.of(new TopicPartition("/crash/fraud:cards", 1), new OffsetAndMetadata(1),
+                    new TopicPartition("/crash/gone:t", 0), new OffsetAndMetadata(0)));
+        }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "/crash/fraud:cards"),
                     List.of(new AlterConfigOp(new ConfigEntry("spillway.topic.rename.to", "/crash/fraud:card-activity"),
@@ -85,6 +95,11 @@ class StreamsCrashTest {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "/crash/fraud:card-activity");
             assertThat(admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
                     .get("retention.ms").value()).isEqualTo("3600000");
+            assertThat(admin.listConsumerGroupOffsets("crash-group").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS)).as("kept in /crash/fraud's own offsets topic, renamed along")
+                    .containsOnlyKeys(new TopicPartition("/crash/fraud:card-activity", 1));
+            assertThat(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS))
+                    .contains("/crash/fraud:__consumer_offsets").doesNotContain("/crash/gone:__consumer_offsets");
         }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * repeated). What read_uncommitted would have seen (the aborted transactions' output) and the purging of
  * the repartition topic are only reported.
  *
- * <p>The broker is an in-process Spillway, or any running broker given by
+ * <p>On Spillway the input and output topics are in a stream ({@code /eos/<application.id>:readings}), so the
+ * transactional offset commits of every run go to the stream's own offsets topic. The broker is an in-process
+ * Spillway, or any running broker given by
  * {@code -Dstreams.bootstrap=host:port}; for Apache Kafka as the reference see {@link StreamsBroker} for the
  * settings it needs. Other system properties: {@code streams.seed} (the seed is printed on every run),
  * {@code streams.guarantee} ({@code at_least_once} shows that the check catches duplicates) and
@@ -61,8 +64,11 @@ class StreamsExactlyOnceTest {
         long startNs = System.nanoTime();
         String applicationId = "sensor-totals-" + Long.toString(seed & 0xffffffffL, 36) + "-"
                 + Long.toString(System.currentTimeMillis() % 1_000_000, 36); // unique also on an external broker
-        String inputTopic = applicationId + "-readings";
-        String outputTopic = applicationId + "-totals";
+        // On Spillway the input and output are topics of a stream, so the app's committed offsets (transactional,
+        // with every commit) are kept in the stream's own offsets topic; Kafka has no streams.
+        String prefix = StreamsBroker.external() ? applicationId + "-" : "/eos/" + applicationId + ":";
+        String inputTopic = prefix + "readings";
+        String outputTopic = prefix + "totals";
         SensorInput input = SensorInput.generate(seed, EVENTS, SENSORS, SITES);
         KillPlan plan = KillPlan.draw(seed, KILLS, EVENTS);
         System.out.printf("[StreamsExactlyOnceTest] seed %d (rerun with -Dstreams.seed=%d) against %s; %d readings of"
@@ -97,6 +103,13 @@ class StreamsExactlyOnceTest {
                 throw new AssertionError("read_committed output of the Streams app (seed " + seed + ") is not exact: "
                         + comparison.summary() + ". First deviation: " + comparison.firstDeviation().orElse("?")
                         + ". App logs: " + logDir.toAbsolutePath());
+            }
+            if (!StreamsBroker.external()) {
+                String offsetsTopic = "/eos/" + applicationId + ":__consumer_offsets";
+                if (!BROKER.admin().listTopics(new ListTopicsOptions().listInternal(true)).names()
+                        .get(30, TimeUnit.SECONDS).contains(offsetsTopic)) {
+                    throw new AssertionError("the app's offsets were not kept in its stream's " + offsetsTopic);
+                }
             }
         }
     }
