@@ -6,6 +6,7 @@ import io.spillway.testkit.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -78,11 +79,18 @@ class StreamsCrashTest {
             committer.commitSync(Map.of(new TopicPartition("/crash/fraud:cards", 1), new OffsetAndMetadata(1),
                     new TopicPartition("/crash/gone:t", 0), new OffsetAndMetadata(0)));
         }
+        try (KafkaConsumer<String, String> committer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "crash-deleted",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            committer.commitSync(Map.of(new TopicPartition("/crash/fraud:cards", 0), new OffsetAndMetadata(0)));
+        }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "/crash/fraud:cards"),
                     List.of(new AlterConfigOp(new ConfigEntry("spillway.topic.rename.to", "/crash/fraud:card-activity"),
                             AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
             admin.deleteTopics(List.of("/crash/gone")).all().get(30, TimeUnit.SECONDS);
+            admin.deleteConsumerGroups(List.of("crash-deleted")).all().get(30, TimeUnit.SECONDS);
         }
         broker.kill9();
         broker = start(port);
@@ -100,6 +108,8 @@ class StreamsCrashTest {
                     .containsOnlyKeys(new TopicPartition("/crash/fraud:card-activity", 1));
             assertThat(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS))
                     .contains("/crash/fraud:__consumer_offsets").doesNotContain("/crash/gone:__consumer_offsets");
+            assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).as("a deleted group stays deleted")
+                    .extracting(GroupListing::groupId).contains("crash-group").doesNotContain("crash-deleted");
         }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

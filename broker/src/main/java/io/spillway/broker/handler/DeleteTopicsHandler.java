@@ -56,7 +56,11 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             if (!byId && Streams.isStreamName(w.name())) {
-                deleteStream(w.name(), enabled, result, deleted);
+                if (deleteStream(w.name(), enabled, result, deleted)) {
+                    // Its offsets topic went with its other topics: the coordinator drops what it held from there
+                    // (queued before the forgetting below, which then finds nothing of the stream left).
+                    groups.forgetStream(w.name());
+                }
                 continue;
             }
             TopicMetadata topic = byId ? topics.byId(w.topicId()) : topics.byName(w.name());
@@ -96,21 +100,21 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         });
     }
 
-    /** A stream path deletes the stream with all its topics. */
-    private void deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result,
-                              Set<String> deleted) {
+    /** A stream path deletes the stream with all its topics; returns whether it did. */
+    private boolean deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result,
+                                 Set<String> deleted) {
         try {
             streams.get(path);
             if (!enabled) {
                 result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
-                return;
+                return false;
             }
             deleted.addAll(streams.delete(path));
-            // Its offsets topic went with the other topics; the coordinator drops what it held from there.
-            groups.forgetStream(path).join();
+            return true;
         } catch (org.apache.kafka.common.errors.ApiException e) {
             result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            return false;
         }
     }
 }
