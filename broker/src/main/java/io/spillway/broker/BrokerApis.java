@@ -17,6 +17,7 @@ import io.spillway.broker.group.OffsetDeleteHandler;
 import io.spillway.broker.group.OffsetFetchHandler;
 import io.spillway.broker.group.SyncGroupHandler;
 import io.spillway.broker.handler.AlterConfigsHandler;
+import io.spillway.broker.handler.AlterUserScramCredentialsHandler;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.broker.handler.CreatePartitionsHandler;
 import io.spillway.broker.handler.CreateTopicsHandler;
@@ -25,6 +26,7 @@ import io.spillway.broker.handler.DeleteTopicsHandler;
 import io.spillway.broker.handler.DescribeClusterHandler;
 import io.spillway.broker.handler.DescribeConfigsHandler;
 import io.spillway.broker.handler.DescribeTopicPartitionsHandler;
+import io.spillway.broker.handler.DescribeUserScramCredentialsHandler;
 import io.spillway.broker.handler.ListConfigResourcesHandler;
 import io.spillway.broker.handler.DescribeLogDirsHandler;
 import io.spillway.broker.handler.IncrementalAlterConfigsHandler;
@@ -95,6 +97,8 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(topics, settings, streams))
                 .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(topics, settings, streams, groups))
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings, streams, groups))
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, new DescribeUserScramCredentialsHandler(topics.meta()))
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, new AlterUserScramCredentialsHandler(topics.meta()))
                 .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(identity))
                 .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
                 .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))

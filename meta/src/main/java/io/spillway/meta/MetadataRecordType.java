@@ -16,7 +16,9 @@ enum MetadataRecordType {
     STREAM_CREATED(9),
     STREAM_CONFIGS_SET(10),
     STREAM_DELETED(11),
-    TOPIC_RENAMED(12);
+    TOPIC_RENAMED(12),
+    SCRAM_CREDENTIAL_SET(13),
+    SCRAM_CREDENTIAL_DELETED(14);
 
     final byte id;
 

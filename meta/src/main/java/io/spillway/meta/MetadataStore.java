@@ -6,6 +6,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.scram.ScramCredential;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,18 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The node's metadata (cluster id, topics, partition counts, topic and broker config overrides, log
- * start offsets, reserved producer ids) as records in an fsynced {@link MetadataLog}; state changes
- * only by appending a record and then applying it, and opening replays the records.
+ * start offsets, reserved producer ids, users' SCRAM credentials) as records in an fsynced
+ * {@link MetadataLog}; state changes only by appending a record and then applying it, and opening replays
+ * the records.
  *
  * <p>Thread safe: changes are serialised by this object's monitor; lookups read concurrent maps.
  */
@@ -35,6 +40,8 @@ public final class MetadataStore implements Closeable {
     private static final long PRODUCER_ID_BLOCK = 1000;
     /** Rewrite the log as a snapshot at open when it has grown past this and twice the snapshot. */
     private static final long COMPACT_THRESHOLD_BYTES = 4L * 1024 * 1024;
+    /** The SASL mechanisms a SCRAM credential can be for. */
+    public static final Set<String> SCRAM_MECHANISMS = Set.of("SCRAM-SHA-256", "SCRAM-SHA-512");
 
     private final MetadataLog file;
     /**
@@ -56,6 +63,12 @@ public final class MetadataStore implements Closeable {
     private final Map<Long, Long> logStarts = new ConcurrentHashMap<>();
     /** Dynamic broker config overrides by scope: "" for the cluster-wide default, else the node id. */
     private final Map<String, Map<String, String>> brokerConfigs = new ConcurrentHashMap<>();
+    /**
+     * SCRAM credentials by user, then mechanism. Only what a SCRAM server needs (salt, stored key, server key,
+     * iterations), never a password or salted password. The inner maps are immutable and replaced on change, so that
+     * a lookup never sees half a change.
+     */
+    private final Map<String, Map<String, ScramCredential>> scramCredentials = new ConcurrentHashMap<>();
     private String clusterId;
     private long nextTopicSequence = 1;
     private long nextProducerId;
@@ -270,6 +283,97 @@ public final class MetadataStore implements Closeable {
         write(List.of(new RecordWriter(MetadataRecordType.BROKER_CONFIGS_SET).writeString(scope).writeMap(configs).toBytes()));
     }
 
+    /**
+     * A user's SCRAM credential for a mechanism ({@link #SCRAM_MECHANISMS}), or null when there is none. The
+     * returned credential is a copy.
+     */
+    public ScramCredential scramCredential(String user, String mechanism) {
+        if (user == null || mechanism == null) {
+            return null;
+        }
+        ScramCredential credential = scramCredentials.getOrDefault(user, Map.of()).get(mechanism);
+        return credential == null ? null : copy(credential);
+    }
+
+    /** Every user with a SCRAM credential, in name order, to its mechanisms (in name order) and their iterations. */
+    public Map<String, Map<String, Integer>> scramUsers() {
+        Map<String, Map<String, Integer>> users = new TreeMap<>();
+        scramCredentials.forEach((user, credentials) -> {
+            Map<String, Integer> mechanisms = new TreeMap<>();
+            credentials.forEach((mechanism, credential) -> mechanisms.put(mechanism, credential.iterations()));
+            users.put(user, Collections.unmodifiableMap(mechanisms));
+        });
+        return Collections.unmodifiableMap(users);
+    }
+
+    /**
+     * Creates or replaces a user's SCRAM credential for a mechanism, durably. Takes what a SCRAM server keeps (RFC
+     * 5802: the salt, StoredKey and ServerKey derived from the salted password, and the iteration count); the password
+     * itself is never stored.
+     *
+     * @throws IllegalArgumentException for an empty user name, a mechanism not in {@link #SCRAM_MECHANISMS}, a
+     *     missing or empty salt or key, or iterations below 1
+     */
+    public synchronized void setScramCredential(String user, String mechanism, byte[] salt, byte[] storedKey,
+                                                byte[] serverKey, int iterations) {
+        write(List.of(scramCredentialSet(user, mechanism, salt, storedKey, serverKey, iterations)));
+    }
+
+    /**
+     * Like {@link #setScramCredential} but only when the user has no credential for that mechanism yet.
+     *
+     * @return whether it was set
+     */
+    public synchronized boolean setScramCredentialIfAbsent(String user, String mechanism, byte[] salt,
+                                                           byte[] storedKey, byte[] serverKey, int iterations) {
+        byte[] record = scramCredentialSet(user, mechanism, salt, storedKey, serverKey, iterations);
+        if (scramCredentials.getOrDefault(user, Map.of()).containsKey(mechanism)) {
+            return false;
+        }
+        write(List.of(record));
+        return true;
+    }
+
+    /**
+     * Deletes a user's SCRAM credential for a mechanism, durably.
+     *
+     * @return whether there was one
+     */
+    public synchronized boolean deleteScramCredential(String user, String mechanism) {
+        if (!scramCredentials.getOrDefault(user, Map.of()).containsKey(mechanism)) {
+            return false;
+        }
+        write(List.of(new RecordWriter(MetadataRecordType.SCRAM_CREDENTIAL_DELETED).writeString(user)
+                .writeString(mechanism).toBytes()));
+        return true;
+    }
+
+    private static byte[] scramCredentialSet(String user, String mechanism, byte[] salt, byte[] storedKey,
+                                             byte[] serverKey, int iterations) {
+        if (user == null || user.isEmpty()) {
+            throw new IllegalArgumentException("A SCRAM credential needs a user name");
+        }
+        if (!SCRAM_MECHANISMS.contains(mechanism)) {
+            throw new IllegalArgumentException("Unknown SCRAM mechanism '" + mechanism + "'; expected one of "
+                    + new TreeSet<>(SCRAM_MECHANISMS));
+        }
+        if (salt == null || salt.length == 0 || storedKey == null || storedKey.length == 0 || serverKey == null
+                || serverKey.length == 0) {
+            throw new IllegalArgumentException("The " + mechanism + " credential of user '" + user
+                    + "' needs a salt, a stored key and a server key");
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("The " + mechanism + " credential of user '" + user
+                    + "' needs a positive iteration count, not " + iterations);
+        }
+        return new RecordWriter(MetadataRecordType.SCRAM_CREDENTIAL_SET).writeString(user).writeString(mechanism)
+                .writeBytes(salt).writeBytes(storedKey).writeBytes(serverKey).writeInt(iterations).toBytes();
+    }
+
+    private static ScramCredential copy(ScramCredential c) {
+        return new ScramCredential(c.salt().clone(), c.storedKey().clone(), c.serverKey().clone(), c.iterations());
+    }
+
     /** Durably records new log start offsets; returns once they are synced. */
     public synchronized void persistLogStarts(Map<Long, Long> offsets) {
         if (offsets.isEmpty()) {
@@ -389,6 +493,26 @@ public final class MetadataStore implements Closeable {
                 streams.put(path, new StreamMetadata(path, in.readMap()));
             }
             case STREAM_DELETED -> streams.remove(in.readString());
+            case SCRAM_CREDENTIAL_SET -> {
+                String user = in.readString();
+                String mechanism = in.readString();
+                ScramCredential credential = new ScramCredential(in.readBytes(), in.readBytes(), in.readBytes(),
+                        in.readInt());
+                scramCredentials.compute(user, (u, credentials) -> {
+                    Map<String, ScramCredential> updated = new HashMap<>(credentials == null ? Map.of() : credentials);
+                    updated.put(mechanism, credential);
+                    return Map.copyOf(updated);
+                });
+            }
+            case SCRAM_CREDENTIAL_DELETED -> {
+                String user = in.readString();
+                String mechanism = in.readString();
+                scramCredentials.computeIfPresent(user, (u, credentials) -> {
+                    Map<String, ScramCredential> updated = new HashMap<>(credentials);
+                    updated.remove(mechanism);
+                    return updated.isEmpty() ? null : Map.copyOf(updated);
+                });
+            }
             default -> throw new IllegalStateException("unhandled metadata record " + in.type);
         }
     }
@@ -443,6 +567,13 @@ public final class MetadataStore implements Closeable {
         for (Map<String, String> configs : brokerConfigs.values()) {
             bytes += 8 + 1 + 2 + mapBytes(configs);
         }
+        for (Map.Entry<String, Map<String, ScramCredential>> user : scramCredentials.entrySet()) {
+            for (Map.Entry<String, ScramCredential> e : user.getValue().entrySet()) {
+                ScramCredential c = e.getValue();
+                bytes += 8 + 2 + 2 + user.getKey().length() + 2 + e.getKey().length() + 12 + c.salt().length
+                        + c.storedKey().length + c.serverKey().length + 4;
+            }
+        }
         return bytes + 16L * logStarts.size();
     }
 
@@ -462,6 +593,8 @@ public final class MetadataStore implements Closeable {
         brokerConfigs.forEach((scope, configs) -> snapshot.add(
                 new RecordWriter(MetadataRecordType.BROKER_CONFIGS_SET).writeString(scope).writeMap(configs).toBytes()));
         streams.values().forEach(stream -> snapshot.add(streamRecord(MetadataRecordType.STREAM_CREATED, stream)));
+        scramCredentials.forEach((user, credentials) -> credentials.forEach((mechanism, c) -> snapshot.add(
+                scramCredentialSet(user, mechanism, c.salt(), c.storedKey(), c.serverKey(), c.iterations()))));
         for (TopicMetadata topic : topicsBySequence.values()) {
             snapshot.add(topicCreated(topic));
         }

@@ -59,6 +59,11 @@ final class RecordReader {
         }
     }
 
+    /** Bytes fields exist only in records that version 1 never had. */
+    byte[] readBytes() {
+        return in.bytes();
+    }
+
     Map<String, String> readMap() {
         if (version > 1) {
             return in.stringMap();

@@ -39,6 +39,11 @@ final class RecordWriter {
         return this;
     }
 
+    RecordWriter writeBytes(byte[] value) {
+        out.bytes(value);
+        return this;
+    }
+
     RecordWriter writeMap(Map<String, String> map) {
         out.stringMap(map);
         return this;

@@ -1,6 +1,7 @@
 package io.spillway.meta;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.scram.ScramCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,12 @@ class MetadataRecordFormatTest {
     /** TOPIC_CREATED: sequence 1, id (1, 2), "orders", 3 partitions, {retention.ms=1000}; after the type and version. */
     private static final String TOPIC_CREATED_FIELDS = "0000000000000001" + "0000000000000001" + "0000000000000002"
             + "00066f7264657273" + "00000003" + "00000001" + "000c726574656e74696f6e2e6d73" + "000431303030";
+
+    /** The strings "alice", "bob", "SCRAM-SHA-256" and "SCRAM-SHA-512" as record fields. */
+    private static final String ALICE = "0005616c696365";
+    private static final String BOB = "0003626f62";
+    private static final String SCRAM_SHA_256 = "000d534352414d2d5348412d323536";
+    private static final String SCRAM_SHA_512 = "000d534352414d2d5348412d353132";
 
     @TempDir
     Path dir;
@@ -59,6 +66,55 @@ class MetadataRecordFormatTest {
             assertThat(store.stream("/apps/gone")).isNull();
             assertThat(store.topicCount("/apps/fraud")).isEqualTo(1);
             assertThat(store.topicCount(io.spillway.common.StreamTopicName.DEFAULT_STREAM)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void scramCredentialRecordsAreWrittenAsGoldenBytes() {
+        byte[] set = new RecordWriter(MetadataRecordType.SCRAM_CREDENTIAL_SET).writeString("alice")
+                .writeString("SCRAM-SHA-256").writeBytes(new byte[] {1, 2}).writeBytes(new byte[] {3})
+                .writeBytes(new byte[] {4, 5, 6}).writeInt(4096).toBytes();
+        assertThat(HEX.formatHex(set)).isEqualTo("0d02" + ALICE + SCRAM_SHA_256 + "00000002" + "0102" + "00000001" + "03"
+                + "00000003" + "040506" + "00001000");
+        byte[] deleted = new RecordWriter(MetadataRecordType.SCRAM_CREDENTIAL_DELETED).writeString("alice")
+                .writeString("SCRAM-SHA-256").toBytes();
+        assertThat(HEX.formatHex(deleted)).isEqualTo("0e02" + ALICE + SCRAM_SHA_256);
+    }
+
+    @Test
+    void scramCredentialsAreReplayedFromGoldenBytesAndALongHistoryIsCompactedToTheCurrentOnes() throws IOException {
+        List<String> bodies = new java.util.ArrayList<>();
+        bodies.add("0102" + "00026331"); // CLUSTER "c1"
+        // alice's SCRAM-SHA-256 credential set 40,000 times (a long history: more than 4 MiB), the last with 8192
+        // iterations
+        String salt = "00000020" + "11".repeat(32);
+        String storedKey = "00000020" + "22".repeat(32);
+        String serverKey = "00000020" + "33".repeat(32);
+        for (int i = 0; i < 40_000; i++) {
+            bodies.add("0d02" + ALICE + SCRAM_SHA_256 + salt + storedKey + serverKey + String.format("%08x", 4096 + i % 4096));
+        }
+        bodies.add("0d02" + ALICE + SCRAM_SHA_256 + salt + storedKey + serverKey + "00002000");
+        bodies.add("0d02" + ALICE + SCRAM_SHA_512 + "00000001" + "aa" + "00000001" + "bb" + "00000001" + "cc" + "00001000");
+        bodies.add("0d02" + BOB + SCRAM_SHA_512 + "00000001" + "aa" + "00000001" + "bb" + "00000001" + "cc" + "00001000");
+        bodies.add("0e02" + BOB + SCRAM_SHA_512); // bob has none left
+        bodies.add("0e02" + ALICE + "000d" + HEX.formatHex("SCRAM-SHA-384".getBytes())); // never existed: ignored
+        Path file = dir.resolve("metadata.log");
+        Files.write(file, frames(bodies.toArray(String[]::new)));
+        long before = Files.size(file);
+        assertThat(before).isGreaterThan(4L * 1024 * 1024);
+        for (int open = 0; open < 2; open++) { // replayed, compacted, then replayed from the snapshot
+            try (MetadataStore store = MetadataStore.open(dir)) {
+                assertThat(Files.size(file)).isLessThan(1024);
+                assertThat(store.clusterId()).isEqualTo("c1");
+                ScramCredential sha256 = store.scramCredential("alice", "SCRAM-SHA-256");
+                assertThat(sha256.salt()).isEqualTo(HEX.parseHex("11".repeat(32)));
+                assertThat(sha256.storedKey()).isEqualTo(HEX.parseHex("22".repeat(32)));
+                assertThat(sha256.serverKey()).isEqualTo(HEX.parseHex("33".repeat(32)));
+                assertThat(sha256.iterations()).isEqualTo(8192);
+                assertThat(store.scramCredential("alice", "SCRAM-SHA-512").storedKey()).isEqualTo(new byte[] {(byte) 0xbb});
+                assertThat(store.scramCredential("bob", "SCRAM-SHA-512")).isNull();
+                assertThat(store.scramUsers()).isEqualTo(Map.of("alice", Map.of("SCRAM-SHA-256", 8192, "SCRAM-SHA-512", 4096)));
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.spillway.meta;
 
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.security.scram.ScramCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,61 @@ class MetadataStoreTest {
             TopicMetadata next = store.createTopics(List.of(new MetadataStore.NewTopic("next", 1, Map.of()))).get(0);
             assertThat(next.sequence()).isGreaterThan(orders.sequence() + 1);
         }
+    }
+
+    @Test
+    void scramCredentialsAreSetReplacedAndDeletedDurably() throws Exception {
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(store.scramCredential("alice", "SCRAM-SHA-256")).isNull();
+            assertThat(store.scramUsers()).isEmpty();
+            store.setScramCredential("alice", "SCRAM-SHA-256", bytes(1), bytes(2), bytes(3), 4096);
+            store.setScramCredential("alice", "SCRAM-SHA-512", bytes(4), bytes(5), bytes(6), 4096);
+            store.setScramCredential("bob", "SCRAM-SHA-256", bytes(7), bytes(8), bytes(9), 4096);
+            store.setScramCredential("alice", "SCRAM-SHA-256", bytes(10), bytes(11), bytes(12), 8192); // replaced
+            assertThat(store.deleteScramCredential("bob", "SCRAM-SHA-256")).isTrue();
+            assertThat(store.deleteScramCredential("bob", "SCRAM-SHA-256")).isFalse();
+            assertThat(store.deleteScramCredential("carol", "SCRAM-SHA-512")).isFalse();
+            assertThat(store.setScramCredentialIfAbsent("alice", "SCRAM-SHA-512", bytes(13), bytes(14), bytes(15), 4096))
+                    .isFalse();
+            assertThat(store.setScramCredentialIfAbsent("dave", "SCRAM-SHA-512", bytes(16), bytes(17), bytes(18), 5000))
+                    .isTrue();
+
+            ScramCredential alice = store.scramCredential("alice", "SCRAM-SHA-256");
+            alice.salt()[0] = 99; // a copy: the store's credential stays as it was
+            assertThat(store.scramCredential("alice", "SCRAM-SHA-256").salt()).isEqualTo(bytes(10));
+            assertThat(store.scramCredential("alice", null)).isNull();
+
+            assertThatThrownBy(() -> store.setScramCredential("alice", "SCRAM-SHA-1", bytes(1), bytes(2), bytes(3), 4096))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SCRAM-SHA-1");
+            assertThatThrownBy(() -> store.setScramCredential("", "SCRAM-SHA-256", bytes(1), bytes(2), bytes(3), 4096))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.setScramCredential("alice", "SCRAM-SHA-256", new byte[0], bytes(2), bytes(3),
+                    4096)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.setScramCredential("alice", "SCRAM-SHA-256", bytes(1), bytes(2), bytes(3), 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        for (int open = 0; open < 2; open++) {
+            try (MetadataStore store = MetadataStore.open(dir)) {
+                assertThat(store.scramUsers()).isEqualTo(Map.of(
+                        "alice", Map.of("SCRAM-SHA-256", 8192, "SCRAM-SHA-512", 4096),
+                        "dave", Map.of("SCRAM-SHA-512", 5000)));
+                assertThat(store.scramUsers().keySet()).containsExactly("alice", "dave");
+                ScramCredential alice = store.scramCredential("alice", "SCRAM-SHA-256");
+                assertThat(alice.salt()).isEqualTo(bytes(10));
+                assertThat(alice.storedKey()).isEqualTo(bytes(11));
+                assertThat(alice.serverKey()).isEqualTo(bytes(12));
+                assertThat(alice.iterations()).isEqualTo(8192);
+                assertThat(store.scramCredential("alice", "SCRAM-SHA-512").salt()).isEqualTo(bytes(4));
+                assertThat(store.scramCredential("bob", "SCRAM-SHA-256")).isNull();
+            }
+        }
+    }
+
+    /** 32 bytes of {@code value}. */
+    private static byte[] bytes(int value) {
+        byte[] bytes = new byte[32];
+        java.util.Arrays.fill(bytes, (byte) value);
+        return bytes;
     }
 
     @Test

@@ -17,6 +17,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
     private static final int MIN_FRAME_BYTES = 10;
 
     private final int maxRequestBytes;
+    /** Until a SASL client has authenticated, frames are held to this (sasl.server.max.receive.size). */
+    private volatile int currentMaxBytes;
+    /** Bare SASL tokens (after SaslHandshake v0) may be shorter than a request header: checked per request later. */
+    private volatile int currentMinBytes;
     private boolean failed;
 
     /** Passed on instead of a frame when the stream is unusable; the connection ends after earlier responses. */
@@ -25,6 +29,21 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     FrameDecoder(int maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
+        this.currentMaxBytes = maxRequestBytes;
+        this.currentMinBytes = MIN_FRAME_BYTES;
+    }
+
+    /** A SASL listener's: @param unauthenticatedMaxBytes the limit until {@link #authenticated()} is called */
+    FrameDecoder(int maxRequestBytes, int unauthenticatedMaxBytes) {
+        this.maxRequestBytes = maxRequestBytes;
+        this.currentMaxBytes = Math.min(maxRequestBytes, unauthenticatedMaxBytes);
+        this.currentMinBytes = 0;
+    }
+
+    /** The client has authenticated: frames up to socket.request.max.bytes from now on. */
+    void authenticated() {
+        currentMaxBytes = maxRequestBytes;
+        currentMinBytes = MIN_FRAME_BYTES;
     }
 
     @Override
@@ -35,13 +54,17 @@ final class FrameDecoder extends ByteToMessageDecoder {
         }
         while (in.readableBytes() >= 4) {
             int size = in.getInt(in.readerIndex());
-            if (size < MIN_FRAME_BYTES || size > maxRequestBytes) {
+            int max = currentMaxBytes;
+            int min = currentMinBytes;
+            if (size < min || size > max) {
                 failed = true;
                 in.skipBytes(in.readableBytes());
                 ctx.channel().config().setAutoRead(false);
-                out.add(new Malformed("request frame of " + size + " bytes is outside " + MIN_FRAME_BYTES + ".."
-                        + maxRequestBytes + " bytes (socket.request.max.bytes); the client sent a malformed or "
-                        + "oversized request"));
+                out.add(new Malformed("request frame of " + size + " bytes is outside " + min + ".."
+                        + max + " bytes (" + (max < maxRequestBytes ? "sasl.server.max.receive.size before the client "
+                        + "has authenticated" : "socket.request.max.bytes") + "); the client sent a malformed or "
+                        + "oversized request" + (size == 0x16030100 || (size >>> 16) == 0x1603
+                        ? ", or a TLS handshake to a listener without TLS" : "")));
                 return;
             }
             if (in.readableBytes() < 4 + size) {

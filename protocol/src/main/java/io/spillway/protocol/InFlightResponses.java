@@ -40,8 +40,13 @@ final class InFlightResponses {
      * Kafka answers every request it read before a bad one), then the connection closes.
      */
     void completeWithClose(Slot slot, Channel channel) {
+        completeWithClose(slot, null, channel);
+    }
+
+    /** As {@link #completeWithClose(Slot, Channel)}, with a last response written before the close (failed SASL). */
+    void completeWithClose(Slot slot, ByteBuf lastResponse, Channel channel) {
         slot.close = true;
-        complete(slot, null, channel);
+        complete(slot, lastResponse, channel);
     }
 
     /** Fills a slot and writes every completed response at the head of the queue. */
@@ -58,8 +63,10 @@ final class InFlightResponses {
         while (!slots.isEmpty() && slots.peek().done) {
             Slot head = slots.poll();
             if (head.close) {
-                channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                ByteBuf last = head.response != null && channel.isActive() ? head.response
+                        : io.netty.buffer.Unpooled.EMPTY_BUFFER;
+                head.response = null;
+                channel.writeAndFlush(last).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                 clear();
                 return;
             }

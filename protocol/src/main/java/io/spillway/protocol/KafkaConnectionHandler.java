@@ -7,6 +7,17 @@ import io.spillway.broker.ApiDispatcher;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.common.SerialExecutor;
+import io.spillway.protocol.security.SaslAuthenticator;
+import io.spillway.protocol.security.SaslServers;
+import io.spillway.protocol.security.TlsPrincipals;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
@@ -38,18 +49,48 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     private final SerialExecutor serial;
     private final InFlightResponses inFlight = new InFlightResponses();
     private final long connectionId = CONNECTION_IDS.incrementAndGet();
+    private final ListenerSpec listener;
+    private final FrameDecoder frames;
+    private final SaslServers saslServers;
     private String clientAddress = "unknown";
+    /** Set on the serial executor (SASL) or the event loop (TLS) before the requests that use it are read. */
+    private volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
+    /** The SASL exchange on a SASL listener until it completes; null otherwise. Serial executor only. */
+    private SaslAuthenticator sasl;
 
-    KafkaConnectionHandler(ApiDispatcher dispatcher, Executor workers) {
+    KafkaConnectionHandler(ApiDispatcher dispatcher, Executor workers, ListenerSpec listener, FrameDecoder frames,
+                           SaslServers saslServers) {
         this.dispatcher = dispatcher;
         this.workers = workers;
         this.serial = new SerialExecutor(workers);
+        this.listener = listener;
+        this.frames = frames;
+        this.saslServers = saslServers;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         clientAddress = String.valueOf(ctx.channel().remoteAddress());
+        if (listener.usesSasl()) {
+            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.name(), clientAddress);
+        }
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done) {
+            if (done.isSuccess()) {
+                if (!listener.usesSasl()) {
+                    principal = TlsPrincipals.of(ctx.pipeline().get(SslHandler.class).engine().getSession(),
+                            listener.principalMapper());
+                }
+            } else if (!(done.cause() instanceof NotSslRecordException)) { // that one is logged by exceptionCaught
+                log.warn("TLS handshake with {} on listener {} failed: {}", clientAddress, listener.name(),
+                        TlsPrincipals.describe(done.cause()));
+            }
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override
@@ -78,6 +119,14 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void process(ChannelHandlerContext ctx, ByteBuffer frame, InFlightResponses.Slot slot) {
+        if (sasl != null && sasl.awaitsRawToken()) {
+            rawToken(ctx, frame, slot);
+            return;
+        }
+        if (frame.remaining() < 10) {
+            close(ctx, slot, "request frame of " + frame.remaining() + " bytes is too short for a request header");
+            return;
+        }
         short keyId = frame.getShort(0);
         short version = frame.getShort(2);
         int correlationId = frame.getInt(4);
@@ -102,8 +151,12 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             close(ctx, slot, "malformed " + key + " v" + version + " request (" + e.getMessage() + ")");
             return;
         }
+        if (sasl != null && !sasl.isComplete() && key != ApiKeys.API_VERSIONS) {
+            authenticate(ctx, slot, key, version, correlationId, request);
+            return;
+        }
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
-                connectionId);
+                connectionId, listener.name(), listener.protocol(), principal);
         dispatcher.dispatch(context, request).whenCompleteAsync((body, error) -> {
             ByteBuf response = null;
             try {
@@ -121,6 +174,55 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             complete(ctx, slot, response);
         }, workers);
+    }
+
+    /**
+     * A request before SASL authentication completed: only SaslHandshake and SaslAuthenticate (and ApiVersions,
+     * served as usual) are allowed, as in Kafka; anything else ends the connection. A failed exchange is answered
+     * and then the connection is closed.
+     */
+    private void authenticate(ChannelHandlerContext ctx, InFlightResponses.Slot slot, ApiKeys key, short version,
+                              int correlationId, AbstractRequest request) {
+        ApiMessage response;
+        if (key == ApiKeys.SASL_HANDSHAKE) {
+            response = sasl.handshake((SaslHandshakeRequestData) request.data(), version);
+        } else if (key == ApiKeys.SASL_AUTHENTICATE) {
+            response = sasl.authenticate((SaslAuthenticateRequestData) request.data());
+            if (sasl.isComplete()) {
+                principal = sasl.principal();
+                frames.authenticated();
+            }
+        } else {
+            close(ctx, slot, key + " request before SASL authentication on listener " + listener.name()
+                    + " (the client must authenticate first; is it configured for " + listener.protocol() + "?)");
+            return;
+        }
+        ByteBuf bytes = ResponseSerializer.serialize(correlationId, key, version, response);
+        if (sasl.failed()) {
+            ctx.executor().execute(() -> {
+                ctx.channel().config().setAutoRead(false);
+                inFlight.completeWithClose(slot, bytes, ctx.channel());
+            });
+        } else {
+            complete(ctx, slot, bytes);
+        }
+    }
+
+    /** A bare SASL token after SaslHandshake v0: the challenge goes back as a bare size-prefixed frame. */
+    private void rawToken(ChannelHandlerContext ctx, ByteBuffer frame, InFlightResponses.Slot slot) {
+        byte[] token = new byte[frame.remaining()];
+        frame.get(token);
+        byte[] challenge = sasl.evaluateRawToken(token);
+        if (challenge == null) {
+            closeAfterEarlierResponses(ctx, slot);
+            return;
+        }
+        if (sasl.isComplete()) {
+            principal = sasl.principal();
+            frames.authenticated();
+        }
+        ByteBuf out = ctx.alloc().buffer(4 + challenge.length).writeInt(challenge.length).writeBytes(challenge);
+        complete(ctx, slot, out);
     }
 
     private void complete(ChannelHandlerContext ctx, InFlightResponses.Slot slot, ByteBuf response) {
@@ -152,7 +254,14 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("Connection {} from {} failed: {}", connectionId, clientAddress, cause.toString());
+        if (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException) {
+            log.warn("Closing connection {} from {}: it sent plaintext to TLS listener {} (configure the client with "
+                    + "security.protocol={})", connectionId, clientAddress, listener.name(), listener.protocol());
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            log.debug("Connection {} from {} failed in TLS: {}", connectionId, clientAddress, cause.getCause().toString());
+        } else {
+            log.debug("Connection {} from {} failed: {}", connectionId, clientAddress, cause.toString());
+        }
         ctx.close();
     }
 }

@@ -9,63 +9,106 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.spillway.broker.ApiDispatcher;
+import io.spillway.protocol.security.SaslServers;
 
+import javax.net.ssl.SSLEngine;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Kafka listener: a Netty server whose pipeline per connection is {@link FrameDecoder} then
- * {@link KafkaConnectionHandler}. Thread safe; start once, close once.
+ * The Kafka listeners: one Netty server socket per listener, sharing the event loops. The pipeline of a
+ * connection is [{@link SslHandler} on a TLS listener] then {@link FrameDecoder} then
+ * {@link KafkaConnectionHandler}, which runs the SASL exchange on a SASL listener before serving requests.
+ * Thread safe; start once, close once.
  */
 public final class KafkaServer implements AutoCloseable {
-    private final String host;
-    private final int port;
+    /** Kafka's sasl.server.max.receive.size default: the largest frame before a SASL client has authenticated. */
+    public static final int DEFAULT_SASL_MAX_RECEIVE_BYTES = 524_288;
+
+    private final List<ListenerSpec> listeners;
     private final int maxRequestBytes;
+    private final int saslMaxReceiveBytes;
     private final ApiDispatcher dispatcher;
     private final Executor workers;
     private final int networkThreads;
+    private final SaslServers saslServers;
     private EventLoopGroup boss;
     private EventLoopGroup io;
-    private Channel channel;
+    private final List<Channel> channels = new ArrayList<>();
 
-    public KafkaServer(String host, int port, int maxRequestBytes, ApiDispatcher dispatcher, Executor workers,
-                       int networkThreads) {
-        this.host = host;
-        this.port = port;
+    public KafkaServer(List<ListenerSpec> listeners, int maxRequestBytes, int saslMaxReceiveBytes,
+                       ApiDispatcher dispatcher, Executor workers, int networkThreads, SaslServers saslServers) {
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("at least one listener is needed");
+        }
+        this.listeners = List.copyOf(listeners);
         this.maxRequestBytes = maxRequestBytes;
+        this.saslMaxReceiveBytes = saslMaxReceiveBytes;
         this.dispatcher = dispatcher;
         this.workers = workers;
         this.networkThreads = networkThreads;
+        this.saslServers = saslServers;
     }
 
-    /** Binds the listener; returns the port (useful when 0 asked the OS to choose). */
-    public int start() throws InterruptedException {
+    /** One PLAINTEXT listener (tests, tools). */
+    public KafkaServer(String host, int port, int maxRequestBytes, ApiDispatcher dispatcher, Executor workers,
+                       int networkThreads) {
+        this(List.of(ListenerSpec.plaintext("PLAINTEXT", host, port)), maxRequestBytes, DEFAULT_SASL_MAX_RECEIVE_BYTES,
+                dispatcher, workers, networkThreads, null);
+    }
+
+    /** Binds every listener; returns the bound port of each by name (useful when 0 asked the OS to choose). */
+    public Map<String, Integer> start() throws InterruptedException {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(networkThreads, NioIoHandler.newFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, io)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("frames", new FrameDecoder(maxRequestBytes))
-                                .addLast("kafka", new KafkaConnectionHandler(dispatcher, workers));
-                    }
-                });
-        channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (ListenerSpec listener : listeners) {
+            if (listener.usesSasl() && saslServers == null) {
+                throw new IllegalStateException("listener " + listener.name() + " uses SASL but no credentials exist");
+            }
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(boss, io)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            initConnection(ch, listener);
+                        }
+                    });
+            Channel channel = bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
+            channels.add(channel);
+            ports.put(listener.name(), ((InetSocketAddress) channel.localAddress()).getPort());
+        }
+        return ports;
+    }
+
+    private void initConnection(SocketChannel ch, ListenerSpec listener) {
+        if (listener.ssl() != null) {
+            InetSocketAddress peer = ch.remoteAddress();
+            SSLEngine engine = listener.ssl().createSslEngine(peer.getHostString(), peer.getPort());
+            ch.pipeline().addLast("tls", new SslHandler(engine));
+        }
+        FrameDecoder frames = listener.usesSasl() ? new FrameDecoder(maxRequestBytes, saslMaxReceiveBytes)
+                : new FrameDecoder(maxRequestBytes);
+        ch.pipeline()
+                .addLast("frames", frames)
+                .addLast("kafka", new KafkaConnectionHandler(dispatcher, workers, listener, frames, saslServers));
     }
 
     @Override
     public void close() {
-        if (channel != null) {
+        for (Channel channel : channels) {
             channel.close().awaitUninterruptibly();
         }
         if (io != null) {
@@ -73,6 +116,11 @@ public final class KafkaServer implements AutoCloseable {
         }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        for (ListenerSpec listener : listeners) {
+            if (listener.ssl() != null) {
+                listener.ssl().close();
+            }
         }
     }
 }

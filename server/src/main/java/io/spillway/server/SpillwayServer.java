@@ -18,7 +18,11 @@ import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
+import io.spillway.broker.ScramCredentials;
 import io.spillway.protocol.KafkaServer;
+import io.spillway.protocol.ListenerSpec;
+import io.spillway.protocol.security.SaslOutsideExchange;
+import io.spillway.protocol.security.SaslServers;
 import io.spillway.storage.RecoverySummary;
 import io.spillway.storage.local.LocalSharedLog;
 import io.spillway.storage.local.LocalSharedLogConfig;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -121,16 +129,27 @@ public final class SpillwayServer implements AutoCloseable {
 
         int ioThreads = config.getInt("num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
-        String advertisedHost = config.get(ServerConfig.ADVERTISED_HOST,
-                "0.0.0.0".equals(config.host()) ? "localhost" : config.host());
-        BrokerIdentity identity = new BrokerIdentity(nodeId, advertisedHost, config.port(), meta.clusterId());
+        ScramCredentials scramCredentials = new ScramCredentials(meta);
+        SaslBootstrapUsers.apply(config, scramCredentials);
+        List<ListenerSpec> listenerSpecs = Listeners.specs(config);
+        LinkedHashMap<String, String> advertisedHosts = new LinkedHashMap<>();
+        Map<String, Integer> advertisedPorts = new HashMap<>();
+        Listeners.advertised(config, listenerSpecs).forEach((name, address) -> {
+            advertisedHosts.put(name, address.host());
+            advertisedPorts.put(name, address.port());
+        });
+        BrokerIdentity identity = new BrokerIdentity(nodeId, meta.clusterId(), advertisedHosts, advertisedPorts);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
                 new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
-        KafkaServer listener = new KafkaServer(config.host(), config.port(),
-                config.getInt("socket.request.max.bytes", 104857600), dispatcher, workers, networkThreads);
-        int port = listener.start();
-        identity.port(port);
+        SaslOutsideExchange.register(dispatcher);
+        SaslServers saslServers = new SaslServers(scramCredentials::lookup);
+        KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
+                config.getInt("sasl.server.max.receive.size", KafkaServer.DEFAULT_SASL_MAX_RECEIVE_BYTES), dispatcher,
+                workers, networkThreads, saslServers);
+        Map<String, Integer> boundPorts = listener.start();
+        boundPorts.forEach(identity::bound);
+        TlsReloads.schedule(listenerSpecs, scheduler, config.getLong(TlsReloads.CHECK_INTERVAL_MS, 30_000L));
 
         ScheduledExecutorService checkpoints = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-checkpoint"));
         if (logs.keepsCheckpoints()) {
@@ -142,8 +161,9 @@ public final class SpillwayServer implements AutoCloseable {
         RetentionTask retention = new RetentionTask(logs, meta::persistLogStarts, time);
         scheduler.scheduleWithFixedDelay(retention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
 
-        log.info("Spillway is ready: Kafka listener on {}:{}, data in {}, fsync before ack {}",
-                config.host(), port, config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
+        // Tools and tests read the first "Kafka listener on host:port" of this line.
+        log.info("Spillway is ready: Kafka listener on {}, data in {}, fsync before ack {}", describe(listenerSpecs, boundPorts),
+                config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
         return new SpillwayServer(config, lock, meta, logs, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
                 transactions, listener, identity, topics);
     }
@@ -152,9 +172,26 @@ public final class SpillwayServer implements AutoCloseable {
         return identity.port();
     }
 
-    /** "host:port" for a client's bootstrap.servers. */
+    /** "host:port" of the first listener, for a client's bootstrap.servers. */
     public String bootstrap() {
-        return config.host() + ":" + port();
+        return bootstrap(null);
+    }
+
+    /** "host:port" of a listener by name (null: the first), for a client's bootstrap.servers. */
+    public String bootstrap(String listenerName) {
+        return listenerName == null ? identity.host() + ":" + identity.port()
+                : identity.host(listenerName) + ":" + identity.port(listenerName);
+    }
+
+    private static String describe(List<ListenerSpec> specs, Map<String, Integer> ports) {
+        StringBuilder out = new StringBuilder();
+        for (ListenerSpec spec : specs) {
+            out.append(out.length() == 0 ? "" : ", listener on ").append(spec.host()).append(':')
+                    .append(ports.get(spec.name())).append(" (").append(spec.name())
+                    .append(spec.name().equals(spec.protocol().name) ? "" : ", " + spec.protocol())
+                    .append(spec.usesSasl() ? " " + spec.saslMechanisms() : "").append(')');
+        }
+        return out.toString();
     }
 
     public ServerConfig config() {

@@ -28,16 +28,16 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context, FindCoordinatorRequestData request) {
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
-            FindCoordinatorResponseData.Coordinator c = coordinator(request.key(), request.keyType());
+            FindCoordinatorResponseData.Coordinator c = coordinator(context, request.key(), request.keyType());
             return CompletableFuture.completedFuture(response.setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
                     .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port()));
         }
         List<FindCoordinatorResponseData.Coordinator> coordinators = request.coordinatorKeys().stream()
-                .map(key -> coordinator(key, request.keyType())).toList();
+                .map(key -> coordinator(context, key, request.keyType())).toList();
         return CompletableFuture.completedFuture(response.setCoordinators(coordinators));
     }
 
-    private FindCoordinatorResponseData.Coordinator coordinator(String key, byte keyType) {
+    private FindCoordinatorResponseData.Coordinator coordinator(RequestContext context, String key, byte keyType) {
         FindCoordinatorResponseData.Coordinator c = new FindCoordinatorResponseData.Coordinator().setKey(key);
         if (keyType != GROUP && keyType != TRANSACTION) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
@@ -47,6 +47,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage(keyType == GROUP ? "Group id is empty" : "Transactional id is empty");
         }
-        return c.setNodeId(identity.nodeId()).setHost(identity.host()).setPort(identity.port());
+        return c.setNodeId(identity.nodeId()).setHost(identity.host(context.listenerName()))
+                .setPort(identity.port(context.listenerName()));
     }
 }

@@ -31,7 +31,8 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                     .setErrorMessage("Only the brokers endpoint type is served by this node"));
         }
         response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-                .setBrokerId(identity.nodeId()).setHost(identity.host()).setPort(identity.port()));
+                .setBrokerId(identity.nodeId()).setHost(identity.host(context.listenerName()))
+                .setPort(identity.port(context.listenerName())));
         if (request.includeClusterAuthorizedOperations()) {
             response.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
         }

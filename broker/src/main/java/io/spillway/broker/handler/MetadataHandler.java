@@ -41,7 +41,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
                 .setClusterId(identity.clusterId())
                 .setControllerId(identity.nodeId());
         response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
-                .setNodeId(identity.nodeId()).setHost(identity.host()).setPort(identity.port()));
+                .setNodeId(identity.nodeId()).setHost(identity.host(context.listenerName()))
+                .setPort(identity.port(context.listenerName())));
         boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());
         boolean mayCreate = version < 4 || request.allowAutoTopicCreation();
         if (allTopics) {
