@@ -1,5 +1,8 @@
 package io.spillway.broker;
 
+import io.spillway.broker.auth.CheckedApis;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -70,6 +73,12 @@ public final class ApiDispatcher {
             return CompletableFuture.completedFuture(errorResponse(context, request,
                     new UnsupportedVersionException("Unsupported version " + context.apiVersion() + " of "
                             + context.apiKey())));
+        }
+        if (context.authorizer().enabled() && !CheckedApis.checksItself(context.apiKey())
+                && !context.mayOnCluster(AclOperation.ALTER)) {
+            return CompletableFuture.completedFuture(errorResponse(context, request, new ClusterAuthorizationException(
+                    context.apiKey() + " is allowed only to principals that may ALTER the CLUSTER; "
+                            + context.principal() + " may not")));
         }
         CompletableFuture<ApiMessage> future;
         try {

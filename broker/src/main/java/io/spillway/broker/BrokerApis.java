@@ -1,5 +1,6 @@
 package io.spillway.broker;
 
+import io.spillway.broker.auth.Authorizer;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.fetch.FetchHandler;
 import io.spillway.broker.fetch.FetchPurgatory;
@@ -19,10 +20,13 @@ import io.spillway.broker.group.SyncGroupHandler;
 import io.spillway.broker.handler.AlterConfigsHandler;
 import io.spillway.broker.handler.AlterUserScramCredentialsHandler;
 import io.spillway.broker.handler.ApiVersionsHandler;
+import io.spillway.broker.handler.CreateAclsHandler;
 import io.spillway.broker.handler.CreatePartitionsHandler;
 import io.spillway.broker.handler.CreateTopicsHandler;
+import io.spillway.broker.handler.DeleteAclsHandler;
 import io.spillway.broker.handler.DeleteRecordsHandler;
 import io.spillway.broker.handler.DeleteTopicsHandler;
+import io.spillway.broker.handler.DescribeAclsHandler;
 import io.spillway.broker.handler.DescribeClusterHandler;
 import io.spillway.broker.handler.DescribeConfigsHandler;
 import io.spillway.broker.handler.DescribeTopicPartitionsHandler;
@@ -59,11 +63,13 @@ public final class BrokerApis {
 
     /**
      * @param groupPartition the group coordinator's partition, which transactions add to commit offsets
+     * @param authorizer the ACLs (CreateAcls, DescribeAcls, DeleteAcls), or {@link Authorizer#ALLOW_ALL}
      */
     public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
                                        FetchPurgatory purgatory, GroupCoordinator groups,
                                        TransactionCoordinator transactions, TransactionMarkers markers,
-                                       TopicPartition groupPartition, Executor executor, Time time) {
+                                       TopicPartition groupPartition, Executor executor, Time time,
+                                       Authorizer authorizer) {
         ApiDispatcher dispatcher = new ApiDispatcher();
         Streams streams = new Streams(topics, settings);
         TopicCreator creator = new TopicCreator(topics, streams);
@@ -99,6 +105,9 @@ public final class BrokerApis {
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings, streams, groups))
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, new DescribeUserScramCredentialsHandler(topics.meta()))
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, new AlterUserScramCredentialsHandler(topics.meta()))
+                .register(ApiKeys.CREATE_ACLS, new CreateAclsHandler(authorizer))
+                .register(ApiKeys.DESCRIBE_ACLS, new DescribeAclsHandler(authorizer))
+                .register(ApiKeys.DELETE_ACLS, new DeleteAclsHandler(authorizer))
                 .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(identity))
                 .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(groups))
                 .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(groups))

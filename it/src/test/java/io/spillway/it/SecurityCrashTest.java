@@ -6,11 +6,20 @@ import io.spillway.testkit.TempDirs;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * kill -9 of the broker (a child process with a PLAINTEXT and a SASL_PLAINTEXT listener) right after SCRAM users
- * were created, changed and deleted through the admin API: after the restart exactly the acknowledged credentials
- * log in.
+ * kill -9 of the broker (a child process with a PLAINTEXT and a SASL_PLAINTEXT listener, ACLs on) right after SCRAM
+ * users and ACLs were created, changed and deleted through the admin API: after the restart exactly the acknowledged
+ * credentials log in and exactly the acknowledged ACLs hold.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SecurityCrashTest {
@@ -44,9 +53,19 @@ class SecurityCrashTest {
         TempDirs.deleteQuietly(dataDir);
     }
 
+    private static final AclBinding KEPT_ACL = new AclBinding(
+            new ResourcePattern(ResourceType.TOPIC, "crash-", PatternType.PREFIXED),
+            new AccessControlEntry("User:kept", "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW));
+    private static final AclBinding DELETED_ACL = new AclBinding(
+            new ResourcePattern(ResourceType.GROUP, "g", PatternType.LITERAL),
+            new AccessControlEntry("User:kept", "*", AclOperation.READ, AclPermissionType.ALLOW));
+
     private SpillwayProcess start(int plainPort, int saslPort) {
         return SpillwayProcess.builder().name("security-crash").dataDir(dataDir).port(plainPort)
                 .set("listeners", "PLAINTEXT://127.0.0.1:" + plainPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort)
+                .set("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                // the loopback PLAINTEXT listener is the operators' way in
+                .set("super.users", "User:ANONYMOUS")
                 .start();
     }
 
@@ -92,8 +111,13 @@ class SecurityCrashTest {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("changed", sha512, "new-pw"),
                     new UserScramCredentialDeletion("deleted", ScramMechanism.SCRAM_SHA_512)))
                     .all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(List.of(KEPT_ACL, DELETED_ACL)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteAcls(List.of(DELETED_ACL.toFilter())).all().get(30, TimeUnit.SECONDS);
         }
         logsIn(sasl, "kept", "kept-pw");
+        try (Admin admin = admin(plain, null, null)) {
+            admin.createTopics(List.of(new NewTopic("crash-visible", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
         broker.kill9();
         broker = start(plainPort, saslPort);
 
@@ -104,6 +128,12 @@ class SecurityCrashTest {
         try (Admin admin = admin(plain, null, null)) {
             assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS))
                     .containsOnlyKeys("kept", "changed");
+            assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                    .containsExactly(KEPT_ACL);
+        }
+        try (Admin kept = admin(sasl, "kept", "kept-pw")) {
+            assertThat(kept.listTopics().names().get(30, TimeUnit.SECONDS)).as("DESCRIBE granted by the kept ACL")
+                    .contains("crash-visible");
         }
     }
 }

@@ -18,7 +18,9 @@ enum MetadataRecordType {
     STREAM_DELETED(11),
     TOPIC_RENAMED(12),
     SCRAM_CREDENTIAL_SET(13),
-    SCRAM_CREDENTIAL_DELETED(14);
+    SCRAM_CREDENTIAL_DELETED(14),
+    ACL_CREATED(15),
+    ACL_DELETED(16);
 
     final byte id;
 

@@ -2,10 +2,17 @@ package io.spillway.meta;
 
 import io.spillway.common.TopicNames;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.scram.ScramCredential;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +37,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The node's metadata (cluster id, topics, partition counts, topic and broker config overrides, log
- * start offsets, reserved producer ids, users' SCRAM credentials) as records in an fsynced
+ * start offsets, reserved producer ids, users' SCRAM credentials, ACL bindings) as records in an fsynced
  * {@link MetadataLog}; state changes only by appending a record and then applying it, and opening replays
  * the records.
  *
@@ -69,6 +77,8 @@ public final class MetadataStore implements Closeable {
      * a lookup never sees half a change.
      */
     private final Map<String, Map<String, ScramCredential>> scramCredentials = new ConcurrentHashMap<>();
+    /** ACL bindings in the order they were created, guarded by this monitor. */
+    private final Set<AclBinding> acls = new LinkedHashSet<>();
     private String clusterId;
     private long nextTopicSequence = 1;
     private long nextProducerId;
@@ -374,6 +384,98 @@ public final class MetadataStore implements Closeable {
         return new ScramCredential(c.salt().clone(), c.storedKey().clone(), c.serverKey().clone(), c.iterations());
     }
 
+    /** Every ACL binding, in the order they were created; a copy. */
+    public synchronized List<AclBinding> acls() {
+        return List.copyOf(acls);
+    }
+
+    /**
+     * Adds ACL bindings durably, with one fsynced write. A binding that exists already, or that the list holds more
+     * than once, is stored once.
+     *
+     * @return the bindings that were not there before, in list order
+     * @throws IllegalArgumentException for a binding that is not one concrete ACL (see {@link #checkAcl}); then
+     *     none is added
+     */
+    public synchronized List<AclBinding> createAcls(List<AclBinding> bindings) {
+        Set<AclBinding> added = new LinkedHashSet<>();
+        for (AclBinding binding : bindings) {
+            checkAcl(binding);
+            if (!acls.contains(binding)) {
+                added.add(binding);
+            }
+        }
+        writeAcls(MetadataRecordType.ACL_CREATED, added);
+        return List.copyOf(added);
+    }
+
+    /**
+     * Removes exactly these ACL bindings durably, with one fsynced write; bindings that do not exist are ignored.
+     *
+     * @return the bindings that existed and are now gone, in list order
+     */
+    public synchronized List<AclBinding> deleteAcls(List<AclBinding> bindings) {
+        Set<AclBinding> removed = new LinkedHashSet<>();
+        for (AclBinding binding : bindings) {
+            if (acls.contains(binding)) {
+                removed.add(binding);
+            }
+        }
+        writeAcls(MetadataRecordType.ACL_DELETED, removed);
+        return List.copyOf(removed);
+    }
+
+    private void writeAcls(MetadataRecordType type, Collection<AclBinding> bindings) {
+        if (!bindings.isEmpty()) {
+            write(bindings.stream().map(binding -> aclRecord(type, binding)).toList());
+        }
+    }
+
+    /**
+     * A stored ACL is concrete: a resource type that is neither UNKNOWN nor ANY, a LITERAL or PREFIXED pattern with a
+     * non-empty name, an operation that is neither UNKNOWN nor ANY, ALLOW or DENY, and a principal and host (the
+     * authorizer checks what they look like).
+     */
+    private static void checkAcl(AclBinding binding) {
+        if (binding == null) {
+            throw new IllegalArgumentException("An ACL binding cannot be null");
+        }
+        ResourcePattern pattern = binding.pattern();
+        AccessControlEntry entry = binding.entry();
+        if (pattern.resourceType() == ResourceType.UNKNOWN || pattern.resourceType() == ResourceType.ANY
+                || (pattern.patternType() != PatternType.LITERAL && pattern.patternType() != PatternType.PREFIXED)
+                || pattern.name() == null || pattern.name().isEmpty()
+                || entry.operation() == AclOperation.UNKNOWN || entry.operation() == AclOperation.ANY
+                || (entry.permissionType() != AclPermissionType.ALLOW && entry.permissionType() != AclPermissionType.DENY)
+                || entry.principal() == null || entry.host() == null) {
+            throw new IllegalArgumentException("Not a concrete ACL binding: " + binding);
+        }
+    }
+
+    /**
+     * ACL_CREATED and ACL_DELETED: resource type, resource name, pattern type, principal, host, operation and
+     * permission type, the enums as their Kafka codes (int8).
+     */
+    private static byte[] aclRecord(MetadataRecordType type, AclBinding binding) {
+        return new RecordWriter(type).writeByte(binding.pattern().resourceType().code())
+                .writeString(binding.pattern().name()).writeByte(binding.pattern().patternType().code())
+                .writeString(binding.entry().principal()).writeString(binding.entry().host())
+                .writeByte(binding.entry().operation().code()).writeByte(binding.entry().permissionType().code())
+                .toBytes();
+    }
+
+    private static AclBinding readAcl(RecordReader in) {
+        ResourceType resourceType = ResourceType.fromCode(in.readByte());
+        String name = in.readString();
+        PatternType patternType = PatternType.fromCode(in.readByte());
+        String principal = in.readString();
+        String host = in.readString();
+        AclOperation operation = AclOperation.fromCode(in.readByte());
+        AclPermissionType permissionType = AclPermissionType.fromCode(in.readByte());
+        return new AclBinding(new ResourcePattern(resourceType, name, patternType),
+                new AccessControlEntry(principal, host, operation, permissionType));
+    }
+
     /** Durably records new log start offsets; returns once they are synced. */
     public synchronized void persistLogStarts(Map<Long, Long> offsets) {
         if (offsets.isEmpty()) {
@@ -513,6 +615,8 @@ public final class MetadataStore implements Closeable {
                     return updated.isEmpty() ? null : Map.copyOf(updated);
                 });
             }
+            case ACL_CREATED -> acls.add(readAcl(in));
+            case ACL_DELETED -> acls.remove(readAcl(in));
             default -> throw new IllegalStateException("unhandled metadata record " + in.type);
         }
     }
@@ -574,6 +678,10 @@ public final class MetadataStore implements Closeable {
                         + c.storedKey().length + c.serverKey().length + 4;
             }
         }
+        for (AclBinding acl : acls) {
+            bytes += 8 + 2 + 1 + 2 + acl.pattern().name().length() + 1 + 2 + acl.entry().principal().length() + 2
+                    + acl.entry().host().length() + 1 + 1;
+        }
         return bytes + 16L * logStarts.size();
     }
 
@@ -595,6 +703,7 @@ public final class MetadataStore implements Closeable {
         streams.values().forEach(stream -> snapshot.add(streamRecord(MetadataRecordType.STREAM_CREATED, stream)));
         scramCredentials.forEach((user, credentials) -> credentials.forEach((mechanism, c) -> snapshot.add(
                 scramCredentialSet(user, mechanism, c.salt(), c.storedKey(), c.serverKey(), c.iterations()))));
+        acls.forEach(acl -> snapshot.add(aclRecord(MetadataRecordType.ACL_CREATED, acl)));
         for (TopicMetadata topic : topicsBySequence.values()) {
             snapshot.add(topicCreated(topic));
         }

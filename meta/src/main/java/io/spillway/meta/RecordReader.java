@@ -28,6 +28,10 @@ final class RecordReader {
         }
     }
 
+    byte readByte() {
+        return in.int8();
+    }
+
     int readInt() {
         return in.int32();
     }

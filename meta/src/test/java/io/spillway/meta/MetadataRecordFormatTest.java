@@ -1,6 +1,13 @@
 package io.spillway.meta;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.scram.ScramCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +123,69 @@ class MetadataRecordFormatTest {
                 assertThat(store.scramUsers()).isEqualTo(Map.of("alice", Map.of("SCRAM-SHA-256", 8192, "SCRAM-SHA-512", 4096)));
             }
         }
+    }
+
+    /**
+     * ACL fields after the type and version: TOPIC (2), "/a:", PREFIXED (4), "User:alice", "*", READ (3), ALLOW (3).
+     */
+    private static final String ACL_FIELDS = "02" + "00032f613a" + "04" + "000a" + HEX.formatHex("User:alice".getBytes())
+            + "00012a" + "03" + "03";
+
+    @Test
+    void aclRecordsAreWrittenAsGoldenBytes() throws IOException {
+        AclBinding binding = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "/a:", PatternType.PREFIXED),
+                new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            store.createAcls(List.of(binding));
+            store.deleteAcls(List.of(binding));
+        }
+        List<String> bodies = bodies(Files.readAllBytes(dir.resolve("metadata.log")));
+        assertThat(bodies.subList(bodies.size() - 2, bodies.size()))
+                .containsExactly("0f02" + ACL_FIELDS, "1002" + ACL_FIELDS);
+    }
+
+    @Test
+    void aclsAreReplayedFromGoldenBytesAndALongHistoryIsCompactedToTheCurrentOnes() throws IOException {
+        List<String> bodies = new java.util.ArrayList<>();
+        bodies.add("0102" + "00026331"); // CLUSTER "c1"
+        // 100,000 times created and deleted: more than 4 MiB of history, none of it left
+        for (int i = 0; i < 100_000; i++) {
+            bodies.add("0f02" + ACL_FIELDS);
+            bodies.add("1002" + ACL_FIELDS);
+        }
+        bodies.add("0f02" + ACL_FIELDS);
+        // GROUP (3) "*" LITERAL (3) "User:*" "10.0.0.1" ALL (2) DENY (2)
+        String groupFields = "03" + "00012a" + "03" + "0006" + HEX.formatHex("User:*".getBytes()) + "0008"
+                + HEX.formatHex("10.0.0.1".getBytes()) + "02" + "02";
+        bodies.add("0f02" + groupFields);
+        bodies.add("0f02" + groupFields); // created twice: kept once
+        Path file = dir.resolve("metadata.log");
+        Files.write(file, frames(bodies.toArray(String[]::new)));
+        assertThat(Files.size(file)).isGreaterThan(4L * 1024 * 1024);
+        AclBinding topic = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "/a:", PatternType.PREFIXED),
+                new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        AclBinding group = new AclBinding(new ResourcePattern(ResourceType.GROUP, "*", PatternType.LITERAL),
+                new AccessControlEntry("User:*", "10.0.0.1", AclOperation.ALL, AclPermissionType.DENY));
+        for (int open = 0; open < 2; open++) { // replayed, compacted, then replayed from the snapshot
+            try (MetadataStore store = MetadataStore.open(dir)) {
+                assertThat(Files.size(file)).isLessThan(1024);
+                assertThat(store.acls()).containsExactlyInAnyOrder(topic, group);
+            }
+        }
+    }
+
+    /** The record bodies of a metadata log file (see {@link #frames}). */
+    private static List<String> bodies(byte[] log) {
+        ByteBuffer in = ByteBuffer.wrap(log);
+        List<String> bodies = new java.util.ArrayList<>();
+        while (in.remaining() >= 8) {
+            int length = in.getInt();
+            in.getInt();
+            byte[] body = new byte[length];
+            in.get(body);
+            bodies.add(HEX.formatHex(body));
+        }
+        return bodies;
     }
 
     @Test

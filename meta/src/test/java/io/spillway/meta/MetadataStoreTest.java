@@ -1,6 +1,13 @@
 package io.spillway.meta;
 
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.scram.ScramCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +109,57 @@ class MetadataStoreTest {
                 assertThat(store.scramCredential("bob", "SCRAM-SHA-256")).isNull();
             }
         }
+    }
+
+    @Test
+    void aclsAreCreatedAndDeletedDurablyOnceEach() throws Exception {
+        AclBinding readOrders = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, "User:alice", AclOperation.READ,
+                AclPermissionType.ALLOW);
+        AclBinding writeFraud = acl(ResourceType.TOPIC, "/apps/fraud:", PatternType.PREFIXED, "User:*",
+                AclOperation.WRITE, AclPermissionType.DENY);
+        AclBinding group = acl(ResourceType.GROUP, "*", PatternType.LITERAL, "User:bob", AclOperation.ALL,
+                AclPermissionType.ALLOW);
+        AclBinding cluster = acl(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "User:admin",
+                AclOperation.ALTER, AclPermissionType.ALLOW);
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(store.acls()).isEmpty();
+            assertThat(store.createAcls(List.of(readOrders, writeFraud, readOrders))).containsExactly(readOrders, writeFraud);
+            assertThat(store.createAcls(List.of(writeFraud, group, cluster))).containsExactly(group, cluster);
+            assertThat(store.deleteAcls(List.of(writeFraud, acl(ResourceType.TOPIC, "orders", PatternType.PREFIXED,
+                    "User:alice", AclOperation.READ, AclPermissionType.ALLOW)))).containsExactly(writeFraud);
+            assertThat(store.deleteAcls(List.of(writeFraud))).isEmpty();
+            assertThat(store.createAcls(List.of())).isEmpty();
+            assertThat(store.acls()).containsExactly(readOrders, group, cluster);
+
+            AclBinding unknownOperation = acl(ResourceType.TOPIC, "t", PatternType.LITERAL, "User:a",
+                    AclOperation.UNKNOWN, AclPermissionType.ALLOW);
+            AclBinding emptyName = acl(ResourceType.TOPIC, "", PatternType.LITERAL, "User:a", AclOperation.READ,
+                    AclPermissionType.ALLOW);
+            AclBinding unknownType = acl(ResourceType.UNKNOWN, "t", PatternType.LITERAL, "User:a", AclOperation.READ,
+                    AclPermissionType.ALLOW);
+            AclBinding unknownPattern = acl(ResourceType.TOPIC, "t", PatternType.UNKNOWN, "User:a", AclOperation.READ,
+                    AclPermissionType.ALLOW);
+            AclBinding unknownPermission = acl(ResourceType.TOPIC, "t", PatternType.LITERAL, "User:a",
+                    AclOperation.READ, AclPermissionType.UNKNOWN);
+            for (AclBinding invalid : List.of(unknownOperation, emptyName, unknownType, unknownPattern, unknownPermission)) {
+                AclBinding valid = acl(ResourceType.TOPIC, "new", PatternType.LITERAL, "User:a", AclOperation.READ,
+                        AclPermissionType.ALLOW);
+                assertThatThrownBy(() -> store.createAcls(List.of(valid, invalid)))
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(store.acls()).doesNotContain(valid); // none of the list is added
+            }
+        }
+        for (int open = 0; open < 2; open++) {
+            try (MetadataStore store = MetadataStore.open(dir)) {
+                assertThat(store.acls()).containsExactly(readOrders, group, cluster);
+            }
+        }
+    }
+
+    static AclBinding acl(ResourceType type, String name, PatternType patternType, String principal,
+                          AclOperation operation, AclPermissionType permission) {
+        return new AclBinding(new ResourcePattern(type, name, patternType),
+                new AccessControlEntry(principal, "*", operation, permission));
     }
 
     /** 32 bytes of {@code value}. */

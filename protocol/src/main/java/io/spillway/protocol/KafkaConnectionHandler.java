@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.spillway.broker.ApiDispatcher;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.auth.Authorizer;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.common.SerialExecutor;
 import io.spillway.protocol.security.SaslAuthenticator;
@@ -52,6 +53,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ListenerSpec listener;
     private final FrameDecoder frames;
     private final SaslServers saslServers;
+    private final Authorizer authorizer;
     private String clientAddress = "unknown";
     /** Set on the serial executor (SASL) or the event loop (TLS) before the requests that use it are read. */
     private volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
@@ -59,13 +61,14 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     private SaslAuthenticator sasl;
 
     KafkaConnectionHandler(ApiDispatcher dispatcher, Executor workers, ListenerSpec listener, FrameDecoder frames,
-                           SaslServers saslServers) {
+                           SaslServers saslServers, Authorizer authorizer) {
         this.dispatcher = dispatcher;
         this.workers = workers;
         this.serial = new SerialExecutor(workers);
         this.listener = listener;
         this.frames = frames;
         this.saslServers = saslServers;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -156,7 +159,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
-                connectionId, listener.name(), listener.protocol(), principal);
+                connectionId, listener.name(), listener.protocol(), principal, authorizer);
         dispatcher.dispatch(context, request).whenCompleteAsync((body, error) -> {
             ByteBuf response = null;
             try {

@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.spillway.broker.ApiDispatcher;
+import io.spillway.broker.auth.Authorizer;
 import io.spillway.protocol.security.SaslServers;
 
 import javax.net.ssl.SSLEngine;
@@ -39,12 +40,14 @@ public final class KafkaServer implements AutoCloseable {
     private final Executor workers;
     private final int networkThreads;
     private final SaslServers saslServers;
+    private final Authorizer authorizer;
     private EventLoopGroup boss;
     private EventLoopGroup io;
     private final List<Channel> channels = new ArrayList<>();
 
     public KafkaServer(List<ListenerSpec> listeners, int maxRequestBytes, int saslMaxReceiveBytes,
-                       ApiDispatcher dispatcher, Executor workers, int networkThreads, SaslServers saslServers) {
+                       ApiDispatcher dispatcher, Executor workers, int networkThreads, SaslServers saslServers,
+                       Authorizer authorizer) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -55,13 +58,14 @@ public final class KafkaServer implements AutoCloseable {
         this.workers = workers;
         this.networkThreads = networkThreads;
         this.saslServers = saslServers;
+        this.authorizer = authorizer;
     }
 
     /** One PLAINTEXT listener (tests, tools). */
     public KafkaServer(String host, int port, int maxRequestBytes, ApiDispatcher dispatcher, Executor workers,
                        int networkThreads) {
         this(List.of(ListenerSpec.plaintext("PLAINTEXT", host, port)), maxRequestBytes, DEFAULT_SASL_MAX_RECEIVE_BYTES,
-                dispatcher, workers, networkThreads, null);
+                dispatcher, workers, networkThreads, null, Authorizer.ALLOW_ALL);
     }
 
     /** Binds every listener; returns the bound port of each by name (useful when 0 asked the OS to choose). */
@@ -103,7 +107,8 @@ public final class KafkaServer implements AutoCloseable {
                 : new FrameDecoder(maxRequestBytes);
         ch.pipeline()
                 .addLast("frames", frames)
-                .addLast("kafka", new KafkaConnectionHandler(dispatcher, workers, listener, frames, saslServers));
+                .addLast("kafka", new KafkaConnectionHandler(dispatcher, workers, listener, frames, saslServers,
+                        authorizer));
     }
 
     @Override

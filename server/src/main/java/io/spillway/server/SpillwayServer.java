@@ -2,6 +2,8 @@ package io.spillway.server;
 
 import io.spillway.broker.ApiDispatcher;
 import io.spillway.broker.BrokerApis;
+import io.spillway.broker.auth.AclAuthorizer;
+import io.spillway.broker.auth.Authorizer;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
@@ -139,14 +141,15 @@ public final class SpillwayServer implements AutoCloseable {
             advertisedPorts.put(name, address.port());
         });
         BrokerIdentity identity = new BrokerIdentity(nodeId, meta.clusterId(), advertisedHosts, advertisedPorts);
+        Authorizer authorizer = AclAuthorizer.fromSettings(config.settings(), meta);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
-                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time);
+                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup);
         KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
                 config.getInt("sasl.server.max.receive.size", KafkaServer.DEFAULT_SASL_MAX_RECEIVE_BYTES), dispatcher,
-                workers, networkThreads, saslServers);
+                workers, networkThreads, saslServers, authorizer);
         Map<String, Integer> boundPorts = listener.start();
         boundPorts.forEach(identity::bound);
         TlsReloads.schedule(listenerSpecs, scheduler, config.getLong(TlsReloads.CHECK_INTERVAL_MS, 30_000L));

@@ -13,7 +13,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 import java.util.ArrayList;
@@ -46,8 +48,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     }
 
     /** One partition to answer, with what the client asked of it and (in a session) its session state. */
+    /** @param refused the principal may not READ the topic: answered TOPIC_AUTHORIZATION_FAILED, nothing read */
     private record Wanted(FetchSession.Key key, TopicMetadata topic, PartitionLog log, long fetchOffset, int maxBytes,
-                          int currentLeaderEpoch, FetchSession.Partition state) {
+                          int currentLeaderEpoch, FetchSession.Partition state, boolean refused) {
     }
 
     /** What a request resolved to: the partitions to answer and how. */
@@ -60,7 +63,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     @Override
     public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData request) {
         boolean byId = context.apiVersion() >= 13;
-        Plan plan = plan(context.apiVersion(), request, byId);
+        Plan plan = plan(context, request, byId);
         // isolation_level exists from v4; 1 = READ_COMMITTED: read up to the last stable offset only
         boolean readCommitted = context.apiVersion() >= 4 && request.isolationLevel() == 1;
         if (plan.error != null) {
@@ -86,7 +89,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         return response;
     }
 
-    private Plan plan(short version, FetchRequestData request, boolean byId) {
+    private Plan plan(RequestContext context, FetchRequestData request, boolean byId) {
+        short version = context.apiVersion();
         int sessionId = version >= 7 ? request.sessionId() : 0;
         int epoch = version >= 7 ? request.sessionEpoch() : FINAL_EPOCH;
         if (epoch == FINAL_EPOCH || epoch == INITIAL_EPOCH) {
@@ -103,7 +107,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
                         state = new FetchSession.Partition(p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch());
                         session.partitions.put(key, state);
                     }
-                    wanted.add(resolve(key, p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch(), state));
+                    wanted.add(resolve(context, key, p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch(), state));
                 }
             }
             return new Plan(wanted, session, false, null);
@@ -138,7 +142,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
             session.epoch = session.epoch == Integer.MAX_VALUE ? 1 : session.epoch + 1;
             List<Wanted> wanted = new ArrayList<>(session.partitions.size());
             session.partitions.forEach((key, state) ->
-                    wanted.add(resolve(key, state.fetchOffset, state.maxBytes, state.currentLeaderEpoch, state)));
+                    wanted.add(resolve(context, key, state.fetchOffset, state.maxBytes, state.currentLeaderEpoch, state)));
             return new Plan(wanted, session, true, null);
         }
     }
@@ -147,9 +151,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         return byId ? new FetchSession.Key(topicId, null, partition) : new FetchSession.Key(Uuid.ZERO_UUID, topicName, partition);
     }
 
-    private Wanted resolve(FetchSession.Key key, long fetchOffset, int maxBytes, int leaderEpoch, FetchSession.Partition state) {
+    private Wanted resolve(RequestContext context, FetchSession.Key key, long fetchOffset, int maxBytes, int leaderEpoch,
+                           FetchSession.Partition state) {
         TopicMetadata topic = key.topicName() != null ? topics.byName(key.topicName()) : topics.byId(key.topicId());
-        return new Wanted(key, topic, topics.partition(topic, key.partition()), fetchOffset, maxBytes, leaderEpoch, state);
+        String name = topic != null ? topic.kafkaName() : key.topicName();
+        boolean refused = name != null && !context.may(AclOperation.READ, ResourceType.TOPIC, name);
+        return new Wanted(key, topic, refused ? null : topics.partition(topic, key.partition()), fetchOffset, maxBytes,
+                leaderEpoch, state, refused);
     }
 
     private static long available(Plan plan, long enoughBytes, boolean readCommitted) {
@@ -224,6 +232,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(w.key.partition())
                 .setRecords(MemoryRecords.EMPTY);
+        if (w.refused) {
+            return failed(data, Errors.TOPIC_AUTHORIZATION_FAILED);
+        }
         if (w.log == null) {
             Errors error = byId && w.topic == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
             return failed(data, error);

@@ -3,6 +3,9 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.broker.auth.AuthorizedOperations;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -27,8 +30,14 @@ public final class ConsumerGroupDescribeHandler
         return coordinator.consumerGroupDescribe(request.groupIds()).thenApply(groups -> {
             ConsumerGroupDescribeResponseData response = new ConsumerGroupDescribeResponseData();
             for (ConsumerGroupDescribeResponseData.DescribedGroup group : groups) {
+                if (!context.may(AclOperation.DESCRIBE, ResourceType.GROUP, group.groupId())) {
+                    response.groups().add(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                            .setGroupId(group.groupId()).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                            .setErrorMessage(context.principal() + " may not DESCRIBE group " + group.groupId()));
+                    continue;
+                }
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                    group.setAuthorizedOperations(DescribeGroupsHandler.ALL_GROUP_OPERATIONS);
+                    group.setAuthorizedOperations(AuthorizedOperations.group(context, group.groupId()));
                 }
                 response.groups().add(group);
             }

@@ -3,6 +3,10 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 
@@ -23,6 +27,16 @@ public final class ConsumerGroupHeartbeatHandler
     @Override
     public CompletableFuture<ConsumerGroupHeartbeatResponseData> handle(RequestContext context,
                                                                        ConsumerGroupHeartbeatRequestData request) {
+        if (!context.may(AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            throw new GroupAuthorizationException("Not authorized to join group " + request.groupId());
+        }
+        if (request.subscribedTopicNames() != null) {
+            for (String topic : request.subscribedTopicNames()) {
+                if (!context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, topic)) {
+                    throw new TopicAuthorizationException("Not authorized to subscribe to topic " + topic);
+                }
+            }
+        }
         GroupCoordinator.Client client = new GroupCoordinator.Client(context.clientId(),
                 JoinGroupHandler.hostOf(context.clientAddress()), context.apiVersion());
         return coordinator.consumerGroupHeartbeat(client, request);

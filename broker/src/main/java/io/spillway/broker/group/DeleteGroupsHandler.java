@@ -3,6 +3,8 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -23,6 +25,11 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
     public CompletableFuture<DeleteGroupsResponseData> handle(RequestContext context, DeleteGroupsRequestData request) {
         List<CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult>> results = new ArrayList<>();
         for (String groupId : request.groupsNames()) {
+            if (!context.may(AclOperation.DELETE, ResourceType.GROUP, groupId)) {
+                results.add(CompletableFuture.completedFuture(new DeleteGroupsResponseData.DeletableGroupResult()
+                        .setGroupId(groupId).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             results.add(coordinator.deleteGroup(groupId).thenApply(error -> new DeleteGroupsResponseData.DeletableGroupResult()
                     .setGroupId(groupId).setErrorCode(error.code())
                     .setErrorMessage(error == Errors.NONE ? null : error.message())));

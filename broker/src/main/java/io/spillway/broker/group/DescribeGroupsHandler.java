@@ -3,6 +3,9 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.broker.auth.AuthorizedOperations;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
@@ -19,9 +22,6 @@ import java.util.concurrent.CompletionException;
  * without error up to v5, GROUP_ID_NOT_FOUND from v6.
  */
 public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequestData, DescribeGroupsResponseData> {
-    /** READ, DELETE, DESCRIBE on a group. */
-    static final int ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
-
     private final GroupCoordinator coordinator;
 
     public DescribeGroupsHandler(GroupCoordinator coordinator) {
@@ -32,6 +32,13 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
     public CompletableFuture<DescribeGroupsResponseData> handle(RequestContext context, DescribeGroupsRequestData request) {
         List<CompletableFuture<DescribeGroupsResponseData.DescribedGroup>> described = new ArrayList<>();
         for (String groupId : request.groups()) {
+            if (!context.may(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                described.add(CompletableFuture.completedFuture(new DescribeGroupsResponseData.DescribedGroup()
+                        .setGroupId(groupId).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                        .setGroupState("").setProtocolType("").setProtocolData("")
+                        .setAuthorizedOperations(Integer.MIN_VALUE)));
+                continue;
+            }
             described.add(coordinator.describeGroup(groupId).handle((g, error) -> {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (cause != null && !(cause instanceof GroupIdNotFoundException)) {
@@ -67,7 +74,7 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
                     .setMemberMetadata(m.metadata()).setMemberAssignment(m.assignment()));
         }
         if (request.includeAuthorizedOperations()) {
-            out.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+            out.setAuthorizedOperations(AuthorizedOperations.group(context, groupId));
         }
         return out;
     }

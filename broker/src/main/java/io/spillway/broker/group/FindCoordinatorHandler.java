@@ -3,6 +3,8 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.RequestContext;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -46,6 +48,12 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         if (key == null || key.isEmpty()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage(keyType == GROUP ? "Group id is empty" : "Transactional id is empty");
+        }
+        if (!context.may(AclOperation.DESCRIBE, keyType == GROUP ? ResourceType.GROUP : ResourceType.TRANSACTIONAL_ID,
+                key)) {
+            Errors refused = keyType == GROUP ? Errors.GROUP_AUTHORIZATION_FAILED
+                    : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+            return c.setErrorCode(refused.code()).setNodeId(-1).setHost("").setPort(-1).setErrorMessage(refused.message());
         }
         return c.setNodeId(identity.nodeId()).setHost(identity.host(context.listenerName()))
                 .setPort(identity.port(context.listenerName()));

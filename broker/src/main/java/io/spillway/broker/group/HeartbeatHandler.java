@@ -1,5 +1,8 @@
 package io.spillway.broker.group;
 
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
@@ -18,6 +21,9 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData, 
 
     @Override
     public CompletableFuture<HeartbeatResponseData> handle(RequestContext context, HeartbeatRequestData request) {
+        if (!context.may(AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            throw new GroupAuthorizationException("Not authorized to heartbeat in group " + request.groupId());
+        }
         return coordinator.heartbeat(request).thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));
     }
 }

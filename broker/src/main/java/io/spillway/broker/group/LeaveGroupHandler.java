@@ -1,11 +1,14 @@
 package io.spillway.broker.group;
 
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,9 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData
 
     @Override
     public CompletableFuture<LeaveGroupResponseData> handle(RequestContext context, LeaveGroupRequestData request) {
+        if (!context.may(AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            throw new GroupAuthorizationException("Not authorized to leave group " + request.groupId());
+        }
         List<GroupCoordinator.Leaving> leaving = new ArrayList<>();
         if (context.apiVersion() < 3) {
             leaving.add(new GroupCoordinator.Leaving(request.memberId(), null));

@@ -3,6 +3,8 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 
@@ -23,9 +25,14 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
     public CompletableFuture<ListGroupsResponseData> handle(RequestContext context, ListGroupsRequestData request) {
         Set<String> states = lower(request.statesFilter());
         Set<String> types = lower(request.typesFilter());
+        // As Kafka: DESCRIBE on the cluster lists every group, else only the groups the principal may DESCRIBE.
+        boolean all = context.mayOnCluster(AclOperation.DESCRIBE);
         return coordinator.listGroups().thenApply(listings -> {
             ListGroupsResponseData response = new ListGroupsResponseData();
             for (GroupCoordinator.GroupListing g : listings) {
+            if (!all && !context.may(AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId())) {
+                continue;
+            }
             if ((states.isEmpty() || states.contains(g.state().toLowerCase(Locale.ROOT)))
                     && (types.isEmpty() || types.contains(g.type().toLowerCase(Locale.ROOT)))) {
                 response.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())

@@ -1,5 +1,6 @@
 package io.spillway.broker.group;
 
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
@@ -10,7 +11,9 @@ import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +36,9 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
 
     @Override
     public CompletableFuture<OffsetCommitResponseData> handle(RequestContext context, OffsetCommitRequestData request) {
+        if (!context.may(AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            throw new GroupAuthorizationException("Not authorized to commit offsets of group " + request.groupId());
+        }
         boolean byId = context.apiVersion() >= 10;
         long nowMs = time.nowMs();
         Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
@@ -45,7 +51,9 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
             String name = topic != null ? topic.kafkaName() : (byId ? t.topicId().toString() : t.name());
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
                 TopicPartition tp = new TopicPartition(name, p.partitionIndex());
-                if (topics.partition(topic, p.partitionIndex()) == null) {
+                if (!context.may(AclOperation.READ, ResourceType.TOPIC, name)) {
+                    unknown.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                } else if (topics.partition(topic, p.partitionIndex()) == null) {
                     unknown.put(tp, byId && topic == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else {
                     offsets.put(tp, new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(),

@@ -6,6 +6,9 @@ import io.spillway.broker.Topics;
 import io.spillway.coordinator.group.CommittedOffset;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
@@ -44,9 +47,12 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     @Override
     public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
         if (context.apiVersion() < 8) {
+            if (!context.may(AclOperation.DESCRIBE, ResourceType.GROUP, request.groupId())) {
+                throw new GroupAuthorizationException("Not authorized to fetch offsets of group " + request.groupId());
+            }
             List<Wanted> wanted = request.topics() == null ? null : request.topics().stream()
                     .map(t -> new Wanted(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            return fetch(request.groupId(), wanted, false, request.requireStable(), null, -1).thenApply(result -> {
+            return fetch(context, request.groupId(), wanted, false, request.requireStable(), null, -1).thenApply(result -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
                 for (OffsetFetchResponseData.OffsetFetchResponseTopics t : result.topics) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic old = new OffsetFetchResponseData.OffsetFetchResponseTopic()
@@ -65,7 +71,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
             List<Wanted> wanted = g.topics() == null ? null : g.topics().stream()
                     .map(t -> new Wanted(t.name(), t.topicId(), t.partitionIndexes())).toList();
-            groups.add(fetch(g.groupId(), wanted, byId, request.requireStable(), g.memberId(), g.memberEpoch())
+            groups.add(fetch(context, g.groupId(), wanted, byId, request.requireStable(), g.memberId(), g.memberEpoch())
                     .thenApply(result -> result.groupError != Errors.NONE
                             ? OffsetFetchResponse.groupError(g, result.groupError, context.apiVersion())
                             : new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId())
@@ -82,8 +88,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     private record GroupResult(Errors groupError, List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics) {
     }
 
-    private CompletableFuture<GroupResult> fetch(String groupId, List<Wanted> wanted, boolean byId, boolean requireStable,
-                                                 String memberId, int memberEpoch) {
+    private CompletableFuture<GroupResult> fetch(RequestContext context, String groupId, List<Wanted> wanted,
+                                                 boolean byId, boolean requireStable, String memberId, int memberEpoch) {
+        if (!context.may(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+            return CompletableFuture.completedFuture(new GroupResult(Errors.GROUP_AUTHORIZATION_FAILED, List.of()));
+        }
         Map<String, Wanted> byName = new LinkedHashMap<>();
         List<TopicPartition> partitions = null;
         if (wanted != null) {
@@ -102,11 +111,12 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             if (result.groupError() != Errors.NONE) {
                 return new GroupResult(result.groupError(), List.of());
             }
-            return new GroupResult(Errors.NONE, topics(result, requested, byName));
+            return new GroupResult(Errors.NONE, topics(context, result, requested, byName));
         });
     }
 
-    private List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics(GroupCoordinator.OffsetFetchResult result,
+    private List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics(RequestContext context,
+                                                                           GroupCoordinator.OffsetFetchResult result,
                                                                            List<TopicPartition> partitions,
                                                                            Map<String, Wanted> byName) {
         Map<TopicPartition, CommittedOffset> committed = result.offsets();
@@ -121,18 +131,28 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         }
         List<OffsetFetchResponseData.OffsetFetchResponseTopics> out = new ArrayList<>();
         grouped.forEach((name, byPartition) -> {
+            // As Kafka: a topic the principal may not DESCRIBE is left out of "all offsets", and answered
+            // TOPIC_AUTHORIZATION_FAILED when named.
+            boolean refused = !context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, name);
+            if (refused && partitions == null) {
+                return;
+            }
             Wanted w = byName.get(name);
             TopicMetadata topic = topics.byName(name);
             OffsetFetchResponseData.OffsetFetchResponseTopics t = new OffsetFetchResponseData.OffsetFetchResponseTopics()
                     .setName(name)
                     .setTopicId(w != null ? w.id() : (topic != null ? topic.id() : Uuid.ZERO_UUID));
-            byPartition.forEach((partition, o) -> t.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+            byPartition.forEach((partition, committedOffset) -> {
+                CommittedOffset o = refused ? null : committedOffset;
+                t.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
                     .setPartitionIndex(partition)
                     .setCommittedOffset(o == null ? -1 : o.offset())
                     .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())
                     .setMetadata(o == null ? "" : o.metadata())
-                    .setErrorCode(result.unstable().contains(new TopicPartition(name, partition))
-                            ? Errors.UNSTABLE_OFFSET_COMMIT.code() : Errors.NONE.code())));
+                    .setErrorCode(refused ? Errors.TOPIC_AUTHORIZATION_FAILED.code()
+                            : result.unstable().contains(new TopicPartition(name, partition))
+                            ? Errors.UNSTABLE_OFFSET_COMMIT.code() : Errors.NONE.code()));
+            });
             out.add(t);
         });
         return out;

@@ -41,9 +41,10 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                 r -> Arrays.asList(r.resourceType(), r.resourceName()));
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         for (AlterConfigsResource resource : request.resources()) {
+            ApiError refused = ConfigOverrides.refusal(context, resource.resourceType(), resource.resourceName(), true);
             ApiError error = duplicates.contains(resource)
                     ? ConfigOverrides.duplicateResource(resource.resourceType(), resource.resourceName())
-                    : alter(resource, request.validateOnly());
+                    : refused != null ? refused : alter(resource, request.validateOnly());
             response.responses().add(new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName())

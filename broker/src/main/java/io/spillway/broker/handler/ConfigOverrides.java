@@ -12,6 +12,9 @@ import io.spillway.meta.config.BrokerConfigKey;
 import io.spillway.meta.config.ConfigKey;
 import io.spillway.meta.config.ConfigType;
 import io.spillway.meta.config.TopicConfigCatalog;
+import io.spillway.broker.RequestContext;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -258,6 +261,30 @@ final class ConfigOverrides {
                 streams.setSettings(path, updated);
             }
         }
+    }
+
+    /**
+     * Whether the request's principal may describe ({@code alter} false) or alter the configs of a resource, as
+     * Kafka checks it: DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic (a stream is the TOPIC resource of its path),
+     * the group, or the cluster for broker and other resources. Null when allowed, else the error to answer.
+     */
+    static ApiError refusal(RequestContext context, byte resourceType, String name, boolean alter) {
+        AclOperation operation = alter ? AclOperation.ALTER_CONFIGS : AclOperation.DESCRIBE_CONFIGS;
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        boolean allowed;
+        Errors error;
+        if (type == ConfigResource.Type.TOPIC) {
+            allowed = context.may(operation, ResourceType.TOPIC, name == null ? "" : name);
+            error = Errors.TOPIC_AUTHORIZATION_FAILED;
+        } else if (type == ConfigResource.Type.GROUP) {
+            allowed = context.may(operation, ResourceType.GROUP, name == null ? "" : name);
+            error = Errors.GROUP_AUTHORIZATION_FAILED;
+        } else {
+            allowed = context.mayOnCluster(operation);
+            error = Errors.CLUSTER_AUTHORIZATION_FAILED;
+        }
+        return allowed ? null : new ApiError(error, context.principal() + " may not " + operation + " of " + type
+                + " '" + name + "'");
     }
 
     /** Waits a bounded time for the group coordinator; a failure becomes an error the client can act on. */

@@ -11,7 +11,9 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -44,6 +46,11 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             if (duplicates.contains(t.name())) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Duplicate topic in request: " + t.name());
+                continue;
+            }
+            if (!context.may(AclOperation.ALTER, ResourceType.TOPIC, t.name())) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(context.principal() + " may not ALTER topic " + t.name());
                 continue;
             }
             try {

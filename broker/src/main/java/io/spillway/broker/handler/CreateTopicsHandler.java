@@ -23,7 +23,9 @@ import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,6 +73,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             if (duplicates.contains(t.name())) {
                 fail(result, new InvalidRequestException("Create topics request from " + context.describeClient()
                         + " contains the topic '" + t.name() + "' more than once"));
+                continue;
+            }
+            // As Kafka: CREATE on the cluster, or on the topic (a stream is the TOPIC resource of its path).
+            if (!context.mayOnCluster(AclOperation.CREATE)
+                    && !context.may(AclOperation.CREATE, ResourceType.TOPIC, t.name())) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(context.principal() + " may not CREATE topic " + t.name());
                 continue;
             }
             if (Streams.isStreamName(t.name())) {

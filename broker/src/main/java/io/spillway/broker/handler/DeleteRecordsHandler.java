@@ -7,7 +7,9 @@ import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +45,10 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                         new DeleteRecordsResponseData.DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
                 result.partitions().add(out);
                 PartitionLog log = topics.partition(topic.name(), p.partitionIndex());
+                if (!context.may(AclOperation.DELETE, ResourceType.TOPIC, topic.name())) {
+                    out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setLowWatermark(-1);
+                    continue;
+                }
                 if (log == null) {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setLowWatermark(-1);
                     continue;

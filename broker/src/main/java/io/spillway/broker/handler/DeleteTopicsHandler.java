@@ -11,7 +11,9 @@ import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,13 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             if (byId && w.name() != null) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Name and topic id are both set; name one or the other");
+                continue;
+            }
+            String checked = byId ? (topics.byId(w.topicId()) == null ? null : topics.byId(w.topicId()).kafkaName())
+                    : w.name();
+            if (checked != null && !context.may(AclOperation.DELETE, ResourceType.TOPIC, checked)) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(context.principal() + " may not DELETE topic " + checked);
                 continue;
             }
             if (!byId && Streams.isStreamName(w.name())) {

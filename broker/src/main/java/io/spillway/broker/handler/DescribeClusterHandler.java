@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.auth.AuthorizedOperations;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -34,7 +35,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 .setBrokerId(identity.nodeId()).setHost(identity.host(context.listenerName()))
                 .setPort(identity.port(context.listenerName())));
         if (request.includeClusterAuthorizedOperations()) {
-            response.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
+            response.setClusterAuthorizedOperations(AuthorizedOperations.cluster(context));
         }
         return CompletableFuture.completedFuture(response);
     }

@@ -97,6 +97,12 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             DescribeConfigsResult result = new DescribeConfigsResult()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
+            ApiError refused = ConfigOverrides.refusal(context, resource.resourceType(), resource.resourceName(), false);
+            if (refused != null) {
+                response.results().add(result.setErrorCode(refused.error().code()).setErrorMessage(refused.message())
+                        .setConfigs(new ArrayList<>()));
+                continue;
+            }
             try {
                 result.setConfigs(describe(resource, options));
             } catch (ApiException e) {

@@ -7,6 +7,7 @@ import io.spillway.broker.Topics;
 import io.spillway.common.TopicNames;
 import io.spillway.log.PartitionLog;
 import io.spillway.meta.TopicMetadata;
+import io.spillway.broker.auth.AuthorizedOperations;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
@@ -14,7 +15,9 @@ import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.Cursor;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponsePartition;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +74,14 @@ public final class DescribeTopicPartitionsHandler
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
                 break;
             }
+            if (!context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                if (!all) { // all topics: only those the principal may DESCRIBE
+                    response.topics().add(new DescribeTopicPartitionsResponseTopic()
+                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setName(name)
+                            .setTopicId(Uuid.ZERO_UUID).setIsInternal(TopicNames.isInternal(name)));
+                }
+                continue;
+            }
             TopicMetadata topic = topics.byName(name);
             if (topic == null) {
                 if (!all) {
@@ -83,7 +94,7 @@ public final class DescribeTopicPartitionsHandler
             }
             int first = cursor != null && name.equals(cursor.topicName()) ? Math.max(0, cursor.partitionIndex()) : 0;
             int end = Math.min(topic.partitionCount(), first + remaining);
-            response.topics().add(describe(topic, first, end));
+            response.topics().add(describe(context, topic, first, end));
             remaining -= end - first;
             if (end < topic.partitionCount()) {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
@@ -93,7 +104,8 @@ public final class DescribeTopicPartitionsHandler
         return CompletableFuture.completedFuture(response);
     }
 
-    private DescribeTopicPartitionsResponseTopic describe(TopicMetadata topic, int first, int end) {
+    private DescribeTopicPartitionsResponseTopic describe(RequestContext context, TopicMetadata topic, int first,
+                                                          int end) {
         List<Integer> replicas = List.of(identity.nodeId());
         List<DescribeTopicPartitionsResponsePartition> partitions = new ArrayList<>(Math.max(0, end - first));
         for (int p = first; p < end; p++) {
@@ -112,6 +124,6 @@ public final class DescribeTopicPartitionsHandler
                 .setTopicId(topic.id())
                 .setIsInternal(TopicNames.isInternal(topic.kafkaName()))
                 .setPartitions(partitions)
-                .setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
+                .setTopicAuthorizedOperations(AuthorizedOperations.topic(context, topic.kafkaName()));
     }
 }

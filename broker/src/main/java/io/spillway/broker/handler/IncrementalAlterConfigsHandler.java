@@ -61,9 +61,10 @@ public final class IncrementalAlterConfigsHandler
                 r -> Arrays.asList(r.resourceType(), r.resourceName()));
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         for (AlterConfigsResource resource : request.resources()) {
+            ApiError refused = ConfigOverrides.refusal(context, resource.resourceType(), resource.resourceName(), true);
             ApiError error = duplicates.contains(resource)
                     ? ConfigOverrides.duplicateResource(resource.resourceType(), resource.resourceName())
-                    : alter(resource, request.validateOnly());
+                    : refused != null ? refused : alter(resource, request.validateOnly());
             response.responses().add(new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName())

@@ -8,7 +8,9 @@ import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -36,7 +38,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         for (ListOffsetsRequestData.ListOffsetsTopic topic : request.topics()) {
             ListOffsetsResponseData.ListOffsetsTopicResponse topicResponse =
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
+            boolean refused = !context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
+                if (refused) {
+                    topicResponse.partitions().add(new ListOffsetsResponseData.ListOffsetsPartitionResponse()
+                            .setPartitionIndex(p.partitionIndex()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                    continue;
+                }
                 topicResponse.partitions().add(answer(topics.partition(topic.name(), p.partitionIndex()), p,
                         context.apiVersion(), context.apiVersion() >= 2 && request.isolationLevel() == 1));
             }

@@ -8,11 +8,14 @@ import io.spillway.broker.TopicCreator;
 import io.spillway.broker.Topics;
 import io.spillway.log.PartitionLog;
 import io.spillway.meta.TopicMetadata;
+import io.spillway.broker.auth.AuthorizedOperations;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,21 +49,25 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
         boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());
         boolean mayCreate = version < 4 || request.allowAutoTopicCreation();
         if (allTopics) {
+            // All topics: only those the principal may DESCRIBE, as in Kafka (the rest are not mentioned).
             for (TopicMetadata topic : topics.all()) {
-                response.topics().add(describe(topic, request.includeTopicAuthorizedOperations()));
+                if (context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.kafkaName())) {
+                    response.topics().add(describe(context, topic, request.includeTopicAuthorizedOperations()));
+                }
             }
         } else {
             for (MetadataRequestData.MetadataRequestTopic wanted : request.topics()) {
-                response.topics().add(lookup(wanted, mayCreate, request.includeTopicAuthorizedOperations()));
+                response.topics().add(lookup(context, wanted, mayCreate, request.includeTopicAuthorizedOperations()));
             }
         }
         if (request.includeClusterAuthorizedOperations()) {
-            response.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
+            response.setClusterAuthorizedOperations(AuthorizedOperations.cluster(context));
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private MetadataResponseData.MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic wanted,
+    private MetadataResponseData.MetadataResponseTopic lookup(RequestContext context,
+                                                             MetadataRequestData.MetadataRequestTopic wanted,
                                                              boolean mayCreate, boolean withOperations) {
         if (!Uuid.ZERO_UUID.equals(wanted.topicId()) || wanted.name() == null) {
             // By id (v10+): the Java admin client sends the id with an empty name.
@@ -69,7 +76,14 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
                 return new MetadataResponseData.MetadataResponseTopic()
                         .setTopicId(wanted.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
             }
-            return describe(topic, withOperations);
+            if (!context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.kafkaName())) {
+                return new MetadataResponseData.MetadataResponseTopic().setTopicId(wanted.topicId())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
+            return describe(context, topic, withOperations);
+        }
+        if (!context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, wanted.name())) {
+            return error(wanted.name(), Errors.TOPIC_AUTHORIZATION_FAILED);
         }
         TopicMetadata topic = topics.byName(wanted.name());
         if (topic == null) {
@@ -77,6 +91,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
                 Topics.validateName(wanted.name());
                 if (!mayCreate || !creator.autoCreateEnabled(wanted.name())) {
                     return error(wanted.name(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                }
+                if (!context.mayOnCluster(AclOperation.CREATE)
+                        && !context.may(AclOperation.CREATE, ResourceType.TOPIC, wanted.name())) {
+                    return error(wanted.name(), Errors.TOPIC_AUTHORIZATION_FAILED);
                 }
                 topic = creator.autoCreate(wanted.name());
             } catch (ApiException e) {
@@ -86,14 +104,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
                 return error(wanted.name(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
             }
         }
-        return describe(topic, withOperations);
+        return describe(context, topic, withOperations);
     }
 
     private static MetadataResponseData.MetadataResponseTopic error(String name, Errors error) {
         return new MetadataResponseData.MetadataResponseTopic().setName(name).setErrorCode(error.code());
     }
 
-    private MetadataResponseData.MetadataResponseTopic describe(TopicMetadata topic, boolean withOperations) {
+    private MetadataResponseData.MetadataResponseTopic describe(RequestContext context, TopicMetadata topic,
+                                                               boolean withOperations) {
         MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
                 .setName(topic.kafkaName())
                 .setTopicId(topic.id())
@@ -111,7 +130,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
         }
         out.setPartitions(partitions);
         if (withOperations) {
-            out.setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
+            out.setTopicAuthorizedOperations(AuthorizedOperations.topic(context, topic.kafkaName()));
         }
         return out;
     }

@@ -6,7 +6,9 @@ import io.spillway.broker.Topics;
 import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -33,7 +35,9 @@ public final class OffsetForLeaderEpochHandler
                 OffsetForLeaderEpochResponseData.EpochEndOffset out = new OffsetForLeaderEpochResponseData.EpochEndOffset()
                         .setPartition(p.partition());
                 PartitionLog log = topics.partition(topic.topic(), p.partition());
-                if (log == null) {
+                if (!context.may(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.topic())) {
+                    out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                } else if (log == null) {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 } else if (p.currentLeaderEpoch() > PartitionLog.LEADER_EPOCH) {
                     out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());

@@ -14,7 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
@@ -58,16 +60,31 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         List<Unverified> unverified = new ArrayList<>();
+        // As Kafka: a transactional producer must be allowed to WRITE its transactional id, and every topic it
+        // writes to; refused partitions are answered without touching the log.
+        boolean transactionalIdRefused = request.transactionalId() != null
+                && !context.may(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId());
         for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
             TopicMetadata topic = byId ? topics.byId(topicData.topicId()) : topics.byName(topicData.name());
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(topicData.name()).setTopicId(topicData.topicId());
+            String name = topic != null ? topic.kafkaName() : topicData.name();
+            boolean topicRefused = name != null && !name.isEmpty()
+                    && !context.may(AclOperation.WRITE, ResourceType.TOPIC, name);
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
                 ProduceResponseData.PartitionProduceResponse out = new ProduceResponseData.PartitionProduceResponse()
                         .setIndex(partitionData.index());
                 topicResponse.partitionResponses().add(out);
                 if (!validAcks) {
                     out.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+                    continue;
+                }
+                if (transactionalIdRefused) {
+                    out.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
+                if (topicRefused) {
+                    out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                     continue;
                 }
                 PartitionLog partition = topics.partition(topic, partitionData.index());

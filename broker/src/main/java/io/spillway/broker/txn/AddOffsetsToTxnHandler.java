@@ -3,6 +3,10 @@ package io.spillway.broker.txn;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.txn.TransactionCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
@@ -26,6 +30,14 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
 
     @Override
     public CompletableFuture<AddOffsetsToTxnResponseData> handle(RequestContext context, AddOffsetsToTxnRequestData request) {
+        if (!context.may(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            throw new TransactionalIdAuthorizationException("Not authorized to use transactional id "
+                    + request.transactionalId());
+        }
+        if (request.groupId() != null && !request.groupId().isEmpty()
+                && !context.may(AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            throw new GroupAuthorizationException("Not authorized to commit offsets of group " + request.groupId());
+        }
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return CompletableFuture.completedFuture(new AddOffsetsToTxnResponseData()
                     .setErrorCode(Errors.INVALID_GROUP_ID.code()));

@@ -4,6 +4,11 @@ import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
 import io.spillway.coordinator.txn.TransactionCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
@@ -37,10 +42,22 @@ public final class AddPartitionsToTxnHandler
                                                                    AddPartitionsToTxnRequestData request) {
         if (context.apiVersion() < 4) {
             Set<TopicPartition> partitions = partitions(request.v3AndBelowTopics());
+            if (!context.may(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.v3AndBelowTransactionalId())) {
+                throw new TransactionalIdAuthorizationException("Not authorized to use transactional id "
+                        + request.v3AndBelowTransactionalId());
+            }
+            for (TopicPartition tp : partitions) {
+                if (!context.may(AclOperation.WRITE, ResourceType.TOPIC, tp.topic())) {
+                    throw new TopicAuthorizationException("Not authorized to write to topic " + tp.topic());
+                }
+            }
             return resolve(request.v3AndBelowTransactionalId(), request.v3AndBelowProducerId(),
                     request.v3AndBelowProducerEpoch(), partitions, false, 0)
                     .thenApply(errors -> new AddPartitionsToTxnResponseData()
                             .setResultsByTopicV3AndBelow(topicResults(errors, context.apiVersion())));
+        }
+        if (!context.mayOnCluster(AclOperation.CLUSTER_ACTION)) { // v4+: sent by brokers only
+            throw new ClusterAuthorizationException("AddPartitionsToTxn v4+ is for brokers (CLUSTER_ACTION)");
         }
         List<CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult>> results = new ArrayList<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : request.transactions()) {

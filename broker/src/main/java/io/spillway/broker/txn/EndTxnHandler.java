@@ -3,6 +3,9 @@ package io.spillway.broker.txn;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.txn.TransactionCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -23,6 +26,10 @@ public final class EndTxnHandler implements ApiHandler<EndTxnRequestData, EndTxn
 
     @Override
     public CompletableFuture<EndTxnResponseData> handle(RequestContext context, EndTxnRequestData request) {
+        if (!context.may(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            throw new TransactionalIdAuthorizationException("Not authorized to use transactional id "
+                    + request.transactionalId());
+        }
         int clientTransactionVersion = context.apiVersion() >= 5 ? 2 : 0;
         return transactions.endTransaction(request.transactionalId(), request.producerId(), request.producerEpoch(),
                 request.committed(), clientTransactionVersion).thenApply(r -> {

@@ -3,6 +3,10 @@ package io.spillway.broker.txn;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.txn.TransactionCoordinator;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -24,6 +28,18 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
 
     @Override
     public CompletableFuture<InitProducerIdResponseData> handle(RequestContext context, InitProducerIdRequestData request) {
+        // As Kafka: a transactional producer needs WRITE on its transactional id; an idempotent one IDEMPOTENT_WRITE
+        // on the cluster or WRITE on some topic.
+        if (request.transactionalId() != null) {
+            if (!context.may(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+                throw new TransactionalIdAuthorizationException("Not authorized to use transactional id "
+                        + request.transactionalId());
+            }
+        } else if (!context.mayOnCluster(AclOperation.IDEMPOTENT_WRITE)
+                && !context.authorizer().authorizeAny(context, AclOperation.WRITE, ResourceType.TOPIC)) {
+            throw new ClusterAuthorizationException("Not authorized to produce idempotently: " + context.principal()
+                    + " has neither IDEMPOTENT_WRITE on the cluster nor WRITE on any topic");
+        }
         return transactions.initProducerId(request.transactionalId(), request.transactionTimeoutMs(),
                         request.enable2Pc(), request.keepPreparedTxn(), request.producerId(), request.producerEpoch())
                 .thenApply(r -> {

@@ -7,6 +7,10 @@ import io.spillway.coordinator.group.CommittedOffset;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.meta.TopicMetadata;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -45,6 +49,13 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
 
     @Override
     public CompletableFuture<TxnOffsetCommitResponseData> handle(RequestContext context, TxnOffsetCommitRequestData request) {
+        if (!context.may(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            throw new TransactionalIdAuthorizationException("Not authorized to use transactional id "
+                    + request.transactionalId());
+        }
+        if (!context.may(AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            throw new GroupAuthorizationException("Not authorized to commit offsets of group " + request.groupId());
+        }
         short version = context.apiVersion();
         boolean byId = version >= 6;
         long nowMs = time.nowMs();
@@ -55,7 +66,9 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
             String name = name(t, topic, byId);
             for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
                 TopicPartition tp = new TopicPartition(name, p.partitionIndex());
-                if (topics.partition(topic, p.partitionIndex()) == null) {
+                if (!context.may(AclOperation.READ, ResourceType.TOPIC, name)) {
+                    errors.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                } else if (topics.partition(topic, p.partitionIndex()) == null) {
                     errors.put(tp, byId && topic == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else {
                     offsets.put(tp, new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(),
