@@ -41,13 +41,14 @@ public final class KafkaServer implements AutoCloseable {
     private final int networkThreads;
     private final SaslServers saslServers;
     private final Authorizer authorizer;
+    private final ConnectionLimits limits;
     private EventLoopGroup boss;
     private EventLoopGroup io;
     private final List<Channel> channels = new ArrayList<>();
 
     public KafkaServer(List<ListenerSpec> listeners, int maxRequestBytes, int saslMaxReceiveBytes,
                        ApiDispatcher dispatcher, Executor workers, int networkThreads, SaslServers saslServers,
-                       Authorizer authorizer) {
+                       Authorizer authorizer, ConnectionLimits limits) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -59,13 +60,14 @@ public final class KafkaServer implements AutoCloseable {
         this.networkThreads = networkThreads;
         this.saslServers = saslServers;
         this.authorizer = authorizer;
+        this.limits = limits;
     }
 
     /** One PLAINTEXT listener (tests, tools). */
     public KafkaServer(String host, int port, int maxRequestBytes, ApiDispatcher dispatcher, Executor workers,
                        int networkThreads) {
         this(List.of(ListenerSpec.plaintext("PLAINTEXT", host, port)), maxRequestBytes, DEFAULT_SASL_MAX_RECEIVE_BYTES,
-                dispatcher, workers, networkThreads, null, Authorizer.ALLOW_ALL);
+                dispatcher, workers, networkThreads, null, Authorizer.ALLOW_ALL, ConnectionLimits.NONE);
     }
 
     /** Binds every listener; returns the bound port of each by name (useful when 0 asked the OS to choose). */
@@ -92,12 +94,18 @@ public final class KafkaServer implements AutoCloseable {
                     });
             Channel channel = bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
             channels.add(channel);
+            limits.addAcceptor(channel);
             ports.put(listener.name(), ((InetSocketAddress) channel.localAddress()).getPort());
         }
         return ports;
     }
 
     private void initConnection(SocketChannel ch, ListenerSpec listener) {
+        if (!limits.admit(ch)) {
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(closed -> limits.release(ch));
         if (listener.ssl() != null) {
             InetSocketAddress peer = ch.remoteAddress();
             SSLEngine engine = listener.ssl().createSslEngine(peer.getHostString(), peer.getPort());

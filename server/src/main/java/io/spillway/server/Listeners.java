@@ -1,5 +1,6 @@
 package io.spillway.server;
 
+import io.spillway.protocol.ConnectionLimits;
 import io.spillway.protocol.ListenerSpec;
 import io.spillway.protocol.security.SaslServers;
 import org.apache.kafka.common.config.ConfigDef;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.ssl.SslFactory;
 import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -87,6 +89,34 @@ final class Listeners {
                     + named.keySet());
         }
         return out;
+    }
+
+    /**
+     * {@code max.connections} (the whole broker) and {@code max.connections.per.ip} with
+     * {@code max.connections.per.ip.overrides} ({@code host:count,...}), as Kafka names them; unset means no limit.
+     */
+    static ConnectionLimits connectionLimits(ServerConfig config) {
+        int total = config.getInt("max.connections", Integer.MAX_VALUE);
+        int perIp = config.getInt("max.connections.per.ip", Integer.MAX_VALUE);
+        if (total < 1 || perIp < 1) {
+            throw new IllegalArgumentException("max.connections and max.connections.per.ip must be at least 1");
+        }
+        Map<InetAddress, Integer> overrides = new HashMap<>();
+        String value = config.get("max.connections.per.ip.overrides", "");
+        for (String entry : value.split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int colon = e.lastIndexOf(':');
+            try {
+                overrides.put(InetAddress.getByName(e.substring(0, colon)), Integer.parseInt(e.substring(colon + 1)));
+            } catch (RuntimeException | java.net.UnknownHostException bad) {
+                throw new IllegalArgumentException("Invalid entry '" + e + "' in max.connections.per.ip.overrides: "
+                        + "write host:count, e.g. 10.0.0.7:200", bad);
+            }
+        }
+        return new ConnectionLimits(total, perIp, overrides);
     }
 
     private static List<Address> addresses(ServerConfig config, String key) {

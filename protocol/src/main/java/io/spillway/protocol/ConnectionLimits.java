@@ -1,0 +1,89 @@
+package io.spillway.protocol;
+
+import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Kafka's connection limits: {@code max.connections.per.ip} (with {@code max.connections.per.ip.overrides}) closes a
+ * client's connection beyond its address's quota at once, so one client cannot use up the broker's connections;
+ * {@code max.connections} for the whole broker stops accepting while the broker is full (new clients wait in the
+ * listen backlog, as Kafka throttles accepts) and resumes when a connection closes. Thread safe.
+ */
+public final class ConnectionLimits {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
+    /** No limit. */
+    public static final ConnectionLimits NONE = new ConnectionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of());
+
+    private final int maxConnections;
+    private final int maxPerIp;
+    private final Map<InetAddress, Integer> perIpOverrides;
+    /** Guarded by this: open connections by client address, and in all. */
+    private final Map<InetAddress, Integer> byAddress = new HashMap<>();
+    private int total;
+    private boolean paused;
+    private final List<Channel> acceptors = new CopyOnWriteArrayList<>();
+
+    public ConnectionLimits(int maxConnections, int maxPerIp, Map<InetAddress, Integer> perIpOverrides) {
+        this.maxConnections = maxConnections;
+        this.maxPerIp = maxPerIp;
+        this.perIpOverrides = Map.copyOf(perIpOverrides);
+    }
+
+    /** A listener's server channel, paused and resumed with the others. */
+    void addAcceptor(Channel serverChannel) {
+        acceptors.add(serverChannel);
+    }
+
+    /**
+     * Counts a new connection; false (and counts nothing) when its address is at its limit, and the caller then
+     * closes it. Pauses accepting when the broker reached {@code max.connections}.
+     */
+    synchronized boolean admit(Channel channel) {
+        InetAddress address = address(channel);
+        if (address != null) {
+            int limit = perIpOverrides.getOrDefault(address, maxPerIp);
+            int count = byAddress.getOrDefault(address, 0);
+            if (count >= limit) {
+                log.warn("Closing a new connection from {}: it has {} connections already, the most "
+                        + "max.connections.per.ip (or its override for this address) allows", address.getHostAddress(),
+                        limit);
+                return false;
+            }
+            byAddress.put(address, count + 1);
+        }
+        total++;
+        if (total >= maxConnections && !paused) {
+            paused = true;
+            acceptors.forEach(a -> a.config().setAutoRead(false));
+            log.warn("The broker has {} connections, its max.connections: new connections wait until one closes",
+                    total);
+        }
+        return true;
+    }
+
+    /** A counted connection closed. */
+    synchronized void release(Channel channel) {
+        InetAddress address = address(channel);
+        if (address != null) {
+            byAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+        }
+        total--;
+        if (total < maxConnections && paused) {
+            paused = false;
+            acceptors.forEach(a -> a.config().setAutoRead(true));
+            log.info("The broker accepts connections again ({} open, max.connections {})", total, maxConnections);
+        }
+    }
+
+    private static InetAddress address(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+}
