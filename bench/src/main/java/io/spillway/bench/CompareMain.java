@@ -59,7 +59,7 @@ public final class CompareMain {
             "--latency-rate", "--latency-duration", "--txn-read-mib", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
             "--spillway-topics-time",
             "--heap", "--report");
-    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics");
+    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure");
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
@@ -78,6 +78,8 @@ public final class CompareMain {
     private final PrintStream out;
     private final ComparisonTable table;
     private final ComparisonTable txnTable;
+    /** The secure workload's rows (SASL_SSL and PLAINTEXT on the same broker), under their own heading. */
+    private final ComparisonTable secureTable;
     private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -91,6 +93,7 @@ public final class CompareMain {
         this.out = out;
         this.table = new ComparisonTable(s.contenders());
         this.txnTable = new ComparisonTable(s.contenders(), Contender::transactionDurability);
+        this.secureTable = new ComparisonTable(s.contenders());
     }
 
     public static void main(String[] argv) {
@@ -150,11 +153,15 @@ public final class CompareMain {
     /** The main table and, when the txn workload ran, the transactions table under its own heading. */
     String renderTables() {
         StringBuilder sb = new StringBuilder();
-        if (!table.isEmpty() || txnTable.isEmpty()) {
+        if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty())) {
             sb.append(table.render());
         }
         if (!txnTable.isEmpty()) {
             sb.append(sb.length() == 0 ? "" : "\n").append("#### Transactions\n\n").append(txnTable.render());
+        }
+        if (!secureTable.isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("#### Security (SASL_SSL against PLAINTEXT)\n\n")
+                    .append(secureTable.render());
         }
         return sb.toString();
     }
@@ -289,6 +296,28 @@ public final class CompareMain {
                 }
             }
         }
+        if (s.workloads().contains("secure")) {
+            SecureWorkload secure = new SecureWorkload(new SecureWorkload.Harness() {
+                @Override
+                public void failed(String what, Contender c, Exception e) {
+                    CompareMain.this.failed(what, c, e);
+                }
+
+                @Override
+                public PrintStream out() {
+                    return out;
+                }
+            }, secureTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    if (c != Contender.KAFKA_FSYNC) { // the cost of TLS and SASL, not of fsync
+                        progress(c.title() + ", round " + rep + "/" + s.reps()
+                                + ": produce and consume over PLAINTEXT and SASL_SSL (one broker with both listeners)");
+                        secure.round(c);
+                    }
+                }
+            }
+        }
     }
 
     private void planSteps() {
@@ -313,6 +342,9 @@ public final class CompareMain {
                     steps += (c == Contender.SPILLWAY ? s.topicCounts() : s.kafkaTopicCounts()).size();
                 }
             }
+        }
+        if (s.workloads().contains("secure")) {
+            steps += s.reps() * reads;
         }
     }
 
@@ -591,11 +623,14 @@ public final class CompareMain {
                     + "(VmRSS) after the read; a run stops when the broker dies, a request fails or its time bound passes ("
                     + s.topicsTime().toMinutes() + " min for Kafka, " + s.spillwayTopicsTime().toMinutes() + " min for Spillway)");
         }
+        if (s.workloads().contains("secure")) {
+            w.put("Security", SecureWorkload.method(s.warmup(), s.duration()));
+        }
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
         }
-        sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append('\n');
+        sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append(secureTable.runs()).append('\n');
         for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
             Map<String, String> d = new LinkedHashMap<>(e.getValue());
             d.remove("Data dir");

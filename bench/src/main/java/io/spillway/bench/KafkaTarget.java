@@ -68,6 +68,7 @@ public final class KafkaTarget implements Target, CrashRestartable {
         private String heap = "2g";
         private boolean flushEveryMessage;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final List<String[]> extraListeners = new java.util.ArrayList<>();
         private Path logDir;
         private String label = "kafka";
         private Path home;
@@ -86,6 +87,12 @@ public final class KafkaTarget implements Target, CrashRestartable {
         /** {@code log.flush.interval.messages=1}: fsync before acknowledging (Kafka's default is not to). */
         public Options flushEveryMessage(boolean v) {
             this.flushEveryMessage = v;
+            return this;
+        }
+
+        /** A second client listener {@code name} with {@code protocol} on 127.0.0.1:{@code port} (its settings via {@link #setting}). */
+        public Options extraListener(String name, String protocol, int port) {
+            extraListeners.add(new String[] {name, protocol, Integer.toString(port)});
             return this;
         }
 
@@ -269,6 +276,11 @@ public final class KafkaTarget implements Target, CrashRestartable {
         m.put("group.initial.rebalance.delay.ms", "0");
         if (o.flushEveryMessage) {
             m.put("log.flush.interval.messages", "1");
+        }
+        for (String[] l : o.extraListeners) {
+            m.put("listeners", m.get("listeners") + "," + l[0] + "://127.0.0.1:" + l[2]);
+            m.put("advertised.listeners", m.get("advertised.listeners") + "," + l[0] + "://127.0.0.1:" + l[2]);
+            m.put("listener.security.protocol.map", m.get("listener.security.protocol.map") + "," + l[0] + ":" + l[1]);
         }
         m.putAll(o.settings);
         return m;

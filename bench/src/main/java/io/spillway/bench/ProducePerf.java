@@ -347,7 +347,8 @@ public final class ProducePerf {
     /** Runs the workload against the broker(s) at {@code bootstrap}. */
     public static Result run(String bootstrap, Config config) throws InterruptedException {
         config.validate();
-        int partitions = ensureTopic(bootstrap, config.topic, config.partitions, config.topicConfigs, config.progress);
+        int partitions = ensureTopic(bootstrap, config.topic, config.partitions, config.topicConfigs, config.progress,
+                securitySettings(config.producerProps));
         byte[][] payloads = config.textPayload ? textPayloadPool(config.recordSize, config.seed)
                 : payloadPool(config.recordSize, config.seed);
         long warmup = config.warmupRecords;
@@ -442,7 +443,25 @@ public final class ProducePerf {
      */
     public static int ensureTopic(String bootstrap, String topic, int partitions, Map<String, String> configs,
                                   PrintStream log) throws InterruptedException {
+        return ensureTopic(bootstrap, topic, partitions, configs, log, Map.of());
+    }
+
+    /** The client settings that say how to reach a secured listener (security.protocol, sasl.*, ssl.*). */
+    static Map<String, String> securitySettings(Map<String, String> clientProps) {
+        Map<String, String> out = new LinkedHashMap<>();
+        clientProps.forEach((k, v) -> {
+            if (k.equals("security.protocol") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** As above, through a listener that needs the given security settings. */
+    static int ensureTopic(String bootstrap, String topic, int partitions, Map<String, String> configs,
+                           PrintStream log, Map<String, String> security) throws InterruptedException {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "spillway-bench-admin");
         try (Admin admin = Admin.create(p)) {

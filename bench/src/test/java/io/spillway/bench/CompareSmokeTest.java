@@ -53,7 +53,9 @@ class CompareSmokeTest {
                         .contains("commits (transactions/s)"))
                 .anySatisfy(r -> assertThat(r).startsWith("| read_committed consume of 4 MiB"))
                 .anySatisfy(r -> assertThat(r).contains("catch-up read"))
-                .anySatisfy(r -> assertThat(r).contains("100 single-partition topics", "broker RSS"));
+                .anySatisfy(r -> assertThat(r).contains("100 single-partition topics", "broker RSS"))
+                .anySatisfy(r -> assertThat(r).contains("over SASL_SSL", "produced"))
+                .anySatisfy(r -> assertThat(r).contains("over PLAINTEXT", "consumed"));
         for (String row : rows) {
             List<String> cells = List.of(row.split("\\|"));
             // | workload | metric | spillway | kafka | ratio |
