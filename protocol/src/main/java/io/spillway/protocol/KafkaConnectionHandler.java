@@ -59,6 +59,8 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     private volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
     /** The SASL exchange on a SASL listener until it completes; null otherwise. Serial executor only. */
     private SaslAuthenticator sasl;
+    /** When the SASL session ends unless the client re-authenticates (KIP-368); 0 for never. Serial executor only. */
+    private long sessionExpiresNanos;
 
     KafkaConnectionHandler(ApiDispatcher dispatcher, Executor workers, ListenerSpec listener, FrameDecoder frames,
                            SaslServers saslServers, Authorizer authorizer) {
@@ -75,7 +77,8 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         clientAddress = String.valueOf(ctx.channel().remoteAddress());
         if (listener.usesSasl()) {
-            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.name(), clientAddress);
+            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.name(), clientAddress,
+                    listener.reauthMs(), null);
         }
         super.channelActive(ctx);
     }
@@ -154,8 +157,18 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             close(ctx, slot, "malformed " + key + " v" + version + " request (" + e.getMessage() + ")");
             return;
         }
+        if (sasl != null && sasl.isComplete() && key == ApiKeys.SASL_HANDSHAKE && listener.reauthMs() > 0) {
+            // KIP-368: the client renews its session on this connection, as the same principal.
+            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.name(), clientAddress,
+                    listener.reauthMs(), principal);
+        }
         if (sasl != null && !sasl.isComplete() && key != ApiKeys.API_VERSIONS) {
             authenticate(ctx, slot, key, version, correlationId, request);
+            return;
+        }
+        if (sessionExpiresNanos != 0 && System.nanoTime() - sessionExpiresNanos > 0 && key != ApiKeys.API_VERSIONS) {
+            close(ctx, slot, "the SASL session of " + principal + " on listener " + listener.name() + " expired ("
+                    + "connections.max.reauth.ms " + listener.reauthMs() + ") and the client did not re-authenticate");
             return;
         }
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
@@ -190,10 +203,12 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         if (key == ApiKeys.SASL_HANDSHAKE) {
             response = sasl.handshake((SaslHandshakeRequestData) request.data(), version);
         } else if (key == ApiKeys.SASL_AUTHENTICATE) {
-            response = sasl.authenticate((SaslAuthenticateRequestData) request.data());
+            response = sasl.authenticate((SaslAuthenticateRequestData) request.data(), version);
             if (sasl.isComplete()) {
                 principal = sasl.principal();
                 frames.authenticated();
+                sessionExpiresNanos = sasl.sessionLifetimeMs() > 0
+                        ? System.nanoTime() + sasl.sessionLifetimeMs() * 1_000_000L : 0;
             }
         } else {
             close(ctx, slot, key + " request before SASL authentication on listener " + listener.name()

@@ -16,10 +16,12 @@ import java.util.Map;
  * @param sslConfigs the settings {@code ssl} was configured with (to reconfigure it when its files change)
  * @param principalMapper maps a client certificate's subject to a user name (ssl.principal.mapping.rules), or null
  * @param saslMechanisms enabled SASL mechanisms (SASL_PLAINTEXT, SASL_SSL), empty without SASL
+ * @param reauthMs connections.max.reauth.ms: how long a SASL session lasts before the client must authenticate
+ *     again on the same connection (KIP-368), 0 for as long as the connection
  */
 public record ListenerSpec(String name, SecurityProtocol protocol, String host, int port, SslFactory ssl,
                            Map<String, Object> sslConfigs, SslPrincipalMapper principalMapper,
-                           List<String> saslMechanisms) {
+                           List<String> saslMechanisms, long reauthMs) {
     public ListenerSpec {
         saslMechanisms = List.copyOf(saslMechanisms);
         // Kafka's parsed settings hold nulls (unset passwords), which Map.copyOf refuses
@@ -33,7 +35,7 @@ public record ListenerSpec(String name, SecurityProtocol protocol, String host, 
 
     /** A PLAINTEXT listener (the embedded default). */
     public static ListenerSpec plaintext(String name, String host, int port) {
-        return new ListenerSpec(name, SecurityProtocol.PLAINTEXT, host, port, null, null, null, List.of());
+        return new ListenerSpec(name, SecurityProtocol.PLAINTEXT, host, port, null, null, null, List.of(), 0);
     }
 
     public boolean usesSasl() {

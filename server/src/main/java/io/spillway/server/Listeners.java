@@ -59,7 +59,8 @@ final class Listeners {
             specs.add(new ListenerSpec(address.name(), protocol, address.host(), address.port(),
                     tls ? sslFactory(address.name(), sslConfigs) : null, sslConfigs,
                     tls ? principalMapper(address.name(), ssl) : null,
-                    sasl ? saslMechanisms(config, address.name()) : List.of()));
+                    sasl ? saslMechanisms(config, address.name()) : List.of(),
+                    sasl ? reauthMs(config, address.name()) : 0));
         }
         return specs;
     }
@@ -245,6 +246,16 @@ final class Listeners {
             throw new IllegalArgumentException("ssl.principal.mapping.rules of listener " + listener + " is invalid: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** {@code connections.max.reauth.ms} of the listener (its own, else the broker's; 0 = no re-authentication). */
+    private static long reauthMs(ServerConfig config, String listener) {
+        String own = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".connections.max.reauth.ms";
+        long ms = Long.parseLong(config.get(own, config.get("connections.max.reauth.ms", "0")).trim());
+        if (ms < 0) {
+            throw new IllegalArgumentException("connections.max.reauth.ms of listener " + listener + " is negative");
+        }
+        return ms;
     }
 
     private static List<String> saslMechanisms(ServerConfig config, String listener) {

@@ -42,9 +42,24 @@ public final class SaslAuthenticator {
     private KafkaPrincipal principal;
     /** After SaslHandshake v0: tokens arrive as bare frames, not in SaslAuthenticate requests. */
     private boolean rawTokens;
+    private final long reauthMs;
+    /** The principal of the session being renewed (KIP-368), or null for a first authentication. */
+    private final KafkaPrincipal renewing;
+    private long sessionLifetimeMs;
 
     public SaslAuthenticator(List<String> enabledMechanisms, SaslServers servers, String listenerName,
                              String clientAddress) {
+        this(enabledMechanisms, servers, listenerName, clientAddress, 0, null);
+    }
+
+    /**
+     * @param reauthMs connections.max.reauth.ms: the session lifetime told to clients that can re-authenticate
+     * @param renewing the connection's principal when this is a re-authentication, else null
+     */
+    public SaslAuthenticator(List<String> enabledMechanisms, SaslServers servers, String listenerName,
+                             String clientAddress, long reauthMs, KafkaPrincipal renewing) {
+        this.reauthMs = reauthMs;
+        this.renewing = renewing;
         this.enabledMechanisms = List.copyOf(enabledMechanisms);
         this.servers = servers;
         this.listenerName = listenerName;
@@ -99,7 +114,20 @@ public final class SaslAuthenticator {
         return response.setErrorCode(Errors.NONE.code());
     }
 
+    /**
+     * The session's lifetime in ms, once complete: connections.max.reauth.ms for a client that was told it
+     * (SaslAuthenticate v1+), after which it must re-authenticate; 0 for a session as long as the connection.
+     */
+    public long sessionLifetimeMs() {
+        return sessionLifetimeMs;
+    }
+
     public SaslAuthenticateResponseData authenticate(SaslAuthenticateRequestData request) {
+        return authenticate(request, (short) 0);
+    }
+
+    /** @param version the SaslAuthenticate version: from v1 on, the session lifetime is sent */
+    public SaslAuthenticateResponseData authenticate(SaslAuthenticateRequestData request, short version) {
         SaslAuthenticateResponseData response = new SaslAuthenticateResponseData().setAuthBytes(new byte[0]);
         if (state != State.AUTHENTICATE) {
             fail("SaslAuthenticate " + (state == State.HANDSHAKE ? "before SaslHandshake" : "after authentication"));
@@ -110,8 +138,16 @@ public final class SaslAuthenticator {
             byte[] challenge = server.evaluateResponse(request.authBytes());
             if (server.isComplete()) {
                 principal = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, server.getAuthorizationID());
-                state = State.COMPLETE;
                 dispose();
+                if (renewing != null && !renewing.equals(principal)) {
+                    return failedLogin(response, "Cannot change principals during re-authentication from "
+                            + renewing + " to " + principal, null);
+                }
+                state = State.COMPLETE;
+                if (reauthMs > 0 && version >= 1) {
+                    sessionLifetimeMs = reauthMs;
+                    response.setSessionLifetimeMs(reauthMs);
+                }
                 log.debug("{} authenticated with {} from {} on listener {}", principal, mechanism, clientAddress,
                         listenerName);
             }
