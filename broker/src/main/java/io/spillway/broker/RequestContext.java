@@ -3,6 +3,7 @@ package io.spillway.broker;
 import io.spillway.broker.auth.Authorizer;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
@@ -37,11 +38,8 @@ public record RequestContext(ApiKeys apiKey, short apiVersion, int correlationId
 
     /** Whether this request's principal may perform {@code operation} on the cluster. */
     public boolean mayOnCluster(AclOperation operation) {
-        return authorizer.authorize(this, operation, ResourceType.CLUSTER, CLUSTER_NAME);
+        return authorizer.authorize(this, operation, ResourceType.CLUSTER, Resource.CLUSTER_NAME);
     }
-
-    /** The name of the one CLUSTER resource, as in Kafka. */
-    public static final String CLUSTER_NAME = "kafka-cluster";
 
     /** "client 'x' at 1.2.3.4:5678", for log messages. */
     public String describeClient() {

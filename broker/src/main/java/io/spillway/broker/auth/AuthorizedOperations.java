@@ -2,6 +2,7 @@ package io.spillway.broker.auth;
 
 import io.spillway.broker.RequestContext;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.List;
@@ -29,7 +30,7 @@ public final class AuthorizedOperations {
     }
 
     public static int cluster(RequestContext context) {
-        return bits(context, CLUSTER, ResourceType.CLUSTER, RequestContext.CLUSTER_NAME);
+        return bits(context, CLUSTER, ResourceType.CLUSTER, Resource.CLUSTER_NAME);
     }
 
     public static int group(RequestContext context, String groupId) {
