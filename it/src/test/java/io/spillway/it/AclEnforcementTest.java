@@ -190,6 +190,23 @@ class AclEnforcementTest {
     }
 
     @Test
+    void deletingAGroupsOffsetsNeedsDeleteOnTheGroup() throws Exception {
+        TopicPartition tp = new TopicPartition("/apps/fraud:cards", 0);
+        try (KafkaConsumer<byte[], byte[]> committer = consumer("alice", "fraud-offsets")) {
+            committer.commitSync(Map.of(tp, new OffsetAndMetadata(0)));
+        }
+        try (Admin alice = admin("alice")) {
+            assertThatThrownBy(() -> alice.deleteConsumerGroupOffsets("fraud-offsets", java.util.Set.of(tp)).all()
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GroupAuthorizationException.class);
+            assertThat(alice.listTransactions().all().get(30, TimeUnit.SECONDS))
+                    .as("no transactional id she may describe").isEmpty();
+        }
+        try (Admin admin = admin("admin")) {
+            admin.deleteConsumerGroupOffsets("fraud-offsets", java.util.Set.of(tp)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void superUsersMayDoEverything() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer("admin")) {
             producer.send(new ProducerRecord<>("/apps/risk:scores", "ok".getBytes(UTF_8))).get(30, TimeUnit.SECONDS);

@@ -3,6 +3,10 @@ package io.spillway.broker.txn;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.txn.TransactionCoordinator;
+import java.util.List;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 
@@ -20,7 +24,18 @@ public final class DescribeTransactionsHandler
     @Override
     public CompletableFuture<DescribeTransactionsResponseData> handle(RequestContext context,
                                                                      DescribeTransactionsRequestData request) {
-        return transactions.describeTransactions(request.transactionalIds())
-                .thenApply(states -> new DescribeTransactionsResponseData().setTransactionStates(states));
+        // As Kafka: each transactional id needs DESCRIBE; a refused one is answered without being looked up.
+        List<String> allowed = request.transactionalIds().stream()
+                .filter(id -> context.may(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)).toList();
+        return transactions.describeTransactions(allowed).thenApply(states -> {
+            List<DescribeTransactionsResponseData.TransactionState> all = new java.util.ArrayList<>();
+            java.util.Iterator<DescribeTransactionsResponseData.TransactionState> found = states.iterator();
+            for (String id : request.transactionalIds()) {
+                all.add(allowed.contains(id) && found.hasNext() ? found.next()
+                        : new DescribeTransactionsResponseData.TransactionState().setTransactionalId(id)
+                                .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+            }
+            return new DescribeTransactionsResponseData().setTransactionStates(all);
+        });
     }
 }
