@@ -80,10 +80,25 @@ public final class BenchReport {
     }
 
     /** "key: value" bullet lines. */
+    /** "- key: value" lines; values are {@link #portable} so a committed report names no path of this machine. */
     public static String bullets(Map<String, String> m) {
         StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        m.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(portable(v)).append('\n'));
         return sb.toString();
+    }
+
+    /** The JDK's directory written as {@code $JAVA_HOME}, the temporary directory as {@code $TMPDIR}. */
+    static String portable(String value) {
+        if (value == null) {
+            return null;
+        }
+        String out = value.replace(System.getProperty("java.home"), "$JAVA_HOME");
+        String tmp = System.getProperty("java.io.tmpdir");
+        if (tmp != null && tmp.length() > 1) {
+            String dir = tmp.endsWith("/") ? tmp : tmp + "/";
+            out = out.replace(dir, "$TMPDIR/");
+        }
+        return out;
     }
 
     static String beginMarker(String name) {

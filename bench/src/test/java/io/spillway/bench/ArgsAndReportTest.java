@@ -13,6 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ArgsAndReportTest {
 
     @Test
+    void reportValuesNameNoPathOfThisMachine() {
+        String javaHome = System.getProperty("java.home");
+        String tmp = System.getProperty("java.io.tmpdir");
+        String line = BenchReport.bullets(java.util.Map.of("Command", javaHome + "/bin/java --data-dir "
+                + java.nio.file.Paths.get(tmp, "spillway-bench-data-1")));
+        assertThat(line).isEqualTo("- Command: $JAVA_HOME/bin/java --data-dir $TMPDIR/spillway-bench-data-1\n")
+                .doesNotContain(javaHome);
+    }
+
+    @Test
     void parsesProduceOptions() {
         Args a = Args.parse(new String[] {"--records", "1m", "--record-size=512", "--producer-prop", "linger.ms=20",
                 "--producer-prop", "batch.size=65536", "--duration", "90s", "--compression", "zstd"},

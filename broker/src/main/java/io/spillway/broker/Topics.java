@@ -293,7 +293,7 @@ public final class Topics {
      * @throws InvalidRequestException for {@code /path/stream:__consumer_offsets}
      */
     public static void refuseStreamInternal(String name) {
-        if (name.startsWith("/") && TopicNames.isInternal(name)) {
+        if (TopicNames.isStreamOffsetsTopic(name)) {
             throw new InvalidRequestException("Topic '" + name + "' is the internal topic that keeps the committed "
                     + "offsets of its stream's topics; the broker creates it with the first offset committed for one "
                     + "of them and deletes it with the stream");

@@ -114,12 +114,14 @@ public final class TopicNames {
      * marked internal, may read but not produce to them, and regular-expression subscriptions skip them.
      */
     public static boolean isInternal(String kafkaName) {
-        if (kafkaName.startsWith("/")) {
-            int colon = kafkaName.lastIndexOf(':');
-            return colon > 0 && kafkaName.length() - colon - 1 == OFFSETS_TOPIC.length()
-                    && kafkaName.endsWith(OFFSETS_TOPIC);
-        }
-        return kafkaName.equals(OFFSETS_TOPIC) || kafkaName.equals(TRANSACTION_STATE_TOPIC);
+        return isStreamOffsetsTopic(kafkaName) || kafkaName.equals(OFFSETS_TOPIC)
+                || kafkaName.equals(TRANSACTION_STATE_TOPIC);
+    }
+
+    /** Whether the name is a stream's own {@code /path/stream:__consumer_offsets}, which only the broker makes. */
+    public static boolean isStreamOffsetsTopic(String kafkaName) {
+        int colon = kafkaName.startsWith("/") ? kafkaName.lastIndexOf(':') : -1;
+        return colon > 0 && kafkaName.length() - colon - 1 == OFFSETS_TOPIC.length() && kafkaName.endsWith(OFFSETS_TOPIC);
     }
 
     /** The topic that holds the committed offsets of a stream's topics: {@code /path/stream:__consumer_offsets}. */

@@ -40,6 +40,20 @@ class TopicNamesTest {
     }
 
     @Test
+    void internalTopicsAreKafkasTwoAndEachStreamsOffsetsTopic() {
+        assertThat(TopicNames.isInternal("__consumer_offsets")).isTrue();
+        assertThat(TopicNames.isInternal("__transaction_state")).isTrue();
+        assertThat(TopicNames.isInternal("/apps/fraud:__consumer_offsets")).isTrue();
+        assertThat(TopicNames.isStreamOffsetsTopic("/apps/fraud:__consumer_offsets")).isTrue();
+        assertThat(TopicNames.isStreamOffsetsTopic("__consumer_offsets")).as("the default stream's is Kafka's").isFalse();
+        assertThat(TopicNames.isInternal("/apps/fraud:x__consumer_offsets")).isFalse();
+        assertThat(TopicNames.isInternal("/apps/fraud:__transaction_state")).isFalse();
+        assertThat(TopicNames.isInternal("__other")).isFalse();
+        assertThat(TopicNames.isInternal("/apps/fraud")).isFalse();
+        assertThat(TopicNames.offsetsTopicOf("/apps/fraud")).isEqualTo("/apps/fraud:__consumer_offsets");
+    }
+
+    @Test
     void lengthLimits() {
         assertThat(TopicNames.problem("t".repeat(249))).isNull();
         assertThat(TopicNames.problem("t".repeat(250))).contains("longer than 249");

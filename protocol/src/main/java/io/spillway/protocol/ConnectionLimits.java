@@ -19,8 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ConnectionLimits {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
-    /** No limit. */
-    public static final ConnectionLimits NONE = new ConnectionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of());
+    /** No limit (a fresh instance per server: the limits count that server's connections). */
+    public static ConnectionLimits none() {
+        return new ConnectionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of());
+    }
 
     private final int maxConnections;
     private final int maxPerIp;

@@ -67,7 +67,7 @@ public final class KafkaServer implements AutoCloseable {
     public KafkaServer(String host, int port, int maxRequestBytes, ApiDispatcher dispatcher, Executor workers,
                        int networkThreads) {
         this(List.of(ListenerSpec.plaintext("PLAINTEXT", host, port)), maxRequestBytes, DEFAULT_SASL_MAX_RECEIVE_BYTES,
-                dispatcher, workers, networkThreads, null, Authorizer.ALLOW_ALL, ConnectionLimits.NONE);
+                dispatcher, workers, networkThreads, null, Authorizer.ALLOW_ALL, ConnectionLimits.none());
     }
 
     /** Binds every listener; returns the bound port of each by name (useful when 0 asked the OS to choose). */

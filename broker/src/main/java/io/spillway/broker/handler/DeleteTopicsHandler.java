@@ -57,8 +57,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         .setErrorMessage("Name and topic id are both set; name one or the other");
                 continue;
             }
-            String checked = byId ? (topics.byId(w.topicId()) == null ? null : topics.byId(w.topicId()).kafkaName())
-                    : w.name();
+            TopicMetadata named = byId ? topics.byId(w.topicId()) : null;
+            String checked = byId ? (named == null ? null : named.kafkaName()) : w.name();
             if (checked != null && !context.may(AclOperation.DELETE, ResourceType.TOPIC, checked)) {
                 result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
                         .setErrorMessage(context.principal() + " may not DELETE topic " + checked);
@@ -79,7 +79,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             result.setName(topic.kafkaName()).setTopicId(topic.id());
-            if (topic.kafkaName().startsWith("/") && TopicNames.isInternal(topic.kafkaName())) {
+            if (TopicNames.isStreamOffsetsTopic(topic.kafkaName())) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Topic '" + topic.kafkaName()
                         + "' keeps the committed offsets of its stream's topics and goes only with the stream; to "
                         + "drop offsets, delete the groups (DeleteGroups) or their offsets (OffsetDelete)");

@@ -1,5 +1,6 @@
 package io.spillway.coordinator.group;
 
+import io.spillway.common.StreamTopicName;
 import io.spillway.common.codec.RecordReader;
 import io.spillway.common.codec.RecordWriter;
 import io.spillway.coordinator.group.classic.ClassicGroupSnapshot;
@@ -61,11 +62,8 @@ public final class GroupRecordSerde implements RecordSerde<GroupRecord> {
 
     /** The stream whose partition keeps the offsets of {@code topic}, or null for the home partition. */
     static String placeOfTopic(String topic) {
-        if (topic.isEmpty() || topic.charAt(0) != '/') {
-            return null;
-        }
-        int colon = topic.lastIndexOf(':');
-        return colon > 0 ? topic.substring(0, colon) : null;
+        StreamTopicName name = StreamTopicName.parse(topic);
+        return name.inDefaultStream() ? null : name.stream();
     }
 
     @Override
