@@ -12,7 +12,10 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.spillway.broker.quota.Quotas;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,6 +29,8 @@ public final class ApiDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
     private final Registration[] registrations = new Registration[Short.MAX_VALUE];
+    /** What request_percentage measures handling time against; null: no quotas. */
+    private volatile Quotas quotas;
 
     private record Registration(ApiKeys key, short minVersion, short maxVersion, ApiHandler<ApiMessage, ApiMessage> handler) {
     }
@@ -39,6 +44,12 @@ public final class ApiDispatcher {
     public <Q extends ApiMessage, R extends ApiMessage> ApiDispatcher register(ApiKeys key, short minVersion,
                                                                                short maxVersion, ApiHandler<Q, R> handler) {
         registrations[key.id] = new Registration(key, minVersion, maxVersion, (ApiHandler<ApiMessage, ApiMessage>) (ApiHandler<?, ?>) handler);
+        return this;
+    }
+
+    /** Measures requests against client quotas from now on (request_percentage, and throttles set by handlers). */
+    public ApiDispatcher withQuotas(Quotas quotas) {
+        this.quotas = quotas;
         return this;
     }
 
@@ -81,13 +92,27 @@ public final class ApiDispatcher {
                             + context.principal() + " may not")));
         }
         CompletableFuture<ApiMessage> future;
+        long startNanos = System.nanoTime();
         try {
             future = r.handler.handle(context, request.data());
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
-        return future.exceptionally(error -> errorResponse(context, request, error));
+        Quotas quotas = this.quotas;
+        if (quotas != null && !EXEMPT_FROM_REQUEST_QUOTA.contains(context.apiKey())) {
+            context.throttle().atLeast(quotas.recordRequestTime(context, System.nanoTime() - startNanos));
+        }
+        return future.exceptionally(error -> errorResponse(context, request, error)).thenApply(response -> {
+            if (response != null) {
+                ThrottleTimes.atLeast(response, context.throttle().ms());
+            }
+            return response;
+        });
     }
+
+    /** As Kafka: what a client needs to connect and authenticate is never throttled for the time it takes. */
+    private static final Set<ApiKeys> EXEMPT_FROM_REQUEST_QUOTA = EnumSet.of(ApiKeys.API_VERSIONS,
+            ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE);
 
     private static ApiMessage errorResponse(RequestContext context, AbstractRequest request, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

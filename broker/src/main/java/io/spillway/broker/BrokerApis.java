@@ -17,7 +17,10 @@ import io.spillway.broker.group.OffsetCommitHandler;
 import io.spillway.broker.group.OffsetDeleteHandler;
 import io.spillway.broker.group.OffsetFetchHandler;
 import io.spillway.broker.group.SyncGroupHandler;
+import io.spillway.broker.handler.AlterClientQuotasHandler;
 import io.spillway.broker.handler.AlterConfigsHandler;
+import io.spillway.broker.handler.DescribeClientQuotasHandler;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.handler.AlterUserScramCredentialsHandler;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.broker.handler.CreateAclsHandler;
@@ -64,13 +67,14 @@ public final class BrokerApis {
     /**
      * @param groupPartition the group coordinator's partition, which transactions add to commit offsets
      * @param authorizer the ACLs (CreateAcls, DescribeAcls, DeleteAcls), or {@link Authorizer#ALLOW_ALL}
+     * @param quotas client and stream quotas that requests are measured against
      */
     public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
                                        FetchPurgatory purgatory, GroupCoordinator groups,
                                        TransactionCoordinator transactions, TransactionMarkers markers,
                                        TopicPartition groupPartition, Executor executor, Time time,
-                                       Authorizer authorizer) {
-        ApiDispatcher dispatcher = new ApiDispatcher();
+                                       Authorizer authorizer, Quotas quotas) {
+        ApiDispatcher dispatcher = new ApiDispatcher().withQuotas(quotas);
         Streams streams = new Streams(topics, settings);
         TopicCreator creator = new TopicCreator(topics, streams);
         dispatcher
@@ -79,9 +83,9 @@ public final class BrokerApis {
                 .register(ApiKeys.METADATA, new MetadataHandler(topics, creator, identity))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(topics, identity))
                 .register(ApiKeys.LIST_CONFIG_RESOURCES, new ListConfigResourcesHandler(topics, identity, groups))
-                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions, quotas))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
-                        FetchHandler.DEFAULT_MAX_SESSIONS))
+                        FetchHandler.DEFAULT_MAX_SESSIONS, quotas))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(topics))
                 .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(transactions))
@@ -94,9 +98,9 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(transactions))
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
-                .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity, streams))
-                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups))
-                .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity))
+                .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity, streams, quotas))
+                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups, quotas))
+                .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity, quotas))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(identity))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(topics))
@@ -105,6 +109,8 @@ public final class BrokerApis {
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(topics, settings, streams, groups))
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, new DescribeUserScramCredentialsHandler(topics.meta()))
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, new AlterUserScramCredentialsHandler(topics.meta()))
+                .register(ApiKeys.DESCRIBE_CLIENT_QUOTAS, new DescribeClientQuotasHandler(topics.meta()))
+                .register(ApiKeys.ALTER_CLIENT_QUOTAS, new AlterClientQuotasHandler(topics.meta()))
                 .register(ApiKeys.CREATE_ACLS, new CreateAclsHandler(authorizer))
                 .register(ApiKeys.DESCRIBE_ACLS, new DescribeAclsHandler(authorizer))
                 .register(ApiKeys.DELETE_ACLS, new DeleteAclsHandler(authorizer))

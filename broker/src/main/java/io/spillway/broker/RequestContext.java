@@ -16,10 +16,12 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * @param listenerName the listener's name (Metadata answers with the addresses of the same listener)
  * @param principal {@code User:name} after SASL or a client certificate, else {@code User:ANONYMOUS}
  * @param authorizer decides what the principal may do ({@link #may})
+ * @param throttle how long the client is throttled for this request (quotas); the one mutable part
  */
 public record RequestContext(ApiKeys apiKey, short apiVersion, int correlationId, String clientId,
                              String clientAddress, long connectionId, String listenerName,
-                             SecurityProtocol securityProtocol, KafkaPrincipal principal, Authorizer authorizer) {
+                             SecurityProtocol securityProtocol, KafkaPrincipal principal, Authorizer authorizer,
+                             Throttle throttle) {
 
     /** The listener name of the embedded default (one PLAINTEXT listener). */
     public static final String DEFAULT_LISTENER = "PLAINTEXT";
@@ -28,7 +30,7 @@ public record RequestContext(ApiKeys apiKey, short apiVersion, int correlationId
     public RequestContext(ApiKeys apiKey, short apiVersion, int correlationId, String clientId, String clientAddress,
                           long connectionId) {
         this(apiKey, apiVersion, correlationId, clientId, clientAddress, connectionId, DEFAULT_LISTENER,
-                SecurityProtocol.PLAINTEXT, KafkaPrincipal.ANONYMOUS, Authorizer.ALLOW_ALL);
+                SecurityProtocol.PLAINTEXT, KafkaPrincipal.ANONYMOUS, Authorizer.ALLOW_ALL, new Throttle());
     }
 
     /** Whether this request's principal may perform {@code operation} on the resource ({@link Authorizer}). */

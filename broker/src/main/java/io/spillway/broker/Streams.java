@@ -29,7 +29,14 @@ public final class Streams {
     private static final Logger log = LoggerFactory.getLogger(Streams.class);
     /** Settings of a stream that are not topic configs. */
     public static final Set<String> OWN_SETTINGS = Set.of(StreamMetadata.PARTITIONS, StreamMetadata.MAX_TOPICS,
-            StreamMetadata.AUTO_CREATE_TOPICS);
+            StreamMetadata.AUTO_CREATE_TOPICS, StreamMetadata.PRODUCER_BYTE_RATE, StreamMetadata.CONSUMER_BYTE_RATE,
+            StreamMetadata.STORAGE_QUOTA);
+    /** Settings only a stream has: no broker-wide value stands behind them. */
+    public static final Set<String> STREAM_ONLY_SETTINGS = Set.of(StreamMetadata.MAX_TOPICS,
+            StreamMetadata.PRODUCER_BYTE_RATE, StreamMetadata.CONSUMER_BYTE_RATE, StreamMetadata.STORAGE_QUOTA);
+    /** Stream settings whose values may exceed an int (bytes). */
+    public static final Set<String> LONG_SETTINGS = Set.of(StreamMetadata.PRODUCER_BYTE_RATE,
+            StreamMetadata.CONSUMER_BYTE_RATE, StreamMetadata.STORAGE_QUOTA);
 
     private final Topics topics;
     private final BrokerSettings settings;
@@ -83,9 +90,10 @@ public final class Streams {
             n = -1;
         }
         long min = name.equals(StreamMetadata.MAX_TOPICS) ? 0 : 1;
-        if (n < min || n > Integer.MAX_VALUE) {
+        long max = LONG_SETTINGS.contains(name) ? Long.MAX_VALUE : Integer.MAX_VALUE;
+        if (n < min || n > max) {
             throw new InvalidConfigurationException("Invalid value " + value + " for " + name + " of stream " + path
-                    + ": it must be a whole number from " + min + " to " + Integer.MAX_VALUE);
+                    + ": it must be a whole number from " + min + " to " + max);
         }
     }
 

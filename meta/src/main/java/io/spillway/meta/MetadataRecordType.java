@@ -20,7 +20,8 @@ enum MetadataRecordType {
     SCRAM_CREDENTIAL_SET(13),
     SCRAM_CREDENTIAL_DELETED(14),
     ACL_CREATED(15),
-    ACL_DELETED(16);
+    ACL_DELETED(16),
+    CLIENT_QUOTAS_SET(17);
 
     final byte id;
 

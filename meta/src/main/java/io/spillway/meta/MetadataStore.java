@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -79,6 +80,10 @@ public final class MetadataStore implements Closeable {
     private final Map<String, Map<String, ScramCredential>> scramCredentials = new ConcurrentHashMap<>();
     /** ACL bindings in the order they were created, guarded by this monitor. */
     private final Set<AclBinding> acls = new LinkedHashSet<>();
+    /** Client quotas (user / client-id / ip entities, defaults as null names) to their quota values. */
+    private final Map<ClientQuotaEntity, Map<String, Double>> clientQuotas = new ConcurrentHashMap<>();
+    /** Changes with every client quota change, so readers can cache what they resolved from them. */
+    private volatile long clientQuotasVersion;
     private String clusterId;
     private long nextTopicSequence = 1;
     private long nextProducerId;
@@ -476,6 +481,64 @@ public final class MetadataStore implements Closeable {
                 new AccessControlEntry(principal, host, operation, permissionType));
     }
 
+    /** Every entity with client quotas, to its quotas (key to value); a copy. */
+    public Map<ClientQuotaEntity, Map<String, Double>> clientQuotas() {
+        return Map.copyOf(clientQuotas);
+    }
+
+    /** An entity's quotas (key to value), empty when it has none. */
+    public Map<String, Double> clientQuotas(ClientQuotaEntity entity) {
+        return clientQuotas.getOrDefault(entity, Map.of());
+    }
+
+    /** A number that changes whenever a client quota changes. */
+    public long clientQuotasVersion() {
+        return clientQuotasVersion;
+    }
+
+    /**
+     * Replaces the quotas of entities durably, with one fsynced write: each entity gets exactly the quotas given
+     * (an empty map removes all of its quotas). The caller validates entities, keys and values.
+     */
+    public synchronized void setClientQuotas(Map<ClientQuotaEntity, Map<String, Double>> quotasByEntity) {
+        if (!quotasByEntity.isEmpty()) {
+            write(quotasByEntity.entrySet().stream().map(e -> clientQuotasRecord(e.getKey(), e.getValue())).toList());
+        }
+    }
+
+    /**
+     * CLIENT_QUOTAS_SET: the entity (count, then per part its type, whether it is the default, and its name), then
+     * all of the entity's quotas as a map of key to the value's decimal text.
+     */
+    private static byte[] clientQuotasRecord(ClientQuotaEntity entity, Map<String, Double> quotas) {
+        RecordWriter record = new RecordWriter(MetadataRecordType.CLIENT_QUOTAS_SET).writeInt(entity.entries().size());
+        new TreeMap<>(entity.entries()).forEach((type, name) ->
+                record.writeString(type).writeByte(name == null ? 1 : 0).writeString(name == null ? "" : name));
+        Map<String, String> values = new TreeMap<>();
+        quotas.forEach((key, value) -> values.put(key, Double.toString(value)));
+        return record.writeMap(values).toBytes();
+    }
+
+    private void applyClientQuotas(RecordReader in) {
+        int parts = in.readInt();
+        Map<String, String> entries = new HashMap<>();
+        for (int i = 0; i < parts; i++) {
+            String type = in.readString();
+            boolean isDefault = in.readByte() != 0;
+            String name = in.readString();
+            entries.put(type, isDefault ? null : name);
+        }
+        Map<String, Double> quotas = new HashMap<>();
+        in.readMap().forEach((key, value) -> quotas.put(key, Double.parseDouble(value)));
+        ClientQuotaEntity entity = new ClientQuotaEntity(entries);
+        if (quotas.isEmpty()) {
+            clientQuotas.remove(entity);
+        } else {
+            clientQuotas.put(entity, Map.copyOf(quotas));
+        }
+        clientQuotasVersion++;
+    }
+
     /** Durably records new log start offsets; returns once they are synced. */
     public synchronized void persistLogStarts(Map<Long, Long> offsets) {
         if (offsets.isEmpty()) {
@@ -617,6 +680,7 @@ public final class MetadataStore implements Closeable {
             }
             case ACL_CREATED -> acls.add(readAcl(in));
             case ACL_DELETED -> acls.remove(readAcl(in));
+            case CLIENT_QUOTAS_SET -> applyClientQuotas(in);
             default -> throw new IllegalStateException("unhandled metadata record " + in.type);
         }
     }
@@ -682,7 +746,10 @@ public final class MetadataStore implements Closeable {
             bytes += 8 + 2 + 1 + 2 + acl.pattern().name().length() + 1 + 2 + acl.entry().principal().length() + 2
                     + acl.entry().host().length() + 1 + 1;
         }
-        return bytes + 16L * logStarts.size();
+        for (Map.Entry<ClientQuotaEntity, Map<String, Double>> e : clientQuotas.entrySet()) {
+            bytes += 8 + 2 + 4 + 40L * e.getKey().entries().size() + 40L * e.getValue().size();
+        }
+                return bytes + 16L * logStarts.size();
     }
 
     private static long mapBytes(Map<String, String> map) {
@@ -704,6 +771,7 @@ public final class MetadataStore implements Closeable {
         scramCredentials.forEach((user, credentials) -> credentials.forEach((mechanism, c) -> snapshot.add(
                 scramCredentialSet(user, mechanism, c.salt(), c.storedKey(), c.serverKey(), c.iterations()))));
         acls.forEach(acl -> snapshot.add(aclRecord(MetadataRecordType.ACL_CREATED, acl)));
+        clientQuotas.forEach((entity, quotas) -> snapshot.add(clientQuotasRecord(entity, quotas)));
         for (TopicMetadata topic : topicsBySequence.values()) {
             snapshot.add(topicCreated(topic));
         }

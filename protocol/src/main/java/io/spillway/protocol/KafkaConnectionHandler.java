@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.spillway.broker.ApiDispatcher;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.Throttle;
 import io.spillway.broker.auth.Authorizer;
 import io.spillway.broker.handler.ApiVersionsHandler;
 import io.spillway.common.SerialExecutor;
@@ -61,6 +62,8 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     private SaslAuthenticator sasl;
     /** When the SASL session ends unless the client re-authenticates (KIP-368); 0 for never. Serial executor only. */
     private long sessionExpiresNanos;
+    /** Until when a quota throttle keeps the connection from being read (System.nanoTime). Event loop only. */
+    private long mutedUntilNanos = System.nanoTime();
 
     KafkaConnectionHandler(ApiDispatcher dispatcher, Executor workers, ListenerSpec listener, FrameDecoder frames,
                            SaslServers saslServers, Authorizer authorizer) {
@@ -172,7 +175,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
-                connectionId, listener.name(), listener.protocol(), principal, authorizer);
+                connectionId, listener.name(), listener.protocol(), principal, authorizer, new Throttle());
         dispatcher.dispatch(context, request).whenCompleteAsync((body, error) -> {
             ByteBuf response = null;
             try {
@@ -189,7 +192,31 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             complete(ctx, slot, response);
+            int throttleMs = context.throttle().ms();
+            if (throttleMs > 0) {
+                muteFor(ctx, throttleMs);
+            }
         }, workers);
+    }
+
+    /**
+     * Stops reading from a client over its quota for {@code ms} (KIP-219): its response already says so in
+     * throttle_time_ms, and a client that ignores that still cannot send more until the time is up.
+     */
+    private void muteFor(ChannelHandlerContext ctx, int ms) {
+        ctx.executor().execute(() -> {
+            mutedUntilNanos = Math.max(mutedUntilNanos, System.nanoTime() + ms * 1_000_000L);
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> resumeIfAllowed(ctx), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Reads again once neither too many requests are unanswered nor a throttle holds. Event loop only. */
+    private void resumeIfAllowed(ChannelHandlerContext ctx) {
+        if (!ctx.channel().config().isAutoRead() && inFlight.size() < MAX_IN_FLIGHT / 2
+                && System.nanoTime() - mutedUntilNanos >= 0 && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /**
@@ -246,9 +273,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     private void complete(ChannelHandlerContext ctx, InFlightResponses.Slot slot, ByteBuf response) {
         ctx.executor().execute(() -> {
             inFlight.complete(slot, response, ctx.channel());
-            if (!ctx.channel().config().isAutoRead() && inFlight.size() < MAX_IN_FLIGHT / 2) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            resumeIfAllowed(ctx);
         });
     }
 

@@ -21,6 +21,7 @@ import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
 import io.spillway.broker.ScramCredentials;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.protocol.KafkaServer;
 import io.spillway.protocol.ListenerSpec;
 import io.spillway.protocol.security.SaslOutsideExchange;
@@ -143,7 +144,9 @@ public final class SpillwayServer implements AutoCloseable {
         BrokerIdentity identity = new BrokerIdentity(nodeId, meta.clusterId(), advertisedHosts, advertisedPorts);
         Authorizer authorizer = AclAuthorizer.fromSettings(config.settings(), meta);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
-                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer);
+                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer,
+                new Quotas(topics, time, config.getInt("quota.window.num", 11),
+                        config.getInt("quota.window.size.seconds", 1) * 1000));
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup);

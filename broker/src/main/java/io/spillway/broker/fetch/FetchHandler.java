@@ -3,6 +3,7 @@ package io.spillway.broker.fetch;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.common.Time;
 import io.spillway.log.AbortedTransaction;
 import io.spillway.log.PartitionLog;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -39,9 +42,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     private final FetchSessionCache sessions;
     private final FetchPurgatory purgatory;
     private final Executor executor;
+    private final Quotas quotas;
 
-    public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions) {
+    public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions,
+                        Quotas quotas) {
         this.topics = topics;
+        this.quotas = quotas;
         this.purgatory = purgatory;
         this.executor = executor;
         this.sessions = new FetchSessionCache(maxSessions, 120_000, time);
@@ -69,10 +75,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         if (plan.error != null) {
             return CompletableFuture.completedFuture(new FetchResponseData().setErrorCode(plan.error.code()).setSessionId(0));
         }
-        int maxBytes = context.apiVersion() >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
+        // One response holds at most a quota sample's worth of the client's consumer_byte_rate (at least one batch),
+        // so the throttle after it stays short and the client's rate smooth.
+        int maxBytes = Math.min(context.apiVersion() >= 3 ? request.maxBytes() : Integer.MAX_VALUE,
+                quotas.fetchBytesLimit(context));
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || plan.partitions.isEmpty()
                 || available(plan, request.minBytes(), readCommitted) >= request.minBytes()) {
-            return CompletableFuture.completedFuture(read(plan, maxBytes, byId, readCommitted));
+            return CompletableFuture.completedFuture(read(context, plan, maxBytes, byId, readCommitted));
         }
         CompletableFuture<FetchResponseData> response = new CompletableFuture<>();
         long[] keys = plan.partitions.stream().filter(w -> w.log != null).mapToLong(w -> w.log.key()).toArray();
@@ -80,7 +89,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
                 () -> available(plan, request.minBytes(), readCommitted) >= request.minBytes(),
                 () -> executor.execute(() -> {
                     try {
-                        response.complete(read(plan, maxBytes, byId, readCommitted));
+                        response.complete(read(context, plan, maxBytes, byId, readCommitted));
                     } catch (RuntimeException e) {
                         response.completeExceptionally(e);
                     }
@@ -170,7 +179,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         return total;
     }
 
-    private FetchResponseData read(Plan plan, int maxBytes, boolean byId, boolean readCommitted) {
+    private FetchResponseData read(RequestContext context, Plan plan, int maxBytes, boolean byId,
+                                   boolean readCommitted) {
         FetchResponseData response = new FetchResponseData().setSessionId(plan.session != null ? plan.session.id : 0);
         int remaining = maxBytes;
         boolean minOneBatch = true;
@@ -194,9 +204,24 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
             }
         }
         PendingRead.readAll(pending);
+        long totalBytes = 0;
+        Map<String, Long> bytesByStream = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            planned[i] = reads[i] == null ? planned[i] : complete(planned[i], reads[i]);
+            int bytes = planned[i].records() == null ? 0 : planned[i].records().sizeInBytes();
+            Wanted w = plan.partitions.get(i);
+            if (bytes > 0 && w.topic != null) {
+                totalBytes += bytes;
+                bytesByStream.merge(w.topic.stream(), (long) bytes, Long::sum);
+            }
+        }
+        // Over a quota, the records read still go out and the client pauses before its next fetch. (Kafka instead
+        // answers such a fetch empty, so the bytes are read again later; at coarse quota windows that wastes most
+        // fetches and the client gets well below its quota.)
+        context.throttle().atLeast(quotas.recordFetch(context, totalBytes, bytesByStream));
         for (int i = 0; i < n; i++) {
             Wanted w = plan.partitions.get(i);
-            FetchResponseData.PartitionData data = reads[i] == null ? planned[i] : complete(planned[i], reads[i]);
+            FetchResponseData.PartitionData data = planned[i];
             int bytes = data.records() == null ? 0 : data.records().sizeInBytes();
             if (plan.incremental && !changed(w, data, bytes)) {
                 continue;

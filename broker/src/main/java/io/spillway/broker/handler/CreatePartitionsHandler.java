@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.Topics;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.errors.ApiException;
@@ -23,10 +24,12 @@ import java.util.concurrent.CompletableFuture;
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData, CreatePartitionsResponseData> {
     private final Topics topics;
     private final BrokerIdentity identity;
+    private final Quotas quotas;
 
-    public CreatePartitionsHandler(Topics topics, BrokerIdentity identity) {
+    public CreatePartitionsHandler(Topics topics, BrokerIdentity identity, Quotas quotas) {
         this.topics = topics;
         this.identity = identity;
+        this.quotas = quotas;
     }
 
     @Override
@@ -55,7 +58,11 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             }
             try {
                 TopicMetadata topic = validate(t);
-                if (!request.validateOnly()) {
+                if (!request.validateOnly() && quotas.mutationRefused(context)) {
+                    result.setErrorCode(Errors.THROTTLING_QUOTA_EXCEEDED.code())
+                            .setErrorMessage(Quotas.mutationRefusal(context, t.name()));
+                } else if (!request.validateOnly()) {
+                    quotas.recordMutations(context, t.count() - topic.partitionCount());
                     topics.addPartitions(topic, t.count());
                 }
             } catch (ApiException e) {

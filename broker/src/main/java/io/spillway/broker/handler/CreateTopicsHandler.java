@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.Streams;
 import io.spillway.common.StreamTopicName;
 import io.spillway.broker.Topics;
@@ -46,8 +47,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     private final BrokerSettings settings;
     private final BrokerIdentity identity;
     private final Streams streams;
+    private final Quotas quotas;
 
-    public CreateTopicsHandler(Topics topics, BrokerSettings settings, BrokerIdentity identity, Streams streams) {
+    public CreateTopicsHandler(Topics topics, BrokerSettings settings, BrokerIdentity identity, Streams streams,
+                               Quotas quotas) {
+        this.quotas = quotas;
         this.topics = topics;
         this.settings = settings;
         this.identity = identity;
@@ -90,7 +94,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 MetadataStore.NewTopic newTopic = validate(t);
                 if (request.validateOnly()) {
                     describe(result, newTopic.partitions(), newTopic.configs(), null);
+                } else if (quotas.mutationRefused(context)) {
+                    result.setErrorCode(Errors.THROTTLING_QUOTA_EXCEEDED.code())
+                            .setErrorMessage(Quotas.mutationRefusal(context, t.name()));
                 } else {
+                    quotas.recordMutations(context, newTopic.partitions());
                     toCreate.add(newTopic);
                 }
             } catch (ApiException e) {

@@ -2,6 +2,7 @@ package io.spillway.broker.handler;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.Streams;
 import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
@@ -30,8 +31,11 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     private final BrokerSettings settings;
     private final Streams streams;
     private final GroupCoordinator groups;
+    private final Quotas quotas;
 
-    public DeleteTopicsHandler(Topics topics, BrokerSettings settings, Streams streams, GroupCoordinator groups) {
+    public DeleteTopicsHandler(Topics topics, BrokerSettings settings, Streams streams, GroupCoordinator groups,
+                               Quotas quotas) {
+        this.quotas = quotas;
         this.streams = streams;
         this.groups = groups;
         this.topics = topics;
@@ -90,7 +94,13 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
                 continue;
             }
+            if (quotas.mutationRefused(context)) {
+                result.setErrorCode(Errors.THROTTLING_QUOTA_EXCEEDED.code())
+                        .setErrorMessage(Quotas.mutationRefusal(context, topic.kafkaName()));
+                continue;
+            }
             try {
+                quotas.recordMutations(context, topic.partitionCount());
                 topics.delete(topic);
                 deleted.add(topic.kafkaName());
             } catch (org.apache.kafka.common.errors.ApiException e) {

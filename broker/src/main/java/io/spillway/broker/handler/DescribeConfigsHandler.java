@@ -184,7 +184,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 chain.add(new Synonym(name, value, ConfigSource.TOPIC_CONFIG));
             }
             String brokerValue = null;
-            if (!name.equals(StreamMetadata.MAX_TOPICS)) {
+            if (!Streams.STREAM_ONLY_SETTINGS.contains(name)) {
                 brokerValue = settings.value(name);
                 List<Synonym> atBroker = settings.brokerValues(name);
                 chain.addAll(atBroker);
@@ -193,6 +193,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 }
             }
             byte type = name.equals(StreamMetadata.AUTO_CREATE_TOPICS) ? ConfigType.BOOLEAN.describeConfigsId()
+                    : Streams.LONG_SETTINGS.contains(name) ? ConfigType.LONG.describeConfigsId()
                     : ConfigType.INT.describeConfigsId();
             entries.add(entry(name, value != null ? value : brokerValue, chain, false, false, type,
                     "Stream setting (docs/streams.md)", options));

@@ -4,6 +4,7 @@ import io.spillway.common.TopicNames;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
+import io.spillway.broker.quota.Quotas;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.AppendResult;
 import io.spillway.log.PartitionLog;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,10 +48,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
 
     private final Topics topics;
     private final TransactionCoordinator transactions;
+    private final Quotas quotas;
 
-    public ProduceHandler(Topics topics, TransactionCoordinator transactions) {
+    public ProduceHandler(Topics topics, TransactionCoordinator transactions, Quotas quotas) {
         this.topics = topics;
         this.transactions = transactions;
+        this.quotas = quotas;
     }
 
     @Override
@@ -58,6 +62,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         boolean validAcks = acks == 0 || acks == 1 || acks == -1;
         boolean byId = context.apiVersion() >= 13;
         ProduceResponseData response = new ProduceResponseData();
+        long requestBytes = 0;
+        Map<String, Long> bytesByStream = new HashMap<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         List<Unverified> unverified = new ArrayList<>();
         // As Kafka: a transactional producer must be allowed to WRITE its transactional id, and every topic it
@@ -98,12 +104,22 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
                             .setErrorMessage("Cannot append to internal topic " + topic.kafkaName());
                     continue;
                 }
+                String storageRefusal = quotas.storageRefusal(topic.stream());
+                if (storageRefusal != null) {
+                    fail(out, Errors.POLICY_VIOLATION, storageRefusal);
+                    continue;
+                }
+                long bytes = partitionData.records() == null ? 0 : partitionData.records().sizeInBytes();
+                requestBytes += bytes;
+                bytesByStream.merge(topic.stream(), bytes, Long::sum);
                 append(context, new TopicPartition(topic.kafkaName(), partitionData.index()), partition,
                         partitionData, out, pending, unverified);
             }
             response.responses().add(topicResponse);
         }
         verifyAndAppend(context, request, unverified, pending);
+        // As Kafka: the request is served in full, and the client learns how long to pause (and is muted that long).
+        context.throttle().atLeast(quotas.recordProduce(context, requestBytes, bytesByStream));
         if (acks == 0) {
             return CompletableFuture.completedFuture(null);
         }

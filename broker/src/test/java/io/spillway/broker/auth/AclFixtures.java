@@ -29,7 +29,8 @@ public final class AclFixtures {
         int colon = principal.indexOf(':');
         return new RequestContext(ApiKeys.METADATA, (short) 12, 1, "test", clientAddress, 1, "PLAINTEXT",
                 SecurityProtocol.PLAINTEXT,
-                new KafkaPrincipal(principal.substring(0, colon), principal.substring(colon + 1)), Authorizer.ALLOW_ALL);
+                new KafkaPrincipal(principal.substring(0, colon), principal.substring(colon + 1)), Authorizer.ALLOW_ALL,
+                new io.spillway.broker.Throttle());
     }
 
     public static AclBinding acl(ResourceType type, String name, PatternType patternType, String principal, String host,
