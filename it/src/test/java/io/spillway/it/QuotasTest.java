@@ -294,6 +294,59 @@ class QuotasTest {
                 + metric(producers.get(1).metrics(), "produce-throttle-time-max")).isGreaterThan(0);
     }
 
+    @Test
+    void aClientOverItsRequestPercentageIsThrottledAndServed() throws Exception {
+        String topic = EmbeddedBroker.uniqueName("request-time");
+        BROKER.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        String clientId = EmbeddedBroker.uniqueName("busy");
+        // 0.01% of a thread is 100 microseconds of handling a second: a few requests exceed it.
+        setQuota(entity(ClientQuotaEntity.CLIENT_ID, clientId), "request_percentage", 0.01);
+        KafkaProducer<byte[], byte[]> producer = BROKER.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
+        for (int i = 0; i < 5; i++) {
+            producer.send(new ProducerRecord<>(topic, new byte[100])).get();
+        }
+        assertThat(metric(producer.metrics(), "produce-throttle-time-max")).isGreaterThan(0);
+        try (Admin admin = BROKER.newAdmin(Map.of())) {
+            assertThat(admin.listOffsets(Map.of(new TopicPartition(topic, 0),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get()
+                    .get(new TopicPartition(topic, 0)).offset()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void connectionsFromAnAddressOverItsCreationRateAreClosed() throws Exception {
+        ClientQuotaEntity loopback = entity(ClientQuotaEntity.IP, "127.0.0.1");
+        setQuota(loopback, "connection_creation_rate", 1.0); // a burst of 3 (the window), then one a second
+        int closed = 0;
+        List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                sockets.add(new java.net.Socket(BROKER.host(), BROKER.port()));
+            }
+            for (java.net.Socket socket : sockets) {
+                socket.setSoTimeout(300);
+                try {
+                    if (socket.getInputStream().read() < 0) {
+                        closed++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // accepted and kept: the broker waits for a request
+                } catch (java.io.IOException reset) {
+                    closed++;
+                }
+            }
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+            BROKER.admin().alterClientQuotas(List.of(new ClientQuotaAlteration(loopback,
+                    List.of(new ClientQuotaAlteration.Op("connection_creation_rate", null))))).all().get();
+        }
+        // 8 connections at once against a burst of 3 (then one a second): the last ones are closed.
+        assertThat(closed).isBetween(4, 5);
+        BROKER.admin().listTopics().names().get(); // the quota is gone: connections are accepted again
+    }
+
     private static void assertRefused(Admin admin, ClientQuotaAlteration alteration, String message) {
         assertThatThrownBy(() -> admin.alterClientQuotas(List.of(alteration)).all().get())
                 .isInstanceOf(ExecutionException.class)

@@ -12,6 +12,9 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
@@ -53,6 +56,7 @@ class SecurityCrashTest {
         TempDirs.deleteQuietly(dataDir);
     }
 
+    private static final ClientQuotaEntity QUOTA_USER = new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, "kept"));
     private static final AclBinding KEPT_ACL = new AclBinding(
             new ResourcePattern(ResourceType.TOPIC, "crash-", PatternType.PREFIXED),
             new AccessControlEntry("User:kept", "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW));
@@ -97,7 +101,7 @@ class SecurityCrashTest {
     }
 
     @Test
-    void scramUsersSurviveKillMinus9AsTheyWereAcknowledged() throws Exception {
+    void scramUsersAclsAndQuotasSurviveKillMinus9AsTheyWereAcknowledged() throws Exception {
         int plainPort = Ports.freePort();
         int saslPort = Ports.freePort();
         broker = start(plainPort, saslPort);
@@ -113,6 +117,11 @@ class SecurityCrashTest {
                     .all().get(30, TimeUnit.SECONDS);
             admin.createAcls(List.of(KEPT_ACL, DELETED_ACL)).all().get(30, TimeUnit.SECONDS);
             admin.deleteAcls(List.of(DELETED_ACL.toFilter())).all().get(30, TimeUnit.SECONDS);
+            admin.alterClientQuotas(List.of(new ClientQuotaAlteration(QUOTA_USER, List.of(
+                    new ClientQuotaAlteration.Op("producer_byte_rate", 1048576.0),
+                    new ClientQuotaAlteration.Op("consumer_byte_rate", 2097152.0))))).all().get(30, TimeUnit.SECONDS);
+            admin.alterClientQuotas(List.of(new ClientQuotaAlteration(QUOTA_USER, List.of(
+                    new ClientQuotaAlteration.Op("consumer_byte_rate", null))))).all().get(30, TimeUnit.SECONDS);
         }
         logsIn(sasl, "kept", "kept-pw");
         try (Admin admin = admin(plain, null, null)) {
@@ -130,6 +139,8 @@ class SecurityCrashTest {
                     .containsOnlyKeys("kept", "changed");
             assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
                     .containsExactly(KEPT_ACL);
+            assertThat(admin.describeClientQuotas(ClientQuotaFilter.all()).entities().get(30, TimeUnit.SECONDS))
+                    .isEqualTo(Map.of(QUOTA_USER, Map.of("producer_byte_rate", 1048576.0)));
         }
         try (Admin kept = admin(sasl, "kept", "kept-pw")) {
             assertThat(kept.listTopics().names().get(30, TimeUnit.SECONDS)).as("DESCRIBE granted by the kept ACL")

@@ -174,6 +174,31 @@ class MetadataRecordFormatTest {
         }
     }
 
+    @Test
+    void clientQuotaRecordsAreWrittenAsGoldenBytesAndReplayed() throws IOException {
+        Map<String, String> parts = new java.util.HashMap<>();
+        parts.put("user", "alice");
+        parts.put("client-id", null); // the default client-id
+        org.apache.kafka.common.quota.ClientQuotaEntity entity = new org.apache.kafka.common.quota.ClientQuotaEntity(parts);
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            store.setClientQuotas(Map.of(entity, Map.of("producer_byte_rate", 1024.0)));
+        }
+        // CLIENT_QUOTAS_SET (17) v2: 2 parts in type order, each type, default flag, name; then the quotas as text
+        String fields = "00000002" + "0009" + HEX.formatHex("client-id".getBytes()) + "01" + "0000"
+                + "0004" + HEX.formatHex("user".getBytes()) + "00" + ALICE
+                + "00000001" + "0012" + HEX.formatHex("producer_byte_rate".getBytes()) + "0006"
+                + HEX.formatHex("1024.0".getBytes());
+        List<String> bodies = bodies(Files.readAllBytes(dir.resolve("metadata.log")));
+        assertThat(bodies.get(bodies.size() - 1)).isEqualTo("1102" + fields);
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(store.clientQuotas()).isEqualTo(Map.of(entity, Map.of("producer_byte_rate", 1024.0)));
+            store.setClientQuotas(Map.of(entity, Map.of()));
+        }
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(store.clientQuotas()).isEmpty();
+        }
+    }
+
     /** The record bodies of a metadata log file (see {@link #frames}). */
     private static List<String> bodies(byte[] log) {
         ByteBuffer in = ByteBuffer.wrap(log);

@@ -32,11 +32,19 @@ public final class ConnectionLimits {
     private int total;
     private boolean paused;
     private final List<Channel> acceptors = new CopyOnWriteArrayList<>();
+    /** Whether a new connection from an address is within its connection_creation_rate quota. */
+    private volatile java.util.function.Predicate<InetAddress> withinCreationRate = address -> true;
 
     public ConnectionLimits(int maxConnections, int maxPerIp, Map<InetAddress, Integer> perIpOverrides) {
         this.maxConnections = maxConnections;
         this.maxPerIp = maxPerIp;
         this.perIpOverrides = Map.copyOf(perIpOverrides);
+    }
+
+    /** From now on, also closes connections from addresses over their connection_creation_rate quota. */
+    public ConnectionLimits withCreationRate(java.util.function.Predicate<InetAddress> withinCreationRate) {
+        this.withinCreationRate = withinCreationRate;
+        return this;
     }
 
     /** A listener's server channel, paused and resumed with the others. */
@@ -57,6 +65,12 @@ public final class ConnectionLimits {
                 log.warn("Closing a new connection from {}: it has {} connections already, the most "
                         + "max.connections.per.ip (or its override for this address) allows", address.getHostAddress(),
                         limit);
+                return false;
+            }
+            if (!withinCreationRate.test(address)) {
+                log.warn("Closing a new connection from {}: the address opens connections faster than its "
+                        + "connection_creation_rate quota allows (see DescribeClientQuotas for ip entities)",
+                        address.getHostAddress());
                 return false;
             }
             byAddress.put(address, count + 1);

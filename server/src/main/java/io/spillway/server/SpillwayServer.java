@@ -143,16 +143,16 @@ public final class SpillwayServer implements AutoCloseable {
         });
         BrokerIdentity identity = new BrokerIdentity(nodeId, meta.clusterId(), advertisedHosts, advertisedPorts);
         Authorizer authorizer = AclAuthorizer.fromSettings(config.settings(), meta);
+        Quotas quotas = new Quotas(topics, time, config.getInt("quota.window.num", 11),
+                config.getInt("quota.window.size.seconds", 1) * 1000);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
-                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer,
-                new Quotas(topics, time, config.getInt("quota.window.num", 11),
-                        config.getInt("quota.window.size.seconds", 1) * 1000));
+                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer, quotas);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup);
         KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
                 config.getInt("sasl.server.max.receive.size", KafkaServer.DEFAULT_SASL_MAX_RECEIVE_BYTES), dispatcher,
-                workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config));
+                workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config).withCreationRate(quotas::connectionAllowed));
         Map<String, Integer> boundPorts = listener.start();
         boundPorts.forEach(identity::bound);
         TlsReloads.schedule(listenerSpecs, scheduler, config.getLong(TlsReloads.CHECK_INTERVAL_MS, 30_000L));

@@ -5,6 +5,7 @@ import io.spillway.broker.Topics;
 import io.spillway.common.Time;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.StreamMetadata;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 
 import java.util.Map;
 
@@ -31,6 +32,7 @@ public final class Quotas {
     private final TokenBuckets<Holder> mutations;
     private final TokenBuckets<String> streamProduced;
     private final TokenBuckets<String> streamFetched;
+    private final TokenBuckets<String> connectionsByIp;
     private final StreamStorage storage;
 
     /**
@@ -48,6 +50,7 @@ public final class Quotas {
         this.mutations = new TokenBuckets<>(samples, sampleMs);
         this.streamProduced = new TokenBuckets<>(samples, sampleMs);
         this.streamFetched = new TokenBuckets<>(samples, sampleMs);
+        this.connectionsByIp = new TokenBuckets<>(samples, sampleMs);
         this.storage = new StreamStorage(topics);
     }
 
@@ -146,6 +149,21 @@ public final class Quotas {
         return used < limit ? null : "Stream " + stream + " holds " + used + " bytes, at its storage quota of " + limit
                 + " (" + StreamMetadata.STORAGE_QUOTA + "); delete records or topics, shorten retention, or raise the"
                 + " quota";
+    }
+
+    /**
+     * Counts a new connection from an IP address against its connection_creation_rate (set for that ip, else for
+     * the default ip); false when the address is over it and the connection is to be closed.
+     */
+    public boolean connectionAllowed(java.net.InetAddress address) {
+        String ip = address.getHostAddress();
+        Double rate = meta.clientQuotas(new ClientQuotaEntity(Map.of(ClientQuotaEntity.IP, ip)))
+                .get(QuotaKey.CONNECTION_CREATION_RATE.key());
+        if (rate == null) {
+            rate = meta.clientQuotas(new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.IP,
+                    null))).get(QuotaKey.CONNECTION_CREATION_RATE.key());
+        }
+        return rate == null || connectionsByIp.record(ip, 1, rate, time.nowMs()) == 0;
     }
 
     private long record(TokenBuckets<Holder> meters, QuotaKey key, RequestContext context, double value, long now) {

@@ -24,11 +24,14 @@ final class TokenBuckets<K> {
     }
 
     private final double windowSeconds;
+    /** The longest pause asked of a holder at once: a whole window (one still in debt after it is asked again). */
+    private final long maxThrottleMs;
     private final Map<K, Bucket> buckets = new ConcurrentHashMap<>();
     private volatile long nextSweepMs;
 
     TokenBuckets(int samples, int sampleMs) {
         this.windowSeconds = samples * sampleMs / 1000.0;
+        this.maxThrottleMs = (long) samples * sampleMs;
     }
 
     /** How long the holder must pause before using more at {@code rate} per second; 0 when it may now. */
@@ -59,8 +62,8 @@ final class TokenBuckets<K> {
         }
     }
 
-    private static long debtMs(Bucket bucket, double rate) {
-        return bucket.tokens >= 0 ? 0 : (long) Math.ceil(-bucket.tokens / rate * 1000);
+    private long debtMs(Bucket bucket, double rate) {
+        return bucket.tokens >= 0 ? 0 : Math.min(maxThrottleMs, (long) Math.ceil(-bucket.tokens / rate * 1000));
     }
 
     private void refill(Bucket bucket, double rate, long nowMs) {
