@@ -80,8 +80,8 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         clientAddress = String.valueOf(ctx.channel().remoteAddress());
         if (listener.usesSasl()) {
-            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.name(), clientAddress,
-                    listener.reauthMs(), null);
+            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.oauthBearer(),
+                    listener.name(), clientAddress, listener.reauthMs(), null);
         }
         super.channelActive(ctx);
     }
@@ -160,18 +160,19 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             close(ctx, slot, "malformed " + key + " v" + version + " request (" + e.getMessage() + ")");
             return;
         }
-        if (sasl != null && sasl.isComplete() && key == ApiKeys.SASL_HANDSHAKE && listener.reauthMs() > 0) {
-            // KIP-368: the client renews its session on this connection, as the same principal.
-            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.name(), clientAddress,
-                    listener.reauthMs(), principal);
+        if (sasl != null && sasl.isComplete() && key == ApiKeys.SASL_HANDSHAKE && sessionExpiresNanos != 0) {
+            // KIP-368: a session that ends may be renewed on this connection, as the same principal.
+            sasl = new SaslAuthenticator(listener.saslMechanisms(), saslServers, listener.oauthBearer(),
+                    listener.name(), clientAddress, listener.reauthMs(), principal);
         }
         if (sasl != null && !sasl.isComplete() && key != ApiKeys.API_VERSIONS) {
             authenticate(ctx, slot, key, version, correlationId, request);
             return;
         }
         if (sessionExpiresNanos != 0 && System.nanoTime() - sessionExpiresNanos > 0 && key != ApiKeys.API_VERSIONS) {
-            close(ctx, slot, "the SASL session of " + principal + " on listener " + listener.name() + " expired ("
-                    + "connections.max.reauth.ms " + listener.reauthMs() + ") and the client did not re-authenticate");
+            close(ctx, slot, "the SASL session of " + principal + " on listener " + listener.name() + " expired "
+                    + "after " + sasl.sessionLifetimeMs() + " ms (connections.max.reauth.ms " + listener.reauthMs()
+                    + ", or the expiry of its credential) and the client did not re-authenticate");
             return;
         }
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
@@ -232,10 +233,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (key == ApiKeys.SASL_AUTHENTICATE) {
             response = sasl.authenticate((SaslAuthenticateRequestData) request.data(), version);
             if (sasl.isComplete()) {
-                principal = sasl.principal();
-                frames.authenticated();
-                sessionExpiresNanos = sasl.sessionLifetimeMs() > 0
-                        ? System.nanoTime() + sasl.sessionLifetimeMs() * 1_000_000L : 0;
+                sessionStarted();
             }
         } else {
             close(ctx, slot, key + " request before SASL authentication on listener " + listener.name()
@@ -253,6 +251,13 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void sessionStarted() {
+        principal = sasl.principal();
+        frames.authenticated();
+        sessionExpiresNanos = sasl.sessionLifetimeMs() > 0
+                ? System.nanoTime() + sasl.sessionLifetimeMs() * 1_000_000L : 0;
+    }
+
     /** A bare SASL token after SaslHandshake v0: the challenge goes back as a bare size-prefixed frame. */
     private void rawToken(ChannelHandlerContext ctx, ByteBuffer frame, InFlightResponses.Slot slot) {
         byte[] token = new byte[frame.remaining()];
@@ -263,8 +268,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (sasl.isComplete()) {
-            principal = sasl.principal();
-            frames.authenticated();
+            sessionStarted();
         }
         ByteBuf out = ctx.alloc().buffer(4 + challenge.length).writeInt(challenge.length).writeBytes(challenge);
         complete(ctx, slot, out);

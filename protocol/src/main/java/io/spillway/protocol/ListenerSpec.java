@@ -1,5 +1,7 @@
 package io.spillway.protocol;
 
+import io.spillway.protocol.security.JwtTokenValidator;
+import io.spillway.protocol.security.SaslServers;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.ssl.SslFactory;
 import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
@@ -18,12 +20,18 @@ import java.util.Map;
  * @param saslMechanisms enabled SASL mechanisms (SASL_PLAINTEXT, SASL_SSL), empty without SASL
  * @param reauthMs connections.max.reauth.ms: how long a SASL session lasts before the client must authenticate
  *     again on the same connection (KIP-368), 0 for as long as the connection
+ * @param oauthBearer checks the tokens of OAUTHBEARER logins (the listener's sasl.oauthbearer.* settings); set
+ *     exactly when {@code saslMechanisms} has OAUTHBEARER
  */
 public record ListenerSpec(String name, SecurityProtocol protocol, String host, int port, SslFactory ssl,
                            Map<String, Object> sslConfigs, SslPrincipalMapper principalMapper,
-                           List<String> saslMechanisms, long reauthMs) {
+                           List<String> saslMechanisms, long reauthMs, JwtTokenValidator oauthBearer) {
     public ListenerSpec {
         saslMechanisms = List.copyOf(saslMechanisms);
+        if (saslMechanisms.contains(SaslServers.OAUTHBEARER) != (oauthBearer != null)) {
+            throw new IllegalArgumentException("listener " + name + " needs a token validator exactly when it "
+                    + "enables " + SaslServers.OAUTHBEARER);
+        }
         // Kafka's parsed settings hold nulls (unset passwords), which Map.copyOf refuses
         sslConfigs = sslConfigs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(sslConfigs));
         boolean wantsSsl = protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
@@ -35,7 +43,7 @@ public record ListenerSpec(String name, SecurityProtocol protocol, String host, 
 
     /** A PLAINTEXT listener (the embedded default). */
     public static ListenerSpec plaintext(String name, String host, int port) {
-        return new ListenerSpec(name, SecurityProtocol.PLAINTEXT, host, port, null, null, null, List.of(), 0);
+        return new ListenerSpec(name, SecurityProtocol.PLAINTEXT, host, port, null, null, null, List.of(), 0, null);
     }
 
     public boolean usesSasl() {

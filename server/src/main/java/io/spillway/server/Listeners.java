@@ -1,7 +1,10 @@
 package io.spillway.server;
 
+import io.spillway.common.Time;
 import io.spillway.protocol.ConnectionLimits;
 import io.spillway.protocol.ListenerSpec;
+import io.spillway.protocol.security.JwtTokenValidator;
+import io.spillway.protocol.security.OAuthBearerSettings;
 import io.spillway.protocol.security.SaslServers;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.SslConfigs;
@@ -24,8 +27,9 @@ import java.util.Map;
  * The broker's listeners from Kafka's settings: {@code listeners} ({@code NAME://host:port,...}, default one
  * PLAINTEXT listener on the configured host and port), {@code listener.security.protocol.map},
  * {@code advertised.listeners}, and per listener its TLS settings ({@code listener.name.<name>.ssl.*}, else
- * {@code ssl.*}) and SASL mechanisms ({@code listener.name.<name>.sasl.enabled.mechanisms}, else
- * {@code sasl.enabled.mechanisms}). A mistake is refused at startup with a message that names the setting.
+ * {@code ssl.*}), SASL mechanisms ({@code listener.name.<name>.sasl.enabled.mechanisms}, else
+ * {@code sasl.enabled.mechanisms}) and, with OAUTHBEARER, how its tokens are checked ({@code sasl.oauthbearer.*}).
+ * A mistake is refused at startup with a message that names the setting.
  */
 final class Listeners {
     static final String LISTENERS = "listeners";
@@ -41,8 +45,12 @@ final class Listeners {
     private Listeners() {
     }
 
-    /** The listeners to bind, in configured order; the first is the one a bare host:port bootstrap reaches. */
-    static List<ListenerSpec> specs(ServerConfig config) {
+    /**
+     * The listeners to bind, in configured order; the first is the one a bare host:port bootstrap reaches.
+     *
+     * @param time the clock OAUTHBEARER tokens' expiry is checked against
+     */
+    static List<ListenerSpec> specs(ServerConfig config, Time time) {
         Map<String, SecurityProtocol> protocols = protocolMap(config);
         List<ListenerSpec> specs = new ArrayList<>();
         for (Address address : addresses(config, LISTENERS)) {
@@ -56,11 +64,12 @@ final class Listeners {
             boolean sasl = protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL;
             Map<String, String> ssl = tls ? listenerSettings(config, address.name(), "ssl.") : Map.of();
             Map<String, Object> sslConfigs = tls ? sslConfigs(address.name(), ssl) : null;
+            List<String> mechanisms = sasl ? saslMechanisms(config, address.name()) : List.of();
             specs.add(new ListenerSpec(address.name(), protocol, address.host(), address.port(),
                     tls ? sslFactory(address.name(), sslConfigs) : null, sslConfigs,
                     tls ? principalMapper(address.name(), ssl) : null,
-                    sasl ? saslMechanisms(config, address.name()) : List.of(),
-                    sasl ? reauthMs(config, address.name()) : 0));
+                    mechanisms, sasl ? reauthMs(config, address.name()) : 0,
+                    mechanisms.contains(SaslServers.OAUTHBEARER) ? oauthBearer(config, address.name(), time) : null));
         }
         return specs;
     }
@@ -245,6 +254,29 @@ final class Listeners {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("ssl.principal.mapping.rules of listener " + listener + " is invalid: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The token validator of a listener that enables OAUTHBEARER, from Kafka's {@code sasl.oauthbearer.*} settings.
+     * As in Kafka, a listener's own value may be given as {@code listener.name.<name>.oauthbearer.<setting>}
+     * (Kafka's mechanism prefix) or {@code listener.name.<name>.<setting>}, in that order over the broker's.
+     * There is no fallback to unsigned tokens: without a JWKS the broker does not start.
+     */
+    private static JwtTokenValidator oauthBearer(ServerConfig config, String listener, Time time) {
+        Map<String, String> settings = listenerSettings(config, listener, OAuthBearerSettings.PREFIX);
+        String mechanismOwn = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".oauthbearer.";
+        config.settings().forEach((k, v) -> {
+            if (k.startsWith(mechanismOwn + OAuthBearerSettings.PREFIX)) {
+                settings.put(k.substring(mechanismOwn.length()), v);
+            }
+        });
+        try {
+            return JwtTokenValidator.create(OAuthBearerSettings.parse(settings), time);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Listener " + listener + " enables SASL mechanism "
+                    + SaslServers.OAUTHBEARER + ", but " + e.getMessage() + ". Settings of this listener alone go under "
+                    + mechanismOwn + " (e.g. " + mechanismOwn + OAuthBearerSettings.JWKS_ENDPOINT_URL + ")", e);
         }
     }
 

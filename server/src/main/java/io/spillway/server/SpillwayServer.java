@@ -89,6 +89,8 @@ public final class SpillwayServer implements AutoCloseable {
 
     public static SpillwayServer start(ServerConfig config) throws IOException, InterruptedException {
         Time time = Time.SYSTEM;
+        // Listener settings first: a mistake in them stops the broker before it opens and locks the data directory.
+        List<ListenerSpec> listenerSpecs = Listeners.specs(config, time);
         Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         int nodeId = config.getInt("node.id", 0);
@@ -134,7 +136,6 @@ public final class SpillwayServer implements AutoCloseable {
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
         ScramCredentials scramCredentials = new ScramCredentials(meta);
         SaslBootstrapUsers.apply(config, scramCredentials);
-        List<ListenerSpec> listenerSpecs = Listeners.specs(config);
         LinkedHashMap<String, String> advertisedHosts = new LinkedHashMap<>();
         Map<String, Integer> advertisedPorts = new HashMap<>();
         Listeners.advertised(config, listenerSpecs).forEach((name, address) -> {
@@ -149,7 +150,7 @@ public final class SpillwayServer implements AutoCloseable {
                 new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer, quotas);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
-        SaslServers saslServers = new SaslServers(scramCredentials::lookup);
+        SaslServers saslServers = new SaslServers(scramCredentials::lookup, time);
         KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
                 config.getInt("sasl.server.max.receive.size", KafkaServer.DEFAULT_SASL_MAX_RECEIVE_BYTES), dispatcher,
                 workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config).withCreationRate(quotas::connectionAllowed));

@@ -7,6 +7,7 @@ import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.authenticator.SaslInternalConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +30,17 @@ import java.util.List;
 public final class SaslAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(SaslAuthenticator.class);
 
+    /**
+     * A token valid for centuries still gets a session of at most this, renewed after it: clients turn the
+     * lifetime into nanoseconds with overflow checks (Kafka's Java client fails on a huge one).
+     */
+    private static final long MAX_CREDENTIAL_SESSION_MS = java.time.Duration.ofDays(365).toMillis();
+
     private enum State { HANDSHAKE, AUTHENTICATE, COMPLETE, FAILED }
 
     private final List<String> enabledMechanisms;
     private final SaslServers servers;
+    private final JwtTokenValidator oauthBearer;
     private final String listenerName;
     private final String clientAddress;
     private final SaslServers.Attempt attempt = new SaslServers.Attempt();
@@ -49,19 +57,21 @@ public final class SaslAuthenticator {
 
     public SaslAuthenticator(List<String> enabledMechanisms, SaslServers servers, String listenerName,
                              String clientAddress) {
-        this(enabledMechanisms, servers, listenerName, clientAddress, 0, null);
+        this(enabledMechanisms, servers, null, listenerName, clientAddress, 0, null);
     }
 
     /**
+     * @param oauthBearer the listener's OAUTHBEARER token validator, null when it does not enable OAUTHBEARER
      * @param reauthMs connections.max.reauth.ms: the session lifetime told to clients that can re-authenticate
      * @param renewing the connection's principal when this is a re-authentication, else null
      */
-    public SaslAuthenticator(List<String> enabledMechanisms, SaslServers servers, String listenerName,
-                             String clientAddress, long reauthMs, KafkaPrincipal renewing) {
+    public SaslAuthenticator(List<String> enabledMechanisms, SaslServers servers, JwtTokenValidator oauthBearer,
+                             String listenerName, String clientAddress, long reauthMs, KafkaPrincipal renewing) {
         this.reauthMs = reauthMs;
         this.renewing = renewing;
         this.enabledMechanisms = List.copyOf(enabledMechanisms);
         this.servers = servers;
+        this.oauthBearer = oauthBearer;
         this.listenerName = listenerName;
         this.clientAddress = clientAddress;
     }
@@ -108,15 +118,17 @@ public final class SaslAuthenticator {
             return response.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
         }
         mechanism = request.mechanism();
-        server = servers.create(mechanism, attempt);
+        server = servers.create(mechanism, attempt, oauthBearer);
         state = State.AUTHENTICATE;
         rawTokens = version == 0;
         return response.setErrorCode(Errors.NONE.code());
     }
 
     /**
-     * The session's lifetime in ms, once complete: connections.max.reauth.ms for a client that was told it
-     * (SaslAuthenticate v1+), after which it must re-authenticate; 0 for a session as long as the connection.
+     * The session's lifetime in ms, once complete, after which the client must re-authenticate or is disconnected;
+     * 0 for a session as long as the connection. It is connections.max.reauth.ms for a client that was told it
+     * (SaslAuthenticate v1+), and never beyond the expiry of an expiring credential (an OAUTHBEARER token), for any
+     * client, as in Kafka.
      */
     public long sessionLifetimeMs() {
         return sessionLifetimeMs;
@@ -138,16 +150,15 @@ public final class SaslAuthenticator {
             byte[] challenge = server.evaluateResponse(request.authBytes());
             if (server.isComplete()) {
                 principal = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, server.getAuthorizationID());
+                Long credentialExpiresAtMs = (Long) server.getNegotiatedProperty(
+                        SaslInternalConfigs.CREDENTIAL_LIFETIME_MS_SASL_NEGOTIATED_PROPERTY_KEY);
                 dispose();
                 if (renewing != null && !renewing.equals(principal)) {
                     return failedLogin(response, "Cannot change principals during re-authentication from "
                             + renewing + " to " + principal, null);
                 }
                 state = State.COMPLETE;
-                if (reauthMs > 0 && version >= 1) {
-                    sessionLifetimeMs = reauthMs;
-                    response.setSessionLifetimeMs(reauthMs);
-                }
+                startSession(response, version, credentialExpiresAtMs);
                 log.debug("{} authenticated with {} from {} on listener {}", principal, mechanism, clientAddress,
                         listenerName);
             }
@@ -161,16 +172,38 @@ public final class SaslAuthenticator {
         }
     }
 
+    /**
+     * The session lasts until connections.max.reauth.ms (for clients that can renew it) or the credential's expiry,
+     * whichever is first. A credential that expired within the allowed clock skew still authenticates, but its
+     * session ends at once: the client is told no lifetime (it cannot renew with that credential) and the
+     * connection is closed at its next request, as Kafka does.
+     */
+    private void startSession(SaslAuthenticateResponseData response, short version, Long credentialExpiresAtMs) {
+        long lifetimeMs = reauthMs > 0 && version >= 1 ? reauthMs : Long.MAX_VALUE;
+        if (credentialExpiresAtMs != null) {
+            lifetimeMs = Math.min(Math.min(lifetimeMs, MAX_CREDENTIAL_SESSION_MS),
+                    credentialExpiresAtMs - servers.time().nowMs());
+        }
+        if (lifetimeMs == Long.MAX_VALUE) {
+            return;
+        }
+        sessionLifetimeMs = Math.max(1, lifetimeMs);
+        if (version >= 1) {
+            response.setSessionLifetimeMs(Math.max(0, lifetimeMs));
+        }
+    }
+
     private SaslAuthenticateResponseData failedLogin(SaslAuthenticateResponseData response, String message,
                                                      Exception cause) {
         state = State.FAILED;
         dispose();
         String user = attempt.user();
         // The cause names what did not match or parse (proof, nonce, message format); mechanisms never put
-        // passwords or keys into their exception messages.
+        // passwords or keys into their exception messages. A refused token's reason is our own words, without it.
+        String why = attempt.refusal() != null ? attempt.refusal() : message;
         log.warn("SASL {} authentication of {} from {} on listener {} failed: {}{}", mechanism,
                 user == null ? "a client that sent no user name" : "user '" + user + "'", clientAddress, listenerName,
-                message, cause == null ? "" : " (" + cause.getMessage() + ")");
+                why, cause == null ? "" : " (" + cause.getMessage() + ")");
         return response.setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code()).setErrorMessage(message);
     }
 

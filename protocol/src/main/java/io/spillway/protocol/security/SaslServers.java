@@ -1,5 +1,7 @@
 package io.spillway.protocol.security;
 
+import io.spillway.common.Time;
+import org.apache.kafka.common.security.oauthbearer.internals.OAuthBearerSaslServer;
 import org.apache.kafka.common.security.plain.PlainAuthenticateCallback;
 import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
 import org.apache.kafka.common.security.scram.ScramCredential;
@@ -19,35 +21,74 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Makes the SASL server of one authentication: PLAIN and SCRAM-SHA-256/512, the mechanism implementations of
- * kafka-clients (the ones Kafka's broker runs), with credentials from the broker's SCRAM store. PLAIN checks the
- * password against the user's SCRAM credential (salted and hashed as SCRAM does), so no password is kept anywhere.
- * Thread safe; each server it makes belongs to one connection.
+ * Makes the SASL server of one authentication: PLAIN, SCRAM-SHA-256/512 and OAUTHBEARER, the mechanism
+ * implementations of kafka-clients (the ones Kafka's broker runs), with credentials from the broker's SCRAM store
+ * or, for OAUTHBEARER, the listener's token validator. PLAIN checks the password against the user's SCRAM
+ * credential (salted and hashed as SCRAM does), so no password is kept anywhere. Thread safe; each server it makes
+ * belongs to one connection.
  */
 public final class SaslServers {
     public static final String PLAIN = "PLAIN";
-    public static final Set<String> SUPPORTED = Set.of(PLAIN, "SCRAM-SHA-256", "SCRAM-SHA-512");
+    public static final String OAUTHBEARER = "OAUTHBEARER";
+    public static final Set<String> SUPPORTED = Set.of(PLAIN, "SCRAM-SHA-256", "SCRAM-SHA-512", OAUTHBEARER);
     /** PLAIN tries the user's credentials in this order. */
     private static final List<ScramMechanism> PLAIN_CHECKS = List.of(ScramMechanism.SCRAM_SHA_512,
             ScramMechanism.SCRAM_SHA_256);
 
     private final ScramCredentialLookup credentials;
+    private final Time time;
 
     public SaslServers(ScramCredentialLookup credentials) {
-        this.credentials = credentials;
+        this(credentials, Time.SYSTEM);
     }
 
-    /** The user name a client presented, known once its first message was read (for logs of failures). */
+    /** @param time the clock that the expiry of expiring credentials (OAUTHBEARER tokens) is measured against */
+    public SaslServers(ScramCredentialLookup credentials, Time time) {
+        this.credentials = credentials;
+        this.time = time;
+    }
+
+    Time time() {
+        return time;
+    }
+
+    /**
+     * The user name a client presented, known once its first message was read, and why it was refused when the
+     * mechanism knows more than its error says (for logs of failures).
+     */
     public static final class Attempt {
         private volatile String user;
+        private volatile String refusal;
 
         public String user() {
             return user;
         }
+
+        /** Why the credential was refused, in words safe to log; null when the mechanism did not say. */
+        public String refusal() {
+            return refusal;
+        }
+
+        void presented(String name) {
+            user = name;
+        }
+
+        void refused(String reason) {
+            refusal = reason;
+        }
     }
 
-    /** @throws IllegalArgumentException for a mechanism not in {@link #SUPPORTED} */
-    public SaslServer create(String mechanism, Attempt attempt) {
+    /**
+     * @param oauthBearer the listener's token validator; needed only for OAUTHBEARER
+     * @throws IllegalArgumentException for a mechanism not in {@link #SUPPORTED}, or OAUTHBEARER without a validator
+     */
+    public SaslServer create(String mechanism, Attempt attempt, JwtTokenValidator oauthBearer) {
+        if (OAUTHBEARER.equals(mechanism)) {
+            if (oauthBearer == null) {
+                throw new IllegalArgumentException("OAUTHBEARER needs the listener's token validator");
+            }
+            return new OAuthBearerSaslServer(new OAuthBearerCallbacks(oauthBearer, attempt));
+        }
         if (PLAIN.equals(mechanism)) {
             return new PlainSaslServer(callbacks -> handlePlain(callbacks, attempt));
         }
