@@ -19,8 +19,12 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -127,6 +131,29 @@ class AclEnforcementTest {
         try (Admin admin = admin("alice")) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                     .contains("/apps/fraud:cards").doesNotContain("/apps/risk:scores");
+        }
+    }
+
+    @Test
+    void clusterDescribingApisAndClientQuotasNeedTheirClusterOperations() throws Exception {
+        try (Admin alice = admin("alice"); Admin admin = admin("admin")) {
+            assertThatThrownBy(() -> alice.describeLogDirs(List.of(0)).allDescriptions().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterAuthorizationException.class);
+            assertThatThrownBy(() -> alice.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterAuthorizationException.class);
+            assertThatThrownBy(() -> alice.describeClientQuotas(ClientQuotaFilter.all()).entities()
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ClusterAuthorizationException.class);
+            assertThatThrownBy(() -> alice.alterClientQuotas(List.of(new ClientQuotaAlteration(
+                    new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, "alice")),
+                    List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 1e9))))).all().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterAuthorizationException.class);
+            // DescribeProducers needs READ on the topic: alice has it in her stream only.
+            assertThat(alice.describeProducers(List.of(new TopicPartition("/apps/fraud:cards", 0))).all()
+                    .get(30, TimeUnit.SECONDS)).hasSize(1);
+            assertThatThrownBy(() -> alice.describeProducers(List.of(new TopicPartition("/apps/risk:scores", 0)))
+                    .all().get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TopicAuthorizationException.class);
+            assertThat(admin.describeLogDirs(List.of(0)).allDescriptions().get(30, TimeUnit.SECONDS)).isNotEmpty();
+            assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).containsKey("alice");
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Kafka's connection limits: a client address beyond {@code max.connections.per.ip} (here an override for 127.0.0.2)
+ * Kafka's connection limits (and {@code listener.name.<listener>.max.connections}): a client address beyond {@code max.connections.per.ip} (here an override for 127.0.0.2)
  * has its new connection closed at once while other addresses are served; a broker at {@code max.connections} stops
  * accepting until a connection closes, then serves the waiting client.
  */
@@ -29,12 +29,22 @@ class ConnectionLimitsTest {
             .set("max.connections", "6")
             .set("max.connections.per.ip.overrides", "127.0.0.2:2");
 
+    @RegisterExtension
+    static final EmbeddedBroker TWO_LISTENERS = EmbeddedBroker.create()
+            .set("listeners", "PLAINTEXT://127.0.0.1:0,ADMIN://127.0.0.1:0")
+            .set("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,ADMIN:PLAINTEXT")
+            .set("listener.name.plaintext.max.connections", "2");
+
     private enum Outcome { SERVED, CLOSED, WAITING }
 
     private static Socket connect(String fromAddress) throws IOException {
+        return connect(fromAddress, BROKER.port());
+    }
+
+    private static Socket connect(String fromAddress, int port) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(fromAddress, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", BROKER.port()), 5000);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         return socket;
     }
 
@@ -98,6 +108,33 @@ class ConnectionLimitsTest {
             Socket waiting = connect("127.0.0.5"); // in the listen backlog: TCP connects, nobody reads
             open.add(waiting);
             assertThat(ask(waiting, 1500)).isEqualTo(Outcome.WAITING);
+            open.remove(0).close();
+            assertThat(await(waiting, 10_000)).as("served once a connection closed").isEqualTo(Outcome.SERVED);
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aListenerAtItsOwnLimitLetsItsClientsWaitWhileOtherListenersServe() throws Exception {
+        int plain = TWO_LISTENERS.server().port();
+        String admin = TWO_LISTENERS.server().bootstrap("ADMIN");
+        int adminPort = Integer.parseInt(admin.substring(admin.lastIndexOf(':') + 1));
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Socket s = connect("127.0.0.6", plain);
+                open.add(s);
+                assertThat(ask(s, 10_000)).isEqualTo(Outcome.SERVED);
+            }
+            Socket waiting = connect("127.0.0.6", plain);
+            open.add(waiting);
+            assertThat(ask(waiting, 1500)).isEqualTo(Outcome.WAITING);
+            Socket other = connect("127.0.0.6", adminPort);
+            open.add(other);
+            assertThat(ask(other, 10_000)).as("the ADMIN listener is not limited").isEqualTo(Outcome.SERVED);
             open.remove(0).close();
             assertThat(await(waiting, 10_000)).as("served once a connection closed").isEqualTo(Outcome.SERVED);
         } finally {

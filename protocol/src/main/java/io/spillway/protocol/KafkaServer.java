@@ -94,18 +94,18 @@ public final class KafkaServer implements AutoCloseable {
                     });
             Channel channel = bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
             channels.add(channel);
-            limits.addAcceptor(channel);
+            limits.addAcceptor(channel, listener.name());
             ports.put(listener.name(), ((InetSocketAddress) channel.localAddress()).getPort());
         }
         return ports;
     }
 
     private void initConnection(SocketChannel ch, ListenerSpec listener) {
-        if (!limits.admit(ch)) {
+        if (!limits.admit(ch, listener.name())) {
             ch.close();
             return;
         }
-        ch.closeFuture().addListener(closed -> limits.release(ch));
+        ch.closeFuture().addListener(closed -> limits.release(ch, listener.name()));
         if (listener.ssl() != null) {
             InetSocketAddress peer = ch.remoteAddress();
             SSLEngine engine = listener.ssl().createSslEngine(peer.getHostString(), peer.getPort());

@@ -105,7 +105,7 @@ final class Listeners {
      * {@code max.connections} (the whole broker) and {@code max.connections.per.ip} with
      * {@code max.connections.per.ip.overrides} ({@code host:count,...}), as Kafka names them; unset means no limit.
      */
-    static ConnectionLimits connectionLimits(ServerConfig config) {
+    static ConnectionLimits connectionLimits(ServerConfig config, List<ListenerSpec> listeners) {
         int total = config.getInt("max.connections", Integer.MAX_VALUE);
         int perIp = config.getInt("max.connections.per.ip", Integer.MAX_VALUE);
         if (total < 1 || perIp < 1) {
@@ -126,7 +126,18 @@ final class Listeners {
                         + "write host:count, e.g. 10.0.0.7:200", bad);
             }
         }
-        return new ConnectionLimits(total, perIp, overrides);
+        Map<String, Integer> byListener = new HashMap<>();
+        for (ListenerSpec listener : listeners) {
+            String key = "listener.name." + listener.name().toLowerCase(Locale.ROOT) + ".max.connections";
+            int limit = config.getInt(key, Integer.MAX_VALUE);
+            if (limit < 1) {
+                throw new IllegalArgumentException(key + " must be at least 1");
+            }
+            if (limit != Integer.MAX_VALUE) {
+                byListener.put(listener.name(), limit);
+            }
+        }
+        return new ConnectionLimits(total, perIp, overrides, byListener);
     }
 
     private static List<Address> addresses(ServerConfig config, String key) {

@@ -153,7 +153,7 @@ public final class SpillwayServer implements AutoCloseable {
         SaslServers saslServers = new SaslServers(scramCredentials::lookup, time);
         KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
                 config.getInt("sasl.server.max.receive.size", KafkaServer.DEFAULT_SASL_MAX_RECEIVE_BYTES), dispatcher,
-                workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config).withCreationRate(quotas::connectionAllowed));
+                workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config, listenerSpecs).withCreationRate(quotas::connectionAllowed));
         Map<String, Integer> boundPorts = listener.start();
         boundPorts.forEach(identity::bound);
         TlsReloads.schedule(listenerSpecs, scheduler, config.getLong(TlsReloads.CHECK_INTERVAL_MS, 30_000L));

@@ -7,6 +7,8 @@ import io.spillway.log.PartitionLog;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.protocol.Errors;
 
 import java.io.File;
 import java.util.List;
@@ -25,6 +27,11 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
 
     @Override
     public CompletableFuture<DescribeLogDirsResponseData> handle(RequestContext context, DescribeLogDirsRequestData request) {
+        if (!context.mayOnCluster(AclOperation.DESCRIBE)) {
+            // As Kafka: DESCRIBE on the cluster, else the error (v3+) and no directories.
+            return CompletableFuture.completedFuture(new DescribeLogDirsResponseData()
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+        }
         String dir = topics.logs().storage().directory();
         File file = new File(dir);
         DescribeLogDirsResponseData.DescribeLogDirsResult result = new DescribeLogDirsResponseData.DescribeLogDirsResult()

@@ -9,6 +9,7 @@ import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData.U
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData.CredentialInfo;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData.DescribeUserScramCredentialsResult;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
 
@@ -34,8 +35,13 @@ public final class DescribeUserScramCredentialsHandler
     @Override
     public CompletableFuture<DescribeUserScramCredentialsResponseData> handle(
             RequestContext context, DescribeUserScramCredentialsRequestData request) {
-        Map<String, Map<String, Integer>> all = meta.scramUsers();
         DescribeUserScramCredentialsResponseData response = new DescribeUserScramCredentialsResponseData();
+        if (!context.mayOnCluster(AclOperation.DESCRIBE)) {
+            // As Kafka: DESCRIBE on the cluster.
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(context.principal() + " may not DESCRIBE the cluster"));
+        }
+        Map<String, Map<String, Integer>> all = meta.scramUsers();
         List<UserName> named = request.users();
         if (named == null || named.isEmpty()) {
             all.forEach((user, mechanisms) -> response.results().add(described(user, mechanisms)));

@@ -10,6 +10,7 @@ import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ListConfigResourcesRequestData;
 import org.apache.kafka.common.message.ListConfigResourcesResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
 
 import java.util.ArrayList;
@@ -48,6 +49,10 @@ public final class ListConfigResourcesHandler
     public CompletableFuture<ListConfigResourcesResponseData> handle(RequestContext context,
                                                                     ListConfigResourcesRequestData request) {
         ListConfigResourcesResponseData response = new ListConfigResourcesResponseData();
+        if (!context.mayOnCluster(AclOperation.DESCRIBE_CONFIGS)) {
+            // As Kafka: listing config resources needs DESCRIBE_CONFIGS on the cluster.
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+        }
         if (context.apiVersion() == 0) {
             return CompletableFuture.completedFuture(response); // client metrics resources only: there are none
         }

@@ -6,7 +6,9 @@ import io.spillway.broker.Topics;
 import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -32,7 +34,11 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
                 DescribeProducersResponseData.PartitionResponse out = new DescribeProducersResponseData.PartitionResponse()
                         .setPartitionIndex(index);
                 PartitionLog partition = topics.partition(t.name(), index);
-                if (partition == null) {
+                if (!context.may(AclOperation.READ, ResourceType.TOPIC, t.name())) {
+                    // As Kafka: describing a partition's producers needs READ on its topic.
+                    out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setErrorMessage(context.principal() + " may not READ topic " + t.name());
+                } else if (partition == null) {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage("Partition " + t.name() + "-" + index + " does not exist");
                 } else {
