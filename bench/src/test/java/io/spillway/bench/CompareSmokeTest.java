@@ -29,7 +29,8 @@ class CompareSmokeTest {
         int code;
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
             code = CompareMain.run(new String[] {"--smoke", "--targets", "spillway,kafka", "--heap", "512m",
-                "--topics", "100", "--report", report.toString()}, out);
+                "--topics", "100", "--duration", "1s", "--warmup", "500ms", "--latency-duration", "1s",
+                "--report", report.toString()}, out);
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed).isZero();
