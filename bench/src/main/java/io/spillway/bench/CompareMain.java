@@ -34,7 +34,8 @@ public final class CompareMain {
 
               --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
                                         kafka-fsync is Kafka with log.flush.interval.messages=1)
-              --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics (default all)
+              --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics, secure,
+                                        isolation (default all)
               --reps N                  runs per target and workload (default 3)
               --duration D              measured time of a produce / tailing run (default 15s)
               --warmup D                warm-up before each of them, excluded (default 5s)
@@ -59,7 +60,8 @@ public final class CompareMain {
             "--latency-rate", "--latency-duration", "--txn-read-mib", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
             "--spillway-topics-time",
             "--heap", "--report");
-    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure");
+    static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure",
+            "isolation");
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
@@ -80,6 +82,8 @@ public final class CompareMain {
     private final ComparisonTable txnTable;
     /** The secure workload's rows (SASL_SSL and PLAINTEXT on the same broker), under their own heading. */
     private final ComparisonTable secureTable;
+    /** The isolation workload's rows (a quiet tenant beside a throttled noisy one), under their own heading. */
+    private final ComparisonTable isolationTable;
     private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -94,6 +98,7 @@ public final class CompareMain {
         this.table = new ComparisonTable(s.contenders());
         this.txnTable = new ComparisonTable(s.contenders(), Contender::transactionDurability);
         this.secureTable = new ComparisonTable(s.contenders());
+        this.isolationTable = new ComparisonTable(s.contenders());
     }
 
     public static void main(String[] argv) {
@@ -153,7 +158,7 @@ public final class CompareMain {
     /** The main table and, when the txn workload ran, the transactions table under its own heading. */
     String renderTables() {
         StringBuilder sb = new StringBuilder();
-        if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty())) {
+        if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty() && isolationTable.isEmpty())) {
             sb.append(table.render());
         }
         if (!txnTable.isEmpty()) {
@@ -162,6 +167,10 @@ public final class CompareMain {
         if (!secureTable.isEmpty()) {
             sb.append(sb.length() == 0 ? "" : "\n").append("#### Security (SASL_SSL against PLAINTEXT)\n\n")
                     .append(secureTable.render());
+        }
+        if (!isolationTable.isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("#### Tenant isolation (client quotas)\n\n")
+                    .append(isolationTable.render());
         }
         return sb.toString();
     }
@@ -318,6 +327,28 @@ public final class CompareMain {
                 }
             }
         }
+        if (s.workloads().contains("isolation")) {
+            IsolationWorkload isolation = new IsolationWorkload(new IsolationWorkload.Harness() {
+                @Override
+                public void failed(String what, Contender c, Exception e) {
+                    CompareMain.this.failed(what, c, e);
+                }
+
+                @Override
+                public PrintStream out() {
+                    return out;
+                }
+            }, isolationTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    if (c != Contender.KAFKA_FSYNC) { // quotas, not fsync
+                        progress(c.title() + ", round " + rep + "/" + s.reps()
+                                + ": a quiet tenant alone, then beside a noisy one held to its quota");
+                        isolation.round(c);
+                    }
+                }
+            }
+        }
     }
 
     private void planSteps() {
@@ -342,6 +373,9 @@ public final class CompareMain {
                     steps += (c == Contender.SPILLWAY ? s.topicCounts() : s.kafkaTopicCounts()).size();
                 }
             }
+        }
+        if (s.workloads().contains("isolation")) {
+            steps += s.reps() * reads;
         }
         if (s.workloads().contains("secure")) {
             steps += s.reps() * reads;
@@ -626,11 +660,15 @@ public final class CompareMain {
         if (s.workloads().contains("secure")) {
             w.put("Security", SecureWorkload.method(s.warmup(), s.duration()));
         }
+        if (s.workloads().contains("isolation")) {
+            w.put("Isolation", IsolationWorkload.method(s.warmup(), s.duration()));
+        }
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
         }
-        sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append(secureTable.runs()).append('\n');
+        sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append(secureTable.runs())
+                .append(isolationTable.runs()).append('\n');
         for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
             Map<String, String> d = new LinkedHashMap<>(e.getValue());
             d.remove("Data dir");

@@ -56,7 +56,10 @@ class CompareSmokeTest {
                 .anySatisfy(r -> assertThat(r).contains("catch-up read"))
                 .anySatisfy(r -> assertThat(r).contains("100 single-partition topics", "broker RSS"))
                 .anySatisfy(r -> assertThat(r).contains("over SASL_SSL", "produced"))
-                .anySatisfy(r -> assertThat(r).contains("over PLAINTEXT", "consumed"));
+                .anySatisfy(r -> assertThat(r).contains("over PLAINTEXT", "consumed"))
+                .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, alone", "p99"))
+                .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, beside", "p99"));
+        assertThat(printed).contains("noisy tenant:", "against its quota of 16 MiB/s");
         for (String row : rows) {
             List<String> cells = List.of(row.split("\\|"));
             // | workload | metric | spillway | kafka | ratio |
