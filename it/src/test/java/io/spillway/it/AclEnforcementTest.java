@@ -158,6 +158,25 @@ class AclEnforcementTest {
     }
 
     @Test
+    void renamingATopicNeedsDeleteOnItAndCreateOnTheNewName() throws Exception {
+        try (Admin admin = admin("admin"); Admin alice = admin("alice")) {
+            admin.createTopics(List.of(new NewTopic("/apps/fraud:to-rename", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // alice may ALTER_CONFIGS and DELETE in her stream, but CREATE nothing in /apps/risk
+            assertThatThrownBy(() -> rename(alice, "/apps/fraud:to-rename", "/apps/risk:taken"))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+            rename(alice, "/apps/fraud:to-rename", "/apps/fraud:renamed");
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .contains("/apps/fraud:renamed").doesNotContain("/apps/fraud:to-rename", "/apps/risk:taken");
+        }
+    }
+
+    private static void rename(Admin admin, String from, String to) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, from), List.of(
+                new AlterConfigOp(new ConfigEntry("spillway.topic.rename.to", to), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void denyBeatsAllow() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer("alice")) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("/apps/fraud:locked", "x".getBytes(UTF_8)))

@@ -44,7 +44,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
             ApiError refused = ConfigOverrides.refusal(context, resource.resourceType(), resource.resourceName(), true);
             ApiError error = duplicates.contains(resource)
                     ? ConfigOverrides.duplicateResource(resource.resourceType(), resource.resourceName())
-                    : refused != null ? refused : alter(resource, request.validateOnly());
+                    : refused != null ? refused : alter(context, resource, request.validateOnly());
             response.responses().add(new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName())
@@ -54,7 +54,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
         return CompletableFuture.completedFuture(response);
     }
 
-    private ApiError alter(AlterConfigsResource resource, boolean validateOnly) {
+    private ApiError alter(RequestContext context, AlterConfigsResource resource, boolean validateOnly) {
         List<String> names = new ArrayList<>();
         List<String> nullValues = new ArrayList<>();
         Map<String, String> replacement = new LinkedHashMap<>();
@@ -70,6 +70,6 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
         } catch (ApiException e) {
             return ApiError.fromThrowable(e);
         }
-        return overrides.alter(resource.resourceType(), resource.resourceName(), current -> replacement, validateOnly);
+        return overrides.alter(context, resource.resourceType(), resource.resourceName(), current -> replacement, validateOnly);
     }
 }

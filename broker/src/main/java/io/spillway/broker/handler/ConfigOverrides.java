@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
@@ -148,12 +149,12 @@ final class ConfigOverrides {
      *     {@link ApiException} to reject the change
      * @return {@link ApiError#NONE} or why the change was rejected
      */
-    ApiError alter(byte resourceType, String resourceName, UnaryOperator<Map<String, String>> change,
-                   boolean validateOnly) {
+    ApiError alter(RequestContext context, byte resourceType, String resourceName,
+                   UnaryOperator<Map<String, String>> change, boolean validateOnly) {
         try {
             ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
             if (type == ConfigResource.Type.TOPIC) {
-                alterTopic(resourceName, change, validateOnly);
+                alterTopic(context, resourceName, change, validateOnly);
             } else if (type == ConfigResource.Type.BROKER) {
                 alterBroker(resourceName, change, validateOnly);
             } else {
@@ -176,7 +177,8 @@ final class ConfigOverrides {
                 + ") are not supported by this broker; use TOPIC (2) or BROKER (4)");
     }
 
-    private void alterTopic(String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    private void alterTopic(RequestContext context, String name, UnaryOperator<Map<String, String>> change,
+                            boolean validateOnly) {
         if (name == null || name.isEmpty()) {
             throw new InvalidRequestException("Default topic resources are not allowed: name the topic whose "
                     + "configs to change (broker-wide topic defaults are BROKER configs such as log.retention.ms)");
@@ -199,7 +201,7 @@ final class ConfigOverrides {
                 throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
             }
             if (renameTo != null) {
-                checkRename(name, renameTo);
+                checkRename(context, name, renameTo);
             }
             if (!validateOnly && !updated.equals(current)) {
                 topics.setConfigs(topic, updated);
@@ -211,7 +213,7 @@ final class ConfigOverrides {
         }
     }
 
-    private void checkRename(String name, String renameTo) {
+    private void checkRename(RequestContext context, String name, String renameTo) {
         if (TopicNames.isInternal(name) || TopicNames.isInternal(renameTo)) {
             throw new InvalidRequestException("Topic '" + name + "' cannot be renamed to '" + renameTo
                     + "': internal topics keep their names");
@@ -221,6 +223,17 @@ final class ConfigOverrides {
                     + "': that names a stream; name the topic in it, e.g. " + renameTo + ":topic");
         }
         Topics.validateName(renameTo);
+        // A rename takes the topic away from its name and gives it another (perhaps in another stream): besides
+        // ALTER_CONFIGS on the topic, the principal must be allowed to DELETE it and to CREATE the new name.
+        if (!renameTo.equals(name) && !context.may(AclOperation.DELETE, ResourceType.TOPIC, name)) {
+            throw new TopicAuthorizationException(context.principal() + " may not rename topic '" + name
+                    + "': renaming needs DELETE on it");
+        }
+        if (!renameTo.equals(name) && !context.mayOnCluster(AclOperation.CREATE)
+                && !context.may(AclOperation.CREATE, ResourceType.TOPIC, renameTo)) {
+            throw new TopicAuthorizationException(context.principal() + " may not rename topic '" + name + "' to '"
+                    + renameTo + "': renaming needs CREATE on the new name");
+        }
         if (!renameTo.equals(name) && topics.byName(renameTo) != null) {
             throw new TopicExistsException("Topic '" + name + "' cannot be renamed to '" + renameTo
                     + "': that topic already exists");

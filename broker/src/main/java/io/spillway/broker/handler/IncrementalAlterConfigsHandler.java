@@ -64,7 +64,7 @@ public final class IncrementalAlterConfigsHandler
             ApiError refused = ConfigOverrides.refusal(context, resource.resourceType(), resource.resourceName(), true);
             ApiError error = duplicates.contains(resource)
                     ? ConfigOverrides.duplicateResource(resource.resourceType(), resource.resourceName())
-                    : refused != null ? refused : alter(resource, request.validateOnly());
+                    : refused != null ? refused : alter(context, resource, request.validateOnly());
             response.responses().add(new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName())
@@ -74,7 +74,7 @@ public final class IncrementalAlterConfigsHandler
         return CompletableFuture.completedFuture(response);
     }
 
-    private ApiError alter(AlterConfigsResource resource, boolean validateOnly) {
+    private ApiError alter(RequestContext context, AlterConfigsResource resource, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
         try {
             List<String> names = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class IncrementalAlterConfigsHandler
         } catch (ApiException e) {
             return ApiError.fromThrowable(e);
         }
-        return overrides.alter(resource.resourceType(), resource.resourceName(),
+        return overrides.alter(context, resource.resourceType(), resource.resourceName(),
                 current -> apply(type, resource.configs(), current), validateOnly);
     }
 
