@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transactional rows are checked by the harness itself (end offsets = records + markers, read_committed reads
  * exactly the committed records); a failed check fails the run and so the exit code asserted here.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS) // ~4 min alone; more while the it suite runs beside it (-T 2)
 class CompareSmokeTest {
 
     @Test

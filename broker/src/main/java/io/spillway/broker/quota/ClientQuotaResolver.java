@@ -23,13 +23,16 @@ final class ClientQuotaResolver {
     private record Key(QuotaKey quota, String user, String clientId) {
     }
 
+    /** An answer and the version of the quotas it was found in. */
+    private record Cached(Applied applied, long version) {
+    }
+
     private static final Applied NONE = new Applied(Double.NaN, "", "");
     /** Cached answers are dropped wholesale beyond this many (a client-id per request must not grow memory). */
     private static final int MAX_CACHED = 10_000;
 
     private final MetadataStore meta;
-    private final Map<Key, Applied> cache = new ConcurrentHashMap<>();
-    private volatile long cachedVersion = -1;
+    private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
 
     ClientQuotaResolver(MetadataStore meta) {
         this.meta = meta;
@@ -37,16 +40,18 @@ final class ClientQuotaResolver {
 
     /** The quota of this kind for the user's client, or null when none applies. */
     Applied resolve(QuotaKey quota, String user, String clientId) {
+        // The version is read before the quotas: an answer cached with it is never newer than the version says.
         long version = meta.clientQuotasVersion();
-        if (version != cachedVersion) {
-            cache.clear();
-            cachedVersion = version;
+        Key key = new Key(quota, user, clientId);
+        Cached cached = cache.get(key);
+        if (cached == null || cached.version != version) {
+            if (cache.size() > MAX_CACHED) {
+                cache.clear();
+            }
+            cached = new Cached(lookup(quota, user, clientId), version);
+            cache.put(key, cached);
         }
-        if (cache.size() > MAX_CACHED) {
-            cache.clear();
-        }
-        Applied applied = cache.computeIfAbsent(new Key(quota, user, clientId), k -> lookup(quota, user, clientId));
-        return applied == NONE ? null : applied;
+        return cached.applied == NONE ? null : cached.applied;
     }
 
     private Applied lookup(QuotaKey quota, String user, String clientId) {
