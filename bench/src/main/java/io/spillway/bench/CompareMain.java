@@ -306,17 +306,7 @@ public final class CompareMain {
             }
         }
         if (s.workloads().contains("secure")) {
-            SecureWorkload secure = new SecureWorkload(new SecureWorkload.Harness() {
-                @Override
-                public void failed(String what, Contender c, Exception e) {
-                    CompareMain.this.failed(what, c, e);
-                }
-
-                @Override
-                public PrintStream out() {
-                    return out;
-                }
-            }, secureTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
+            SecureWorkload secure = new SecureWorkload(workloadHarness(), secureTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (Contender c : cs) {
                     if (c != Contender.KAFKA_FSYNC) { // the cost of TLS and SASL, not of fsync
@@ -328,17 +318,7 @@ public final class CompareMain {
             }
         }
         if (s.workloads().contains("isolation")) {
-            IsolationWorkload isolation = new IsolationWorkload(new IsolationWorkload.Harness() {
-                @Override
-                public void failed(String what, Contender c, Exception e) {
-                    CompareMain.this.failed(what, c, e);
-                }
-
-                @Override
-                public PrintStream out() {
-                    return out;
-                }
-            }, isolationTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
+            IsolationWorkload isolation = new IsolationWorkload(workloadHarness(), isolationTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (Contender c : cs) {
                     if (c != Contender.KAFKA_FSYNC) { // quotas, not fsync
@@ -349,6 +329,20 @@ public final class CompareMain {
                 }
             }
         }
+    }
+
+    private WorkloadHarness workloadHarness() {
+        return new WorkloadHarness() {
+            @Override
+            public void failed(String what, Contender c, Exception e) {
+                CompareMain.this.failed(what, c, e);
+            }
+
+            @Override
+            public PrintStream out() {
+                return out;
+            }
+        };
     }
 
     private void planSteps() {

@@ -6,7 +6,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,14 +29,7 @@ final class IsolationWorkload {
     /** The noisy tenant runs this long before the quiet one is measured: its quota window's burst is spent. */
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
-    /** How the comparison starts brokers and reports. */
-    interface Harness {
-        void failed(String what, Contender c, Exception e);
-
-        PrintStream out();
-    }
-
-    private final Harness harness;
+    private final WorkloadHarness harness;
     private final ComparisonTable table;
     private final Path repoRoot;
     private final String heap;
@@ -45,7 +37,7 @@ final class IsolationWorkload {
     private final Duration warmup;
     private final Duration duration;
 
-    IsolationWorkload(Harness harness, ComparisonTable table, Path repoRoot, String heap, Path logDir, Duration warmup,
+    IsolationWorkload(WorkloadHarness harness, ComparisonTable table, Path repoRoot, String heap, Path logDir, Duration warmup,
                       Duration duration) {
         this.harness = harness;
         this.table = table;

@@ -4,7 +4,6 @@ import io.spillway.testkit.Ports;
 import io.spillway.testkit.TempDirs;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,14 +27,7 @@ final class SecureWorkload {
     static final String PASSWORD = "bench-secret";
     private static final String STORE_PASSWORD = "bench-store";
 
-    /** How the comparison starts brokers and reports. */
-    interface Harness {
-        void failed(String what, Contender c, Exception e);
-
-        PrintStream out();
-    }
-
-    private final Harness harness;
+    private final WorkloadHarness harness;
     private final ComparisonTable table;
     private final Path repoRoot;
     private final String heap;
@@ -44,7 +36,7 @@ final class SecureWorkload {
     private final Duration duration;
     private Path keys;
 
-    SecureWorkload(Harness harness, ComparisonTable table, Path repoRoot, String heap, Path logDir, Duration warmup,
+    SecureWorkload(WorkloadHarness harness, ComparisonTable table, Path repoRoot, String heap, Path logDir, Duration warmup,
                    Duration duration) {
         this.harness = harness;
         this.table = table;
