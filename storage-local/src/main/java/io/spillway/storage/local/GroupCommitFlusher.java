@@ -41,6 +41,8 @@ final class GroupCommitFlusher implements Runnable {
     /** Everything before this location is durable. Guarded by lock; read without it as a hint. */
     private volatile long durableEnd;
     private boolean closing;
+    /** How long each group commit's fsyncs took. */
+    private final SyncTimes syncTimes = new SyncTimes();
     /** Set once an fsync failed; from then on nothing more is acknowledged as durable. */
     private volatile StorageException failure;
     private final Thread thread;
@@ -109,6 +111,11 @@ final class GroupCommitFlusher implements Runnable {
         }
     }
 
+    /** The fsync times so far. */
+    SyncTimes syncTimes() {
+        return syncTimes;
+    }
+
     @Override
     public void run() {
         while (true) {
@@ -143,12 +150,16 @@ final class GroupCommitFlusher implements Runnable {
             }
             StorageException syncFailure = null;
             try {
+                long startNanos = System.nanoTime();
                 for (Segment segment : toSync) {
                     segment.channel.force(false);
                 }
                 Segment active = segmentById.apply(io.spillway.storage.Locations.segment(target));
                 if (active != null) {
                     active.channel.force(false);
+                }
+                if (fsync) {
+                    syncTimes.record(System.nanoTime() - startNanos);
                 }
             } catch (IOException | RuntimeException e) {
                 log.error("fsync of the shared log failed; appends waiting for it are failed and producers will retry. "

@@ -357,6 +357,10 @@ public final class LocalSharedLog implements SharedLog {
     public void close() {
         if (flusher != null) {
             flusher.close();
+            if (flusher.syncTimes().count() > 0) {
+                // Read by bin/spillway-bench compare (the fsync distribution behind produce latency).
+                log.info("Shared log in {}: {} since it opened", config.directory(), flusher.syncTimes().summary());
+            }
         }
         completions.shutdown();
         try {
