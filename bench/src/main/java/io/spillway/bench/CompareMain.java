@@ -519,7 +519,9 @@ public final class CompareMain {
         progress(String.format(Locale.ROOT, "%s, round %d/%d: end-to-end latency at %,.0f records/s", c.title(), rep,
                 s.reps(), rate));
         PageCache.dropAll();
+        Target target = null;
         try (Target t = start(c)) {
+            target = t;
             EndToEndLatency.Result r = EndToEndLatency.run(t.bootstrap(), new EndToEndLatency.Config("latency", 8, 1024,
                     rate, s.warmup(), s.latencyDuration()));
             if (r.errors() > 0 || r.latency().count() == 0) {
@@ -531,6 +533,13 @@ public final class CompareMain {
             out.println("  " + r.summary());
         } catch (Exception e) {
             failed("end-to-end latency", c, e);
+        }
+        if (target instanceof SpillwayTarget spillway) {
+            // The broker's own fsync times over the run (logged when it stopped): the tail behind the latency tail.
+            spillway.fsyncSummary().ifPresent(fsyncs -> {
+                notes.put("Spillway fsyncs, latency round " + rep, fsyncs);
+                out.println("  broker: " + fsyncs);
+            });
         }
     }
 

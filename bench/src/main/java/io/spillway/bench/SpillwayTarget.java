@@ -218,6 +218,20 @@ public final class SpillwayTarget implements Target, CrashRestartable {
         }
     }
 
+    /**
+     * What the broker logged when it stopped about its shared log's fsyncs ("12,345 fsyncs: p50 ... max ..."), once
+     * it was stopped; empty when it did not (killed, or nothing was fsynced).
+     */
+    Optional<String> fsyncSummary() {
+        try (Stream<String> lines = Files.lines(process.logFile(), StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("Shared log in ") && l.contains(" fsyncs: p50 "))
+                    .reduce((first, second) -> second)
+                    .map(l -> l.substring(l.indexOf(": ", l.indexOf("Shared log in ")) + 2));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** "(n WARN, m ERROR lines)" for the broker log. */
     static String summarizeLog(Path log) {
         try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {

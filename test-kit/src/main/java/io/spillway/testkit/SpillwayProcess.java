@@ -164,7 +164,9 @@ public final class SpillwayProcess implements AutoCloseable {
             finishPump();
             return process.exitValue();
         }
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() also closes our end of the child's stdout, so the lines the
+        // broker logs while it shuts down ("Spillway stopped", the shared log's fsync times) would be lost.
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
