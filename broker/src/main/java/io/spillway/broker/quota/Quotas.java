@@ -54,10 +54,6 @@ public final class Quotas {
         this.storage = new StreamStorage(topics);
     }
 
-    public long nowMs() {
-        return time.nowMs();
-    }
-
     /**
      * Counts a produce request's bytes against the client's producer_byte_rate and each stream's produce byte rate.
      *
