@@ -13,11 +13,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -37,7 +35,6 @@ import org.apache.kafka.common.requests.SaslHandshakeResponse;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +42,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -142,26 +138,6 @@ class OAuthBearerTest {
         return topic;
     }
 
-    /** Produces a record with these settings and reads it back with them. */
-    private static void roundTrip(Map<String, Object> settings, String topic) throws Exception {
-        Map<String, Object> p = new HashMap<>(settings);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "hello".getBytes(UTF_8))).get(30, TimeUnit.SECONDS);
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            assertThat(EmbeddedBroker.pollUntil(consumer, 1, Duration.ofSeconds(30))).hasSize(1)
-                    .allMatch(r -> new String(r.value(), UTF_8).equals("hello"));
-        }
-    }
-
     private static void assertRefused(Map<String, Object> settings) {
         try (Admin admin = admin(settings)) {
             assertThatThrownBy(() -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS))
@@ -189,8 +165,8 @@ class OAuthBearerTest {
 
     @Test
     void aSignedTokenProducesAndConsumesOverSaslPlaintextAndSaslSsl() throws Exception {
-        roundTrip(withToken("SASL_PLAINTEXT", IDP.token("admin").sign()), createTopic("oauth-plaintext"));
-        roundTrip(withToken("SASL_SSL", IDP.token("admin").sign()), createTopic("oauth-ssl"));
+        RecordRoundTrip.produceAndReadBack(withToken("SASL_PLAINTEXT", IDP.token("admin").sign()), createTopic("oauth-plaintext"));
+        RecordRoundTrip.produceAndReadBack(withToken("SASL_SSL", IDP.token("admin").sign()), createTopic("oauth-ssl"));
     }
 
     @Test
@@ -203,7 +179,7 @@ class OAuthBearerTest {
                     .all().get(30, TimeUnit.SECONDS);
         }
         Map<String, Object> alice = withToken("SASL_SSL", IDP.token("alice").sign());
-        roundTrip(alice, mine);
+        RecordRoundTrip.produceAndReadBack(alice, mine);
         Map<String, Object> p = new HashMap<>(alice);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
@@ -240,13 +216,13 @@ class OAuthBearerTest {
             assertThat(lines).as(why).noneSatisfy(line -> assertThat(line).contains(token));
         });
         // Everyone else is still served.
-        roundTrip(withToken("SASL_PLAINTEXT", IDP.token("admin").sign()), createTopic("after-refusals"));
+        RecordRoundTrip.produceAndReadBack(withToken("SASL_PLAINTEXT", IDP.token("admin").sign()), createTopic("after-refusals"));
     }
 
     @Test
     void eachListenerChecksTokensWithItsOwnJwksAndOneListenerFetchesItOverHttp() throws Exception {
         String fromHttpIdp = HTTP_IDP.token("admin").sign();
-        roundTrip(withToken("HTTPJWKS", fromHttpIdp), createTopic("oauth-http"));
+        RecordRoundTrip.produceAndReadBack(withToken("HTTPJWKS", fromHttpIdp), createTopic("oauth-http"));
         assertRefused(withToken("SASL_PLAINTEXT", fromHttpIdp));
         assertRefused(withToken("HTTPJWKS", IDP.token("admin").sign()));
     }

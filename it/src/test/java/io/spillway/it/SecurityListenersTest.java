@@ -7,13 +7,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -25,8 +19,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.SaslAuthenticateResponse;
 import org.apache.kafka.common.requests.SaslHandshakeResponse;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +32,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,21 +114,7 @@ class SecurityListenersTest {
 
     /** Produces one record with these settings and reads it back; returns the broker's advertised port. */
     private static int roundTrip(Map<String, Object> settings) throws Exception {
-        String topic = BROKER.createTopic("secure", 1);
-        Map<String, Object> p = new HashMap<>(settings);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "hello".getBytes(UTF_8))).get(30, TimeUnit.SECONDS);
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            assertThat(EmbeddedBroker.pollUntil(consumer, 1, Duration.ofSeconds(30))).hasSize(1)
-                    .allMatch(r -> new String(r.value(), UTF_8).equals("hello"));
-        }
+        RecordRoundTrip.produceAndReadBack(settings, BROKER.createTopic("secure", 1));
         Map<String, Object> a = new HashMap<>(settings);
         a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");

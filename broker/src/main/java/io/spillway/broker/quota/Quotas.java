@@ -19,7 +19,11 @@ import java.util.Map;
  * ({@code quota.window.num} x {@code quota.window.size.seconds}), then gets its quota. Thread safe.
  */
 public final class Quotas {
+    /** Who shares a client quota's usage (the bound is left out: a changed quota keeps its usage). */
     private record Holder(String user, String clientId) {
+        static Holder of(ClientQuotaResolver.Applied applied) {
+            return Holder.of(applied);
+        }
     }
 
     private final MetadataStore meta;
@@ -100,7 +104,7 @@ public final class Quotas {
         if (applied == null || !knowsQuotaError(context)) {
             return false;
         }
-        long wait = mutations.throttleMs(new Holder(applied.user(), applied.clientId()), applied.bound(), time.nowMs());
+        long wait = mutations.throttleMs(Holder.of(applied), applied.bound(), time.nowMs());
         context.throttle().atLeast(wait);
         return wait > 0;
     }
@@ -109,7 +113,7 @@ public final class Quotas {
     public void recordMutations(RequestContext context, int partitions) {
         ClientQuotaResolver.Applied applied = applied(QuotaKey.CONTROLLER_MUTATION_RATE, context);
         if (applied != null && partitions > 0) {
-            context.throttle().atLeast(mutations.record(new Holder(applied.user(), applied.clientId()), partitions,
+            context.throttle().atLeast(mutations.record(Holder.of(applied), partitions,
                     applied.bound(), time.nowMs()));
         }
     }
@@ -167,7 +171,7 @@ public final class Quotas {
         if (applied == null) {
             return 0;
         }
-        return meters.record(new Holder(applied.user(), applied.clientId()), value, applied.bound(), now);
+        return meters.record(Holder.of(applied), value, applied.bound(), now);
     }
 
     private long recordStreams(TokenBuckets<String> meters, String setting, Map<String, Long> bytesByStream, long now) {
