@@ -22,7 +22,7 @@ public final class Quotas {
     /** Who shares a client quota's usage (the bound is left out: a changed quota keeps its usage). */
     private record Holder(String user, String clientId) {
         static Holder of(ClientQuotaResolver.Applied applied) {
-            return Holder.of(applied);
+            return new Holder(applied.user(), applied.clientId());
         }
     }
 
