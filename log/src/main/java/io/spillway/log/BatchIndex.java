@@ -140,6 +140,88 @@ final class BatchIndex {
         return index;
     }
 
+    /**
+     * Points slots at rewritten copies of their batches, or drops them: for each rewrite {@code i} (in offset order)
+     * the slot whose base offset is {@code baseOffsets[i]} and whose location is still {@code oldLocations[i]} gets
+     * {@code newLocations[i]}, {@code newSizes[i]} and {@code newMaxTimestamps[i]}, or is removed when the new
+     * location is {@link io.spillway.storage.Locations#NONE}. Rewrites whose slot is gone (trimmed by retention) or
+     * moved (rewritten by someone else) are skipped.
+     *
+     * @return per rewrite whether it was applied
+     */
+    boolean[] rewrite(long[] baseOffsets, long[] oldLocations, long[] newLocations, int[] newSizes,
+                      long[] newMaxTimestamps) {
+        boolean[] applied = new boolean[baseOffsets.length];
+        long[] out = new long[Math.max(1, end - first) * STRIDE];
+        int kept = 0;
+        int r = 0;
+        for (int slot = first; slot < end; slot++) {
+            long base = baseOffset(slot);
+            while (r < baseOffsets.length && baseOffsets[r] < base) {
+                r++; // its slot was trimmed
+            }
+            int from = slot * STRIDE;
+            int to = kept * STRIDE;
+            System.arraycopy(slots, from, out, to, STRIDE);
+            if (r < baseOffsets.length && baseOffsets[r] == base && oldLocations[r] == location(slot)) {
+                applied[r] = true;
+                if (newLocations[r] == io.spillway.storage.Locations.NONE) {
+                    r++;
+                    continue;
+                }
+                out[to + MAX_TIMESTAMP] = newMaxTimestamps[r];
+                out[to + LOCATION] = newLocations[r];
+                out[to + DELTA_AND_SIZE] = (slots[from + DELTA_AND_SIZE] & 0xFFFFFFFF00000000L) | (newSizes[r] & 0xFFFFFFFFL);
+                r++;
+            }
+            kept++;
+        }
+        slots = out;
+        first = 0;
+        end = kept;
+        return applied;
+    }
+
+    /**
+     * Adds a slot for a batch that lies before the last one, if no slot holds any of its offsets; returns whether it
+     * was added. For recovery only (it shifts the slots after it).
+     */
+    boolean insertIfGap(long baseOffset, int lastOffsetDelta, long maxTimestamp, long location, int sizeBytes) {
+        int at = slotContaining(baseOffset);
+        if (at < end && baseOffset(at) <= baseOffset + lastOffsetDelta) {
+            return false;
+        }
+        if (end * STRIDE == slots.length) {
+            grow();
+            at = slotContaining(baseOffset);
+        }
+        System.arraycopy(slots, at * STRIDE, slots, (at + 1) * STRIDE, (end - at) * STRIDE);
+        int i = at * STRIDE;
+        slots[i + BASE_OFFSET] = baseOffset;
+        slots[i + MAX_TIMESTAMP] = maxTimestamp;
+        slots[i + LOCATION] = location;
+        slots[i + DELTA_AND_SIZE] = ((long) lastOffsetDelta << 32) | (sizeBytes & 0xFFFFFFFFL);
+        end++;
+        return true;
+    }
+
+    /**
+     * How many runs of consecutive slots each segment holds: a partition retains a segment of the shared log once per
+     * run (appends retain when they start a run in a new segment, trims release when a run ends).
+     */
+    java.util.Map<Integer, Integer> segmentRuns() {
+        java.util.Map<Integer, Integer> runs = new java.util.HashMap<>();
+        int previous = -1;
+        for (int slot = first; slot < end; slot++) {
+            int segment = io.spillway.storage.Locations.segment(location(slot));
+            if (segment != previous) {
+                runs.merge(segment, 1, Integer::sum);
+                previous = segment;
+            }
+        }
+        return runs;
+    }
+
     /** Drops the slots before {@code slot}. */
     void trimBefore(int slot) {
         first = Math.min(Math.max(first, slot), end);

@@ -32,10 +32,11 @@ public final class CheckpointTask implements Runnable {
     @Override
     public void run() {
         long end = logs.storage().endLocation();
-        if (end == lastReplayFrom) {
+        boolean releasesWait = logs.releasesAwaitingCheckpoint() > 0; // disk space comes back only with a checkpoint
+        if (end == lastReplayFrom && !releasesWait) {
             return; // nothing appended since the last checkpoint
         }
-        if (!due(lastReplayFrom, end, lastBytes, ++skippedRuns)) {
+        if (!releasesWait && !due(lastReplayFrom, end, lastBytes, ++skippedRuns)) {
             return;
         }
         try {

@@ -4,8 +4,10 @@ import io.spillway.common.Time;
 import io.spillway.storage.RecoverySummary;
 import io.spillway.storage.SharedLog;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -85,9 +87,6 @@ public final class LogManager implements java.io.Closeable {
             }
         }, restored == null ? 0 : restored.replayFrom());
         for (PartitionLog log : partitions.values()) {
-            if (restored != null) {
-                log.retainRestored();
-            }
             log.finishRecovery();
         }
         storage.deleteUnretainedSegments();
@@ -109,7 +108,46 @@ public final class LogManager implements java.io.Closeable {
      * Called from one thread at a time (the checkpoint task, then shutdown); never on the shared log's own threads.
      */
     public PartitionCheckpoint.Written checkpoint() throws java.io.IOException, InterruptedException {
-        return checkpoint == null ? null : checkpoint.write(storage, partitions.values());
+        if (checkpoint == null) {
+            return null;
+        }
+        List<Integer> due;
+        synchronized (releaseAfterCheckpoint) {
+            due = new ArrayList<>(releaseAfterCheckpoint);
+            releaseAfterCheckpoint.clear();
+        }
+        PartitionCheckpoint.Written written;
+        try {
+            written = checkpoint.write(storage, partitions.values());
+        } catch (java.io.IOException | InterruptedException | RuntimeException e) {
+            releaseAfterNextCheckpoint(due); // the previous checkpoint still refers to them
+            throw e;
+        }
+        due.forEach(storage::release);
+        return written;
+    }
+
+    /**
+     * Segments that rewritten batches (compaction, reorganisation) no longer need, released once a checkpoint written
+     * after the rewrite is published: until then a restart restores the batches' old locations from the previous
+     * checkpoint, so their segments must stay.
+     */
+    private final List<Integer> releaseAfterCheckpoint = new ArrayList<>();
+
+    void releaseAfterNextCheckpoint(List<Integer> segments) {
+        if (segments.isEmpty()) {
+            return;
+        }
+        synchronized (releaseAfterCheckpoint) {
+            releaseAfterCheckpoint.addAll(segments);
+        }
+    }
+
+    /** How many segment releases wait for the next checkpoint (the checkpoint task writes one soon when any do). */
+    public int releasesAwaitingCheckpoint() {
+        synchronized (releaseAfterCheckpoint) {
+            return releaseAfterCheckpoint.size();
+        }
     }
 
     /** Whether checkpoints are kept. */

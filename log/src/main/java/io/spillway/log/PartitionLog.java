@@ -57,8 +57,6 @@ public final class PartitionLog {
     private long logEndOffset;
     private long sizeBytes;
     private int lastSegment = -1;
-    /** Index slots restored from a checkpoint whose segments are not yet retained (see {@link #retainRestored}). */
-    private int restoredSlots;
     private boolean deleted;
     private volatile long highWatermark;
     private volatile long logStartOffset;
@@ -657,6 +655,185 @@ public final class PartitionLog {
         released.forEach(storage::release);
     }
 
+    /** The stored batches of a range of this partition, as the {@link LogCleaner} and the reorganiser read them. */
+    record StoredBatches(long[] baseOffsets, long[] lastOffsets, long[] locations, int[] sizes) {
+        int count() {
+            return baseOffsets.length;
+        }
+    }
+
+    /** The stored batches whose base offset lies in {@code [from, to)} (at most {@code limit} of them). */
+    synchronized StoredBatches storedBatches(long from, long to, int limit) {
+        if (index == null || deleted) {
+            return new StoredBatches(new long[0], new long[0], new long[0], new int[0]);
+        }
+        int start = index.slotContaining(Math.max(from, logStartOffset));
+        int stop = start;
+        while (stop < index.endSlot() && index.baseOffset(stop) < to && stop - start < limit) {
+            stop++;
+        }
+        int n = stop - start;
+        StoredBatches out = new StoredBatches(new long[n], new long[n], new long[n], new int[n]);
+        for (int i = 0; i < n; i++) {
+            out.baseOffsets()[i] = index.baseOffset(start + i);
+            out.lastOffsets()[i] = index.lastOffset(start + i);
+            out.locations()[i] = index.location(start + i);
+            out.sizes()[i] = index.size(start + i);
+        }
+        return out;
+    }
+
+    /** Per segment of the shared log, the bytes of this partition's batches in it (the reorganiser's survey). */
+    synchronized void addLiveBytes(Map<Integer, Long> bytesBySegment) {
+        if (index == null || deleted) {
+            return;
+        }
+        for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
+            bytesBySegment.merge(Locations.segment(index.location(slot)), (long) index.size(slot), Long::sum);
+        }
+    }
+
+    /** Whether any batch of this partition lies in one of {@code segments}. */
+    synchronized boolean hasBatchesIn(java.util.Set<Integer> segments) {
+        if (index == null || deleted) {
+            return false;
+        }
+        for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
+            if (segments.contains(Locations.segment(index.location(slot)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Points batches at rewritten copies (compacted, or moved by the reorganiser) or drops them (all their records
+     * compacted away): see {@link BatchIndex#rewrite}. The copies must be durable already. Offsets never change.
+     * Segments the copies start new runs in are retained here; the segments whose runs ended are returned, to be
+     * released only once a checkpoint holds the new locations (until then a restart restores the old ones).
+     *
+     * @return the segments to release later; empty when nothing was applied
+     */
+    List<Integer> applyRewrites(long[] baseOffsets, long[] oldLocations, long[] newLocations, int[] newSizes,
+                                long[] newMaxTimestamps) {
+        List<Integer> releaseLater = new ArrayList<>();
+        synchronized (this) {
+            if (index == null || deleted) {
+                return releaseLater;
+            }
+            Map<Integer, Integer> before = index.segmentRuns();
+            boolean[] applied = index.rewrite(baseOffsets, oldLocations, newLocations, newSizes, newMaxTimestamps);
+            Map<Integer, Integer> after = index.segmentRuns();
+            boolean any = false;
+            for (boolean a : applied) {
+                any |= a;
+            }
+            if (!any) {
+                return releaseLater;
+            }
+            long size = 0;
+            for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
+                size += index.size(slot);
+            }
+            sizeBytes = size;
+            lastSegment = index.isEmpty() ? -1 : Locations.segment(index.location(index.endSlot() - 1));
+            after.forEach((segment, runs) -> {
+                for (int i = before.getOrDefault(segment, 0); i < runs; i++) {
+                    storage.retain(segment);
+                }
+            });
+            before.forEach((segment, runs) -> {
+                for (int i = after.getOrDefault(segment, 0); i < runs; i++) {
+                    releaseLater.add(segment);
+                }
+            });
+            rewrites++;
+        }
+        return releaseLater;
+    }
+
+    /** How often batches of this partition were rewritten (reads planned before a rewrite may meet a freed segment). */
+    private long rewrites;
+
+    /** The offset up to which the cleaner has compacted this partition (the first dirty offset). */
+    private long cleanedUpTo;
+    /** The earliest delete horizon of a tombstone or marker the cleaner kept, or Long.MAX_VALUE. */
+    private long deleteHorizonMs = Long.MAX_VALUE;
+
+    synchronized long cleanedUpTo() {
+        return Math.max(cleanedUpTo, logStartOffset);
+    }
+
+    /** The cleaner compacted up to {@code offset}; the earliest delete horizon it left is {@code horizonMs}. */
+    synchronized void cleaned(long offset, long horizonMs) {
+        cleanedUpTo = Math.max(cleanedUpTo, offset);
+        deleteHorizonMs = horizonMs;
+    }
+
+    synchronized long deleteHorizonMs() {
+        return deleteHorizonMs;
+    }
+
+    /**
+     * Where compaction must stop now: before the first unstable transaction, before the high watermark, and before
+     * the first batch younger than min.compaction.lag.ms. Only whole batches below it are compacted.
+     */
+    synchronized long cleanableEnd(long nowMs) {
+        long end = Math.min(highWatermark, lastStableOffsetLocked());
+        long minLag = config.compaction().minLagMs();
+        if (index != null && minLag > 0) {
+            for (int slot = index.firstSlot(); slot < index.endSlot() && index.baseOffset(slot) < end; slot++) {
+                if (index.maxTimestamp(slot) > nowMs - minLag) {
+                    end = index.baseOffset(slot);
+                    break;
+                }
+            }
+        }
+        if (index != null) {
+            // whole batches only: stop before a batch that the end cuts through
+            int slot = index.slotContaining(end);
+            if (slot < index.endSlot() && index.baseOffset(slot) < end) {
+                end = index.baseOffset(slot);
+            }
+        }
+        return Math.max(end, logStartOffset);
+    }
+
+    /**
+     * Bytes of batches in {@code [from, to)}, and the largest timestamp of the first of them (the dirty section's
+     * size and age, for the cleaner's choice).
+     */
+    synchronized long[] bytesAndFirstTimestamp(long from, long to) {
+        long bytes = 0;
+        long firstTimestamp = -1;
+        if (index != null) {
+            for (int slot = index.slotContaining(Math.max(from, logStartOffset)); slot < index.endSlot()
+                    && index.baseOffset(slot) < to; slot++) {
+                if (firstTimestamp < 0) {
+                    firstTimestamp = index.maxTimestamp(slot);
+                }
+                bytes += index.size(slot);
+            }
+        }
+        return new long[] {bytes, firstTimestamp};
+    }
+
+    /** See {@link ProducerStateTable#newestBatches}. */
+    synchronized Map<Long, long[]> newestProducerBatches() {
+        return producers == null ? Map.of() : producers.newestBatches();
+    }
+
+    /** Aborted transactions with records in {@code [from, to)}. */
+    synchronized List<AbortedTransaction> abortedTransactions(long from, long to) {
+        return transactions == null ? List.of() : transactions.abortedIn(from, to);
+    }
+
+    boolean isDeleted() {
+        synchronized (this) {
+            return deleted;
+        }
+    }
+
     /** Marks the partition deleted and releases all its storage. */
     void delete() {
         List<Integer> released = new ArrayList<>();
@@ -692,18 +869,22 @@ public final class PartitionLog {
         long baseOffset = head.getLong(0);
         int lastOffsetDelta = head.getInt(23);
         long lastOffset = baseOffset + lastOffsetDelta;
-        if (lastOffset < logStartOffset || baseOffset < logEndOffset && index != null) {
+        long maxTimestamp = head.getLong(35);
+        if (lastOffset < logStartOffset) {
+            return;
+        }
+        if (baseOffset < logEndOffset && index != null) {
+            // A copy the cleaner or the reorganiser wrote of a batch replayed before (skipped), or, when the
+            // checkpoint was lost, of one whose original segment is gone: that one fills its gap in the index.
+            if (index.insertIfGap(baseOffset, lastOffsetDelta, maxTimestamp, location, size)) {
+                sizeBytes += size;
+            }
             return;
         }
         short attributes = head.getShort(21);
-        long maxTimestamp = head.getLong(35);
         long producerId = head.getLong(43);
         short producerEpoch = head.getShort(51);
         int baseSequence = head.getInt(53);
-        int segment = Locations.segment(location);
-        if (segment != lastSegment) {
-            storage.retain(segment);
-        }
         addToIndex(baseOffset, lastOffsetDelta, maxTimestamp, location, size);
         boolean transactional = (attributes & TRANSACTIONAL_FLAG) != 0;
         boolean control = (attributes & CONTROL_FLAG) != 0;
@@ -759,7 +940,8 @@ public final class PartitionLog {
     synchronized long writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
         out.writeLong(key);
         out.writeLong(logEndOffset);
-        out.writeByte((index != null ? 1 : 0) | (producers != null ? 2 : 0) | (transactions != null ? 4 : 0));
+        out.writeByte((index != null ? 1 : 0) | (producers != null ? 2 : 0) | (transactions != null ? 4 : 0)
+                | (cleanedUpTo > 0 ? 8 : 0));
         if (index != null) {
             index.writeTo(out);
         }
@@ -769,12 +951,15 @@ public final class PartitionLog {
         if (transactions != null) {
             transactions.writeTo(out);
         }
+        if (cleanedUpTo > 0) {
+            out.writeLong(cleanedUpTo);
+        }
         return index == null || index.isEmpty() ? -1 : index.location(index.endSlot() - 1);
     }
 
     /** The state one partition wrote with {@link #writeCheckpoint}, read back. */
     record CheckpointedState(long key, long logEndOffset, BatchIndex index, ProducerStateTable producers,
-                             TransactionIndex transactions) {
+                             TransactionIndex transactions, long cleanedUpTo) {
         static CheckpointedState readFrom(CheckpointInput in) throws java.io.IOException {
             long key = in.readLong();
             long logEnd = in.readLong();
@@ -782,7 +967,8 @@ public final class PartitionLog {
             BatchIndex index = (parts & 1) != 0 ? BatchIndex.readFrom(in) : null;
             ProducerStateTable producers = (parts & 2) != 0 ? ProducerStateTable.readFrom(in) : null;
             TransactionIndex transactions = (parts & 4) != 0 ? TransactionIndex.readFrom(in) : null;
-            return new CheckpointedState(key, logEnd, index, producers, transactions);
+            long cleanedUpTo = (parts & 8) != 0 ? in.readLong() : 0;
+            return new CheckpointedState(key, logEnd, index, producers, transactions, cleanedUpTo);
         }
     }
 
@@ -795,17 +981,16 @@ public final class PartitionLog {
         index = state.index();
         producers = state.producers();
         transactions = state.transactions();
+        cleanedUpTo = state.cleanedUpTo();
         logEndOffset = Math.max(state.logEndOffset(), logStartOffset);
         sizeBytes = 0;
         lastSegment = -1;
-        restoredSlots = 0;
         if (index != null) {
             index.trimBefore(index.slotContaining(logStartOffset));
             for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
                 sizeBytes += index.size(slot);
             }
-            restoredSlots = index.endSlot() - index.firstSlot();
-            if (restoredSlots > 0) {
+            if (!index.isEmpty()) {
                 lastSegment = Locations.segment(index.location(index.endSlot() - 1));
             }
         }
@@ -817,29 +1002,18 @@ public final class PartitionLog {
         }
     }
 
-    /**
-     * Retains the segments of the slots {@link #restore} brought back, once per run of slots in one segment as
-     * appends do; called after the shared log has opened its segments.
-     */
-    synchronized void retainRestored() {
-        if (restoredSlots == 0) {
-            return;
-        }
-        int last = -1;
-        for (int slot = index.firstSlot(); slot < index.firstSlot() + restoredSlots; slot++) {
-            int segment = Locations.segment(index.location(slot));
-            if (segment != last) {
-                storage.retain(segment);
-                last = segment;
-            }
-        }
-        restoredSlots = 0;
-    }
-
     /** Ends recovery: everything replayed is on disk, so it is all visible. */
     synchronized void finishRecovery() {
         if (index != null) {
             index.trimToSize();
+            // Retained once per run of batches in a segment, as appends do; counted here rather than while replaying
+            // because replay may insert a batch between others (a rewritten copy whose original segment is gone).
+            index.segmentRuns().forEach((segment, runs) -> {
+                for (int i = 0; i < runs; i++) {
+                    storage.retain(segment);
+                }
+            });
+            lastSegment = index.isEmpty() ? -1 : Locations.segment(index.location(index.endSlot() - 1));
         }
         if (index != null && !index.isEmpty() && index.baseOffset(index.firstSlot()) > logStartOffset) {
             logStartOffset = index.baseOffset(index.firstSlot());

@@ -190,6 +190,22 @@ final class ProducerStateTable {
         return (first == null ? 0 : 1) + (others == null ? 0 : others.size());
     }
 
+    /**
+     * Per producer, the base offset of its newest data batch here (-1 when it has only markers here) and its epoch:
+     * the cleaner keeps that batch (or the producer's markers of that epoch), if only as an empty batch, so that the
+     * producer's sequence and epoch can be rebuilt from the log.
+     */
+    Map<Long, long[]> newestBatches() {
+        Map<Long, long[]> out = new HashMap<>();
+        if (first != null) {
+            out.put(first.id, first.newestBatch());
+        }
+        if (others != null) {
+            others.values().forEach(p -> out.put(p.id, p.newestBatch()));
+        }
+        return out;
+    }
+
     /** Writes every producer's state for a checkpoint. */
     void writeTo(java.io.DataOutput out) throws java.io.IOException {
         out.writeInt(size());
@@ -346,6 +362,11 @@ final class ProducerStateTable {
             int last = lastSeq(newest);
             long records = last >= first ? (long) last - first + 1 : (long) Integer.MAX_VALUE - first + last + 2;
             return firstOffset(newest) + records - 1 < offset;
+        }
+
+        /** {base offset of the newest batch or -1, epoch}. */
+        long[] newestBatch() {
+            return new long[] {count == 0 ? -1 : firstOffset((next + CACHED_BATCHES - 1) % CACHED_BATCHES), epoch};
         }
 
         ProducerView view() {

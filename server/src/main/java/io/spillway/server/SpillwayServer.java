@@ -15,6 +15,7 @@ import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.coordinator.txn.TransactionConfig;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.CheckpointTask;
+import io.spillway.log.LogCleaner;
 import io.spillway.log.LogManager;
 import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
@@ -57,6 +58,8 @@ public final class SpillwayServer implements AutoCloseable {
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService checkpoints;
+    /** Null when compaction is off. */
+    private final LogCleaner cleaner;
     private final ExecutorService workers;
     private final ExecutorService groupEvents;
     private final ExecutorService txnEvents;
@@ -67,7 +70,7 @@ public final class SpillwayServer implements AutoCloseable {
     private final Topics topics;
 
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
-                           ScheduledExecutorService checkpoints,
+                           LogCleaner cleaner, ScheduledExecutorService checkpoints,
                            ScheduledExecutorService scheduler, ExecutorService workers, ExecutorService groupEvents,
                            ExecutorService txnEvents, GroupCoordinator groups, TransactionCoordinator transactions,
                            KafkaServer listener, BrokerIdentity identity, Topics topics) {
@@ -77,6 +80,7 @@ public final class SpillwayServer implements AutoCloseable {
         this.logs = logs;
         this.scheduler = scheduler;
         this.checkpoints = checkpoints;
+        this.cleaner = cleaner;
         this.workers = workers;
         this.groupEvents = groupEvents;
         this.txnEvents = txnEvents;
@@ -158,11 +162,14 @@ public final class SpillwayServer implements AutoCloseable {
         boundPorts.forEach(identity::bound);
         TlsReloads.schedule(listenerSpecs, scheduler, config.getLong(TlsReloads.CHECK_INTERVAL_MS, 30_000L));
 
+        // One thread for checkpoints, compaction and reorganisation: each rewrite is made safe by the next checkpoint,
+        // and none of them may run on the shared log's flusher or delay the shared scheduler.
         ScheduledExecutorService checkpoints = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-checkpoint"));
         if (logs.keepsCheckpoints()) {
             checkpoints.scheduleWithFixedDelay(new CheckpointTask(logs), checkpointIntervalMs, checkpointIntervalMs,
                     TimeUnit.MILLISECONDS);
         }
+        LogCleaner cleaner = LogCleaners.schedule(config, logs, time, checkpoints);
 
         long retentionCheckMs = config.getLong("log.retention.check.interval.ms", 300_000L);
         RetentionTask retention = new RetentionTask(logs, meta::persistLogStarts, time);
@@ -171,7 +178,7 @@ public final class SpillwayServer implements AutoCloseable {
         // Tools and tests read the first "Kafka listener on host:port" of this line.
         log.info("Spillway is ready: Kafka listener on {}, data in {}, fsync before ack {}", describe(listenerSpecs, boundPorts),
                 config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
+        return new SpillwayServer(config, lock, meta, logs, cleaner, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
                 transactions, listener, identity, topics);
     }
 
@@ -225,6 +232,9 @@ public final class SpillwayServer implements AutoCloseable {
             groupEvents.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (cleaner != null) {
+            cleaner.stop(); // a compaction under way is abandoned; it is redone after the restart
         }
         checkpoints.shutdown(); // a checkpoint being written is let finish: interrupting it would only waste it
         try {

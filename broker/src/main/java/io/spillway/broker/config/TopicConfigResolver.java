@@ -87,7 +87,12 @@ public final class TopicConfigResolver {
                 Long.parseLong(value(overrides, "message.timestamp.after.max.ms").trim()),
                 value(overrides, "compression.type").trim(),
                 Long.parseLong(value(overrides, "retention.ms").trim()),
-                Long.parseLong(value(overrides, "retention.bytes").trim()));
+                Long.parseLong(value(overrides, "retention.bytes").trim()),
+                new LogConfig.Compaction(
+                        Long.parseLong(value(overrides, "delete.retention.ms").trim()),
+                        Long.parseLong(value(overrides, "min.compaction.lag.ms").trim()),
+                        Long.parseLong(value(overrides, "max.compaction.lag.ms").trim()),
+                        Double.parseDouble(value(overrides, "min.cleanable.dirty.ratio").trim())));
     }
 
     /** The stream's defaults under the topic's overrides (the log needs only the effective values). */
