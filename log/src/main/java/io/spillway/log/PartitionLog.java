@@ -656,7 +656,7 @@ public final class PartitionLog {
     }
 
     /** The stored batches of a range of this partition, as the {@link LogCleaner} and the reorganiser read them. */
-    record StoredBatches(long[] baseOffsets, long[] lastOffsets, long[] locations, int[] sizes) {
+    record StoredBatches(long[] baseOffsets, long[] lastOffsets, long[] locations, int[] sizes, long[] maxTimestamps) {
         int count() {
             return baseOffsets.length;
         }
@@ -665,7 +665,7 @@ public final class PartitionLog {
     /** The stored batches whose base offset lies in {@code [from, to)} (at most {@code limit} of them). */
     synchronized StoredBatches storedBatches(long from, long to, int limit) {
         if (index == null || deleted) {
-            return new StoredBatches(new long[0], new long[0], new long[0], new int[0]);
+            return new StoredBatches(new long[0], new long[0], new long[0], new int[0], new long[0]);
         }
         int start = index.slotContaining(Math.max(from, logStartOffset));
         int stop = start;
@@ -673,23 +673,30 @@ public final class PartitionLog {
             stop++;
         }
         int n = stop - start;
-        StoredBatches out = new StoredBatches(new long[n], new long[n], new long[n], new int[n]);
+        StoredBatches out = new StoredBatches(new long[n], new long[n], new long[n], new int[n], new long[n]);
         for (int i = 0; i < n; i++) {
             out.baseOffsets()[i] = index.baseOffset(start + i);
             out.lastOffsets()[i] = index.lastOffset(start + i);
             out.locations()[i] = index.location(start + i);
             out.sizes()[i] = index.size(start + i);
+            out.maxTimestamps()[i] = index.maxTimestamp(start + i);
         }
         return out;
     }
 
-    /** Per segment of the shared log, the bytes of this partition's batches in it (the reorganiser's survey). */
-    synchronized void addLiveBytes(Map<Integer, Long> bytesBySegment) {
+    /**
+     * Adds the bytes of this partition's batches to {@code bytesBySegment[segment - firstSegment]} for the segments in
+     * that range (the reorganiser's survey).
+     */
+    synchronized void addLiveBytes(long[] bytesBySegment, int firstSegment) {
         if (index == null || deleted) {
             return;
         }
         for (int slot = index.firstSlot(); slot < index.endSlot(); slot++) {
-            bytesBySegment.merge(Locations.segment(index.location(slot)), (long) index.size(slot), Long::sum);
+            int i = Locations.segment(index.location(slot)) - firstSegment;
+            if (i >= 0 && i < bytesBySegment.length) {
+                bytesBySegment[i] += index.size(slot);
+            }
         }
     }
 

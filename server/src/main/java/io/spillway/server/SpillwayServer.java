@@ -15,7 +15,6 @@ import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.coordinator.txn.TransactionConfig;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.CheckpointTask;
-import io.spillway.log.LogCleaner;
 import io.spillway.log.LogManager;
 import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
@@ -58,8 +57,7 @@ public final class SpillwayServer implements AutoCloseable {
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService checkpoints;
-    /** Null when compaction is off. */
-    private final LogCleaner cleaner;
+    private final StorageMaintenance maintenance;
     private final ExecutorService workers;
     private final ExecutorService groupEvents;
     private final ExecutorService txnEvents;
@@ -70,7 +68,7 @@ public final class SpillwayServer implements AutoCloseable {
     private final Topics topics;
 
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
-                           LogCleaner cleaner, ScheduledExecutorService checkpoints,
+                           StorageMaintenance maintenance, ScheduledExecutorService checkpoints,
                            ScheduledExecutorService scheduler, ExecutorService workers, ExecutorService groupEvents,
                            ExecutorService txnEvents, GroupCoordinator groups, TransactionCoordinator transactions,
                            KafkaServer listener, BrokerIdentity identity, Topics topics) {
@@ -80,7 +78,7 @@ public final class SpillwayServer implements AutoCloseable {
         this.logs = logs;
         this.scheduler = scheduler;
         this.checkpoints = checkpoints;
-        this.cleaner = cleaner;
+        this.maintenance = maintenance;
         this.workers = workers;
         this.groupEvents = groupEvents;
         this.txnEvents = txnEvents;
@@ -169,7 +167,7 @@ public final class SpillwayServer implements AutoCloseable {
             checkpoints.scheduleWithFixedDelay(new CheckpointTask(logs), checkpointIntervalMs, checkpointIntervalMs,
                     TimeUnit.MILLISECONDS);
         }
-        LogCleaner cleaner = LogCleaners.schedule(config, logs, time, checkpoints);
+        StorageMaintenance maintenance = StorageMaintenance.schedule(config, logs, time, checkpoints);
 
         long retentionCheckMs = config.getLong("log.retention.check.interval.ms", 300_000L);
         RetentionTask retention = new RetentionTask(logs, meta::persistLogStarts, time);
@@ -178,7 +176,7 @@ public final class SpillwayServer implements AutoCloseable {
         // Tools and tests read the first "Kafka listener on host:port" of this line.
         log.info("Spillway is ready: Kafka listener on {}, data in {}, fsync before ack {}", describe(listenerSpecs, boundPorts),
                 config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, cleaner, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
+        return new SpillwayServer(config, lock, meta, logs, maintenance, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
                 transactions, listener, identity, topics);
     }
 
@@ -233,9 +231,7 @@ public final class SpillwayServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (cleaner != null) {
-            cleaner.stop(); // a compaction under way is abandoned; it is redone after the restart
-        }
+        maintenance.stop(); // a compaction or reorganisation under way is abandoned; it is redone after the restart
         checkpoints.shutdown(); // a checkpoint being written is let finish: interrupting it would only waste it
         try {
             checkpoints.awaitTermination(30, TimeUnit.SECONDS);

@@ -83,6 +83,9 @@ public interface SharedLog extends Closeable {
      */
     void deleteUnretainedSegments();
 
+    /** The sealed segments (every one but the one appends go to), by id: their ids and sizes in bytes. */
+    java.util.SortedMap<Integer, Long> sealedSegmentSizes();
+
     /** Bytes the log occupies on disk. */
     long sizeBytes();
 

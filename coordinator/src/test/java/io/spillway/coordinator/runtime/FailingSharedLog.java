@@ -67,6 +67,11 @@ final class FailingSharedLog implements SharedLog {
     }
 
     @Override
+    public java.util.SortedMap<Integer, Long> sealedSegmentSizes() {
+        return delegate.sealedSegmentSizes();
+    }
+
+    @Override
     public long sizeBytes() {
         return delegate.sizeBytes();
     }

@@ -330,6 +330,17 @@ public final class LocalSharedLog implements SharedLog {
     }
 
     @Override
+    public java.util.SortedMap<Integer, Long> sealedSegmentSizes() {
+        java.util.SortedMap<Integer, Long> sizes = new java.util.TreeMap<>();
+        for (Segment segment : segments.values()) {
+            if (segment.sealed) {
+                sizes.put(segment.id, segment.sizeBytes);
+            }
+        }
+        return sizes;
+    }
+
+    @Override
     public long sizeBytes() {
         long total = 0;
         for (Segment segment : segments.values()) {
