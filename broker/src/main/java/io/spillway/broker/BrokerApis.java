@@ -85,7 +85,8 @@ public final class BrokerApis {
                 .register(ApiKeys.LIST_CONFIG_RESOURCES, new ListConfigResourcesHandler(topics, identity, groups))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions, quotas))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
-                        FetchHandler.DEFAULT_MAX_SESSIONS, quotas))
+                        FetchHandler.DEFAULT_MAX_SESSIONS, quotas, !"false".equals(settings.staticConfigs()
+                                .getOrDefault(FetchHandler.ZERO_COPY_SETTING, "true").trim())))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(topics))
                 .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(transactions))

@@ -1,6 +1,7 @@
 package io.spillway.log;
 
 import io.spillway.storage.StorageException;
+import io.spillway.storage.StoredSlice;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class PendingRead {
     private ByteBuffer records;
     private int[] positions;
     private RuntimeException failure;
+    private StoredSlice[] slices;
 
     PendingRead(PartitionLog log, long fetchOffset, long[] locations, int[] sizes, int totalBytes, long highWatermark,
                 long lastStableOffset, long logStartOffset, long logEndOffset, List<AbortedTransaction> abortedTransactions) {
@@ -66,6 +68,33 @@ public final class PendingRead {
         } catch (StorageException e) {
             failure = log.readFailure(fetchOffset, e);
         }
+    }
+
+    /**
+     * Instead of reading, notes where each batch lies on disk, for a zero-copy send ({@link #slices}). Safe against a
+     * segment deleted right after: its file stays open for the shared log's delete delay.
+     */
+    public void sliceNow() {
+        slices = new StoredSlice[locations.length];
+        for (int i = 0; i < locations.length && failure == null; i++) {
+            try {
+                slices[i] = log.storage().slice(locations[i], sizes[i]);
+            } catch (StorageException e) {
+                failure = log.readFailure(fetchOffset, e);
+            }
+        }
+    }
+
+    /**
+     * The batches' places on disk in offset order, after {@link #sliceNow}; null if the read was not sliced.
+     *
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException if retention removed the data meanwhile
+     */
+    public List<StoredSlice> slices() {
+        if (failure != null) {
+            throw failure;
+        }
+        return slices == null ? null : Arrays.asList(slices);
     }
 
     /** Reads this partition's batches in offset order (which is also their location order). */

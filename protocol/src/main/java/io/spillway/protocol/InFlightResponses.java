@@ -1,6 +1,6 @@
 package io.spillway.protocol;
 
-import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 import io.netty.channel.Channel;
 
 import java.util.ArrayDeque;
@@ -16,7 +16,7 @@ final class InFlightResponses {
     /** A response to be written, or null for "no response"; set once. */
     static final class Slot {
         private boolean done;
-        private ByteBuf response;
+        private ReferenceCounted response;
         /** Close the connection once everything before this slot is written (malformed request). */
         private boolean close;
     }
@@ -44,13 +44,13 @@ final class InFlightResponses {
     }
 
     /** As {@link #completeWithClose(Slot, Channel)}, with a last response written before the close (failed SASL). */
-    void completeWithClose(Slot slot, ByteBuf lastResponse, Channel channel) {
+    void completeWithClose(Slot slot, ReferenceCounted lastResponse, Channel channel) {
         slot.close = true;
         complete(slot, lastResponse, channel);
     }
 
     /** Fills a slot and writes every completed response at the head of the queue. */
-    void complete(Slot slot, ByteBuf response, Channel channel) {
+    void complete(Slot slot, ReferenceCounted response, Channel channel) {
         if (closed) {
             if (response != null) {
                 response.release();
@@ -63,7 +63,7 @@ final class InFlightResponses {
         while (!slots.isEmpty() && slots.peek().done) {
             Slot head = slots.poll();
             if (head.close) {
-                ByteBuf last = head.response != null && channel.isActive() ? head.response
+                Object last = head.response != null && channel.isActive() ? head.response
                         : io.netty.buffer.Unpooled.EMPTY_BUFFER;
                 head.response = null;
                 channel.writeAndFlush(last).addListener(io.netty.channel.ChannelFutureListener.CLOSE);

@@ -1,6 +1,7 @@
 package io.spillway.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.spillway.broker.ApiDispatcher;
@@ -178,12 +179,13 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestContext context = new RequestContext(key, version, correlationId, header.clientId(), clientAddress,
                 connectionId, listener.name(), listener.protocol(), principal, authorizer, new Throttle());
         dispatcher.dispatch(context, request).whenCompleteAsync((body, error) -> {
-            ByteBuf response = null;
+            ReferenceCounted response = null;
             try {
                 if (error == null && body != null) {
-                    response = ResponseSerializer.serialize(correlationId, key, version, body);
+                    response = ResponseSerializer.serialize(correlationId, key, version, body,
+                            ctx.pipeline().get(SslHandler.class) == null);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.io.IOException e) {
                 error = e;
             }
             if (error != null) {
@@ -274,7 +276,7 @@ final class KafkaConnectionHandler extends ChannelInboundHandlerAdapter {
         complete(ctx, slot, out);
     }
 
-    private void complete(ChannelHandlerContext ctx, InFlightResponses.Slot slot, ByteBuf response) {
+    private void complete(ChannelHandlerContext ctx, InFlightResponses.Slot slot, ReferenceCounted response) {
         ctx.executor().execute(() -> {
             inFlight.complete(slot, response, ctx.channel());
             resumeIfAllowed(ctx);

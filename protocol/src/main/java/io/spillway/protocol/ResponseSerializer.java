@@ -2,6 +2,12 @@ package io.spillway.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCounted;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -31,5 +37,33 @@ final class ResponseSerializer {
 
     static ByteBuf serialize(int correlationId, ApiKeys key, short version, ApiMessage body) {
         return serialize(correlationId, key.responseHeaderVersion(version), body, version);
+    }
+
+    /**
+     * As {@link #serialize(int, ApiKeys, short, ApiMessage)}, except that a fetch response whose records are not in
+     * memory (the broker left them in their files) becomes a {@link SendRegion} that Netty sends with sendfile, or,
+     * when {@code zeroCopy} is off (TLS), one buffer with the records read into it.
+     *
+     * @return a {@link ByteBuf} or a {@link io.netty.channel.FileRegion} the caller owns
+     */
+    static ReferenceCounted serialize(int correlationId, ApiKeys key, short version, ApiMessage body, boolean zeroCopy)
+            throws java.io.IOException {
+        if (!(body instanceof FetchResponseData fetch) || !hasRecordsInFiles(fetch)) {
+            return serialize(correlationId, key, version, body);
+        }
+        Send send = SendBuilder.buildResponseSend(new ResponseHeader(correlationId, key.responseHeaderVersion(version)),
+                body, version);
+        return zeroCopy ? new SendRegion(send) : Unpooled.wrappedBuffer(SendRegion.materialize(send));
+    }
+
+    private static boolean hasRecordsInFiles(FetchResponseData fetch) {
+        for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
+            for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                if (partition.records() != null && !(partition.records() instanceof MemoryRecords)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

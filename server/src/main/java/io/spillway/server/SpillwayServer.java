@@ -101,7 +101,8 @@ public final class SpillwayServer implements AutoCloseable {
         long metaNanos = System.nanoTime();
         LocalSharedLog wal = new LocalSharedLog(LocalSharedLogConfig.defaults(config.dataDir().resolve("wal"))
                 .withFsync(config.getBoolean(ServerConfig.FSYNC, true))
-                .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES)));
+                .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES))
+                .withDeleteDelayMs(config.getLong("log.segment.delete.delay.ms", LocalSharedLogConfig.DEFAULT_DELETE_DELAY_MS)));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-scheduler"));
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         boolean fsync = config.getBoolean(ServerConfig.FSYNC, true);

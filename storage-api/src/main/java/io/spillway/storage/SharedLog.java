@@ -51,6 +51,14 @@ public interface SharedLog extends Closeable {
     void read(long location, ByteBuffer dst) throws StorageException;
 
     /**
+     * Where the payload of the entry at {@code location} ({@code size} bytes) lies on disk, for a zero-copy send.
+     * The slice stays readable for at least the log's segment delete delay after the segment is deleted.
+     *
+     * @throws StorageException if the entry's segment was deleted
+     */
+    StoredSlice slice(long location, int size) throws StorageException;
+
+    /**
      * Replays every entry in append order. Called once, before the first append. Torn or corrupt
      * tails are truncated before replay and reported in the returned summary.
      */

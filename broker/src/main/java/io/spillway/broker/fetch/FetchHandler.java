@@ -9,6 +9,7 @@ import io.spillway.log.AbortedTransaction;
 import io.spillway.log.PartitionLog;
 import io.spillway.log.PendingRead;
 import io.spillway.log.ReadResult;
+import io.spillway.storage.StoredSlice;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -44,8 +45,22 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     private final Executor executor;
     private final Quotas quotas;
 
+    /**
+     * Whether records on disk are answered as {@link StoredRecords} (sent with sendfile, see
+     * {@value #ZERO_COPY_SETTING}) rather than read into memory first.
+     */
+    private final boolean zeroCopy;
+    /** Broker setting: answer fetches with zero-copy sends of the shared log's files (default true). */
+    public static final String ZERO_COPY_SETTING = "spillway.fetch.zero.copy";
+
     public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions,
                         Quotas quotas) {
+        this(topics, purgatory, executor, time, maxSessions, quotas, true);
+    }
+
+    public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions,
+                        Quotas quotas, boolean zeroCopy) {
+        this.zeroCopy = zeroCopy;
         this.topics = topics;
         this.quotas = quotas;
         this.purgatory = purgatory;
@@ -203,7 +218,11 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
                 }
             }
         }
-        PendingRead.readAll(pending);
+        if (zeroCopy) {
+            pending.forEach(PendingRead::sliceNow);
+        } else {
+            PendingRead.readAll(pending);
+        }
         long totalBytes = 0;
         Map<String, Long> bytesByStream = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -278,10 +297,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     private static FetchResponseData.PartitionData complete(FetchResponseData.PartitionData data, PendingRead read) {
         try {
             ReadResult result = read.result();
+            List<StoredSlice> slices = read.slices();
             data.setHighWatermark(result.highWatermark())
                     .setLastStableOffset(result.lastStableOffset())
                     .setLogStartOffset(result.logStartOffset())
-                    .setRecords(MemoryRecords.readableRecords(result.records()));
+                    .setRecords(slices != null && !slices.isEmpty() ? new StoredRecords(slices)
+                            : MemoryRecords.readableRecords(result.records()));
             if (result.abortedTransactions() != null) {
                 List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
                 for (AbortedTransaction txn : result.abortedTransactions()) {

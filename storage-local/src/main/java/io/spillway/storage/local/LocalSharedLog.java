@@ -319,14 +319,62 @@ public final class LocalSharedLog implements SharedLog {
             return;
         }
         if (segments.remove(segment.id, segment)) {
-            segment.closeQuietly();
             try {
                 Files.deleteIfExists(segment.path);
                 log.debug("Deleted segment {}: no partition has live data in it", segment.path);
             } catch (IOException e) {
                 log.warn("Could not delete unused segment {}: {}", segment.path, e.getMessage());
             }
+            closeLater(segment);
         }
+    }
+
+    /**
+     * Closes a deleted segment's file after the delete delay: zero-copy sends of slices of it may still be queued on
+     * sockets. Its disk space comes back then (the name is gone at once, so a restart never sees the file).
+     */
+    private void closeLater(Segment segment) {
+        if (config.deleteDelayMs() <= 0) {
+            segment.closeQuietly();
+            return;
+        }
+        synchronized (retired) {
+            if (closer == null) {
+                closer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "spillway-wal-closer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            retired.add(segment);
+            closer.schedule(() -> {
+                synchronized (retired) {
+                    if (retired.remove(segment)) {
+                        segment.closeQuietly();
+                    }
+                }
+            }, config.deleteDelayMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Deleted segments whose files are still open (see {@link #closeLater}). */
+    private final java.util.Set<Segment> retired = new java.util.HashSet<>();
+    /** Closes retired segments; created with the first one. Guarded by {@link #retired}. */
+    private java.util.concurrent.ScheduledExecutorService closer;
+
+    @Override
+    public io.spillway.storage.StoredSlice slice(long location, int size) {
+        Segment segment = segments.get(Locations.segment(location));
+        if (segment == null) {
+            throw new StorageException("segment of location " + Locations.toString(location) + " was deleted");
+        }
+        long position = Locations.position(location) + EntryDescriptor.ENTRY_HEADER_BYTES;
+        if (staging != null && Locations.of(segment.id, position + size) > fileEnd) {
+            synchronized (appendLock) {
+                drainOrFail(); // still staged (not read by the broker, which stays below the high watermark)
+            }
+        }
+        return new io.spillway.storage.StoredSlice(segment.channel, position, size);
     }
 
     @Override
@@ -380,6 +428,13 @@ public final class LocalSharedLog implements SharedLog {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (retired) {
+            if (closer != null) {
+                closer.shutdownNow();
+            }
+            retired.forEach(Segment::closeQuietly);
+            retired.clear();
         }
         synchronized (appendLock) {
             try {

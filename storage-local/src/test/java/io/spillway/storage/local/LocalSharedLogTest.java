@@ -116,6 +116,30 @@ class LocalSharedLogTest {
     }
 
     @Test
+    void aSliceOfADeletedSegmentStaysReadableForTheDeleteDelayOnly() throws Exception {
+        LocalSharedLogConfig config = LocalSharedLogConfig.defaults(dir).withSegmentBytes(256).withDeleteDelayMs(300);
+        try (LocalSharedLog log = open(config, new ArrayList<>())) {
+            log.deleteUnretainedSegments();
+            long first = log.append(1, bytes("x".repeat(100)), -1);
+            log.whenDurable(first).get(10, TimeUnit.SECONDS);
+            io.spillway.storage.StoredSlice slice = log.slice(first, 100);
+            log.append(1, bytes("y".repeat(200)), Locations.segment(first)); // rolls: the first segment is sealed
+            log.release(Locations.segment(first));
+            assertThat(log.segmentCount()).isEqualTo(1);
+            assertThatThrownBy(() -> log.slice(first, 100)).isInstanceOf(StorageException.class);
+
+            ByteBuffer sent = ByteBuffer.allocate(100);
+            slice.file().read(sent, slice.position()); // a zero-copy send under way still reads the deleted file
+            assertThat(new String(sent.array(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("x".repeat(100));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (slice.file().isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(slice.file().isOpen()).as("closed after the delete delay").isFalse();
+        }
+    }
+
+    @Test
     void tornTailIsTruncatedAndReported() throws Exception {
         try (LocalSharedLog log = open(LocalSharedLogConfig.defaults(dir), new ArrayList<>())) {
             log.append(1, bytes("one"), -1);
