@@ -213,6 +213,12 @@ public final class PartitionLog {
                 appendTimeMs = nowMs;
                 batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
             }
+            if (entry.remaining() > storage.maxPayloadBytes()) {
+                // Kafka answers a batch larger than a log segment the same way; retrying cannot help
+                throw new org.apache.kafka.common.errors.RecordBatchTooLargeException("A batch of " + entry.remaining()
+                        + " bytes for " + name() + " is larger than a shared-log segment holds ("
+                        + storage.maxPayloadBytes() + " bytes); raise " + "spillway.wal.segment.bytes or send smaller batches");
+            }
             try {
                 location = storage.append(key, entry, lastSegment);
             } catch (StorageException e) {
@@ -754,13 +760,9 @@ public final class PartitionLog {
                     releaseLater.add(segment);
                 }
             });
-            rewrites++;
         }
         return releaseLater;
     }
-
-    /** How often batches of this partition were rewritten (reads planned before a rewrite may meet a freed segment). */
-    private long rewrites;
 
     /** The offset up to which the cleaner has compacted this partition (the first dirty offset). */
     private long cleanedUpTo;

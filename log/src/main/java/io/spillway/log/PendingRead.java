@@ -97,7 +97,10 @@ public final class PendingRead {
         return slices == null ? null : Arrays.asList(slices);
     }
 
-    /** Reads this partition's batches in offset order (which is also their location order). */
+    /**
+     * Reads this partition's batches in offset order (their location order too, except where compaction or the
+     * reorganiser moved some batches forward).
+     */
     void readNow() {
         allocate();
         for (int i = 0; i < locations.length; i++) {

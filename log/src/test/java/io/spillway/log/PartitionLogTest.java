@@ -218,4 +218,15 @@ class PartitionLogTest {
         assertThat(batch.isValid()).isTrue();
         assertThat(batch.baseOffset()).isZero();
     }
+
+    @Test
+    void aBatchLargerThanASegmentIsRefusedAsTooLargeAndNothingIsAppended() throws Exception {
+        PartitionLog log = open(LogConfig.DEFAULT, 4096);
+        assertThatThrownBy(() -> log.append(Batches.plain(NOW, "x".repeat(5000))))
+                .isInstanceOf(org.apache.kafka.common.errors.RecordBatchTooLargeException.class)
+                .hasMessageContaining("spillway.wal.segment.bytes");
+        assertThat(log.logEndOffset()).isZero();
+        log.append(Batches.plain(NOW, "fits")).durable().get(10, TimeUnit.SECONDS);
+        assertThat(log.logEndOffset()).isEqualTo(1);
+    }
 }

@@ -33,6 +33,9 @@ public interface SharedLog extends Closeable {
      */
     long append(long partitionKey, ByteBuffer payload, int lastSegmentId) throws StorageException;
 
+    /** The largest payload {@link #append} takes (a segment's size less its headers). */
+    long maxPayloadBytes();
+
     /**
      * Completes when the entry at {@code location} and everything appended before it survives a
      * crash (after fsync, or at once when the log was opened without fsync). Completes

@@ -67,6 +67,11 @@ final class FailingSharedLog implements SharedLog {
     }
 
     @Override
+    public long maxPayloadBytes() {
+        return delegate.maxPayloadBytes();
+    }
+
+    @Override
     public io.spillway.storage.StoredSlice slice(long location, int size) {
         return delegate.slice(location, size);
     }

@@ -114,6 +114,11 @@ public final class LocalSharedLog implements SharedLog {
     }
 
     @Override
+    public long maxPayloadBytes() {
+        return config.segmentBytes() - EntryDescriptor.SEGMENT_HEADER_BYTES - EntryDescriptor.ENTRY_HEADER_BYTES;
+    }
+
+    @Override
     public long append(long partitionKey, ByteBuffer payload, int lastSegmentId) {
         int payloadBytes = payload.remaining();
         long entryBytes = EntryDescriptor.ENTRY_HEADER_BYTES + (long) payloadBytes;
