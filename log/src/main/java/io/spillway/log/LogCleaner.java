@@ -172,7 +172,7 @@ public final class LogCleaner implements Runnable {
         Map<Long, long[]> newestBatches = partition.newestProducerBatches();
         CleanedTransactions transactions = new CleanedTransactions(partition.abortedTransactions(start, upTo));
         CleanerFilter filter = new CleanerFilter(nowMs, partition.config().compaction().deleteRetentionMs(), map,
-                transactions, newestBatches, upTo);
+                transactions, newestBatches, start, upTo);
         BatchRewriter rewriter = new BatchRewriter(partition, logs);
         long removed = 0;
         long horizon = Long.MAX_VALUE;
@@ -294,23 +294,27 @@ public final class LogCleaner implements Runnable {
 
     /**
      * Kafka's cleaning rules for one batch and its records (see its LogCleaner): records of aborted transactions and
-     * spent markers go; the newest batch of each producer and the last batch cleaned stay, if only as an empty batch,
-     * so that producer state and the log's end survive in the log itself; a record stays if it is the latest of its
+     * spent markers go; the newest batch of each producer, the last batch cleaned and the batch holding the log start
+     * offset stay, if only as an empty batch, so that producer state, the log's end and its start survive in the log
+     * itself (recovery takes the first stored batch as the log start when it lies above the persisted one, as Kafka
+     * takes the base offset of its first segment, which compaction keeps); a record stays if it is the latest of its
      * key, and a tombstone only until its batch's delete horizon.
      */
     private static final class CleanerFilter extends MemoryRecords.RecordFilter {
         private final KeyOffsetMap map;
         private final CleanedTransactions transactions;
         private final Map<Long, long[]> newestBatches;
+        private final long logStart;
         private final long upTo;
         private boolean discardRecords;
 
         CleanerFilter(long nowMs, long deleteRetentionMs, KeyOffsetMap map, CleanedTransactions transactions,
-                      Map<Long, long[]> newestBatches, long upTo) {
+                      Map<Long, long[]> newestBatches, long logStart, long upTo) {
             super(nowMs, deleteRetentionMs);
             this.map = map;
             this.transactions = transactions;
             this.newestBatches = newestBatches;
+            this.logStart = logStart;
             this.upTo = upTo;
         }
 
@@ -323,7 +327,7 @@ public final class LogCleaner implements Runnable {
             BatchRetention retention;
             if (batch.hasProducerId() && isNewestOfProducer(batch)) {
                 retention = BatchRetention.RETAIN_EMPTY;
-            } else if (batch.nextOffset() == upTo) {
+            } else if (batch.nextOffset() == upTo || batch.baseOffset() <= logStart && logStart <= batch.lastOffset()) {
                 retention = BatchRetention.RETAIN_EMPTY;
             } else if (discardRecords) {
                 retention = BatchRetention.DELETE;

@@ -226,6 +226,24 @@ class LogCleanerTest {
     }
 
     @Test
+    void theLogStartOffsetStaysWhenTheFirstBatchIsCompactedAwayAndAfterARestart() throws Exception {
+        PartitionLog log = open(compacted());
+        append(log, Batches.keyed(NOW, "a=1", "b=1"));
+        append(log, Batches.keyed(NOW, "a=2", "b=2"));
+        append(log, Batches.keyed(NOW, "c=1"));
+        cleaner().runOnce();
+        assertThat(records(log)).containsExactly(Map.entry(2L, "a=2"), Map.entry(3L, "b=2"), Map.entry(4L, "c=1"));
+        logs.checkpoint();
+        logs.close();
+
+        // recovery takes the first stored batch as the log start when it lies above the persisted one: the cleaner
+        // keeps the batch holding the log start (empty), so that a fetch at offset 1 is not out of range afterwards
+        PartitionLog reopened = open(compacted());
+        assertThat(reopened.logStartOffset()).isZero();
+        assertThat(records(reopened)).containsExactly(Map.entry(2L, "a=2"), Map.entry(3L, "b=2"), Map.entry(4L, "c=1"));
+    }
+
+    @Test
     void aRestartBeforeTheCheckpointGivesTheLogAsItWasBeforeCompaction() throws Exception {
         PartitionLog log = open(compacted());
         for (int round = 0; round < 10; round++) {
