@@ -962,13 +962,14 @@ public final class PartitionLog {
         }
         if (cleanedUpTo > 0) {
             out.writeLong(cleanedUpTo);
+            out.writeLong(deleteHorizonMs);
         }
         return index == null || index.isEmpty() ? -1 : index.location(index.endSlot() - 1);
     }
 
     /** The state one partition wrote with {@link #writeCheckpoint}, read back. */
     record CheckpointedState(long key, long logEndOffset, BatchIndex index, ProducerStateTable producers,
-                             TransactionIndex transactions, long cleanedUpTo) {
+                             TransactionIndex transactions, long cleanedUpTo, long deleteHorizonMs) {
         static CheckpointedState readFrom(CheckpointInput in) throws java.io.IOException {
             long key = in.readLong();
             long logEnd = in.readLong();
@@ -977,7 +978,8 @@ public final class PartitionLog {
             ProducerStateTable producers = (parts & 2) != 0 ? ProducerStateTable.readFrom(in) : null;
             TransactionIndex transactions = (parts & 4) != 0 ? TransactionIndex.readFrom(in) : null;
             long cleanedUpTo = (parts & 8) != 0 ? in.readLong() : 0;
-            return new CheckpointedState(key, logEnd, index, producers, transactions, cleanedUpTo);
+            long deleteHorizonMs = (parts & 8) != 0 ? in.readLong() : Long.MAX_VALUE;
+            return new CheckpointedState(key, logEnd, index, producers, transactions, cleanedUpTo, deleteHorizonMs);
         }
     }
 
@@ -991,6 +993,7 @@ public final class PartitionLog {
         producers = state.producers();
         transactions = state.transactions();
         cleanedUpTo = state.cleanedUpTo();
+        deleteHorizonMs = state.deleteHorizonMs(); // so that tombstones still go on time after a restart
         logEndOffset = Math.max(state.logEndOffset(), logStartOffset);
         sizeBytes = 0;
         lastSegment = -1;

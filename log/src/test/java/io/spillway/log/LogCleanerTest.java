@@ -281,4 +281,20 @@ class LogCleanerTest {
         assertThat(after.get(38L)).startsWith("a=19");
         assertThat(reopened.logEndOffset()).isEqualTo(40);
     }
+
+    @Test
+    void tombstonesStillGoAtTheirHorizonAfterARestart() throws Exception {
+        PartitionLog log = open(compacted());
+        append(log, Batches.keyed(NOW, "a=1", "b=1"));
+        append(log, Batches.keyed(NOW, "a"));
+        append(log, Batches.keyed(NOW, "c=1"));
+        cleaner().runOnce();
+        logs.checkpoint();
+        logs.close();
+
+        PartitionLog reopened = open(compacted());
+        time.advanceMs(DAY + 1000);
+        assertThat(cleaner().runOnce().partitions()).isEqualTo(1);
+        assertThat(records(reopened)).doesNotContainValue("a");
+    }
 }
