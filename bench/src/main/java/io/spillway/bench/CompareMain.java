@@ -35,7 +35,7 @@ public final class CompareMain {
               --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
                                         kafka-fsync is Kafka with log.flush.interval.messages=1)
               --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics, secure,
-                                        isolation (default all)
+                                        isolation, compaction (default all)
               --reps N                  runs per target and workload (default 3)
               --duration D              measured time of a produce / tailing run (default 15s)
               --warmup D                warm-up before each of them, excluded (default 5s)
@@ -44,6 +44,12 @@ public final class CompareMain {
               --latency-duration D      measured time of a latency run (default 30s)
               --txn-read-mib N          size of the transactional topic read with read_committed (default 256)
               --catchup-mib N           data written before the cold catch-up read (default 3072)
+              --compaction-mib N        data written to the compacted topic (default 512)
+              --compaction-keys N       keys per partition of the compacted topic, 4 partitions (default 10000;
+                                        at least ~5000, or Kafka's uncleanable active segment of up to ~1,000
+                                        records alone exceeds the 120% that counts as compacted)
+              --compaction-rate R       MiB/s offered while writing it, the same to both brokers (default 64;
+                                        0: as fast as each broker takes them)
               --topics LIST             topic counts of the many-topics workload (default 10k,100k,1m)
               --kafka-topics LIST       topic counts tried with Kafka (default: the same)
               --topics-time D           time bound of one many-topics run with Kafka (default 10m)
@@ -51,21 +57,23 @@ public final class CompareMain {
               --heap SIZE               maximum heap of each broker (default 2g; Kafka gets -Xms too, as its script does)
               --report FILE             Markdown file to write into (default docs/benchmarks.md)
               --no-report               print only
-              --smoke                   tiny sizes, to check that the harness works (1 rep, 2 s runs, 200 topics)
+              --smoke                   tiny sizes, to check that the harness works (1 rep, 2 s runs, 200 topics,
+                                        64 MiB over 6000 keys per partition for compaction)
               --help
             """;
 
     static final List<String> FLAGS = List.of("--help", "--no-report", "--smoke");
     static final List<String> OPTIONS = List.of("--targets", "--workloads", "--reps", "--duration", "--warmup",
-            "--latency-rate", "--latency-duration", "--txn-read-mib", "--catchup-mib", "--topics", "--kafka-topics", "--topics-time",
-            "--spillway-topics-time",
+            "--latency-rate", "--latency-duration", "--txn-read-mib", "--catchup-mib", "--compaction-mib", "--compaction-keys",
+            "--compaction-rate", "--topics", "--kafka-topics", "--topics-time", "--spillway-topics-time",
             "--heap", "--report");
     static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure",
-            "isolation");
+            "isolation", "compaction");
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
-                    double latencyRate, Duration latencyDuration, long txnReadMib, long catchupMib, List<Integer> topicCounts,
+                    double latencyRate, Duration latencyDuration, long txnReadMib, long catchupMib, long compactionMib,
+                    long compactionKeys, double compactionRate, List<Integer> topicCounts,
                     List<Integer> kafkaTopicCounts, Duration topicsTime, Duration spillwayTopicsTime, String heap, Path report,
                     boolean smoke) {
 
@@ -84,6 +92,8 @@ public final class CompareMain {
     private final ComparisonTable secureTable;
     /** The isolation workload's rows (a quiet tenant beside a throttled noisy one), under their own heading. */
     private final ComparisonTable isolationTable;
+    /** The compaction workload's rows (the log cleaners), under their own heading. */
+    private final ComparisonTable compactionTable;
     private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -99,6 +109,7 @@ public final class CompareMain {
         this.txnTable = new ComparisonTable(s.contenders(), Contender::transactionDurability);
         this.secureTable = new ComparisonTable(s.contenders());
         this.isolationTable = new ComparisonTable(s.contenders());
+        this.compactionTable = new ComparisonTable(s.contenders());
     }
 
     public static void main(String[] argv) {
@@ -158,7 +169,8 @@ public final class CompareMain {
     /** The main table and, when the txn workload ran, the transactions table under its own heading. */
     String renderTables() {
         StringBuilder sb = new StringBuilder();
-        if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty() && isolationTable.isEmpty())) {
+        if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty() && isolationTable.isEmpty()
+                && compactionTable.isEmpty())) {
             sb.append(table.render());
         }
         if (!txnTable.isEmpty()) {
@@ -171,6 +183,9 @@ public final class CompareMain {
         if (!isolationTable.isEmpty()) {
             sb.append(sb.length() == 0 ? "" : "\n").append("#### Tenant isolation (client quotas)\n\n")
                     .append(isolationTable.render());
+        }
+        if (!compactionTable.isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("#### Log compaction\n\n").append(compactionTable.render());
         }
         return sb.toString();
     }
@@ -202,13 +217,20 @@ public final class CompareMain {
         if (reps < 1) {
             throw new IllegalArgumentException("--reps must be at least 1");
         }
+        long compactionMib = positive("--compaction-mib", a.getLong("--compaction-mib", smoke ? 64 : 512));
+        long compactionKeys = positive("--compaction-keys", a.getLong("--compaction-keys", smoke ? 6000 : 10_000));
+        if (compactionMib * 1048576 / CompactionWorkload.RECORD_SIZE <= compactionKeys * CompactionWorkload.PARTITIONS) {
+            throw new IllegalArgumentException("--compaction-mib " + compactionMib + " holds no more records than "
+                    + CompactionWorkload.PARTITIONS + " x --compaction-keys " + compactionKeys + ": nothing would be superseded");
+        }
         return new Settings(contenders, workloads, reps,
                 orDefault(a, "--duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(15)),
                 orDefault(a, "--warmup", smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(5)),
                 a.getDouble("--latency-rate", smoke ? 500 : -1),
                 orDefault(a, "--latency-duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30)),
                 positive("--txn-read-mib", a.getLong("--txn-read-mib", smoke ? 4 : 256)),
-                a.getLong("--catchup-mib", smoke ? 8 : 3072), topics, kafkaTopics,
+                a.getLong("--catchup-mib", smoke ? 8 : 3072),
+                compactionMib, compactionKeys, compactionRate(a.getDouble("--compaction-rate", 64)), topics, kafkaTopics,
                 orDefault(a, "--topics-time", Duration.ofMinutes(10)), orDefault(a, "--spillway-topics-time",
                 Duration.ofMinutes(60)), a.get("--heap", "2g"), report, smoke);
     }
@@ -216,6 +238,13 @@ public final class CompareMain {
     private static long positive(String name, long v) {
         if (v < 1) {
             throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return v;
+    }
+
+    private static double compactionRate(double v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("--compaction-rate must not be negative");
         }
         return v;
     }
@@ -317,6 +346,19 @@ public final class CompareMain {
                 }
             }
         }
+        if (s.workloads().contains("compaction")) {
+            CompactionWorkload compaction = compactionWorkload();
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    if (c != Contender.KAFKA_FSYNC) { // the cleaner, not fsync
+                        progress(String.format(Locale.ROOT, "%s, round %d/%d: write %,d MiB over %,d keys per partition "
+                                + "to a compacted topic, measure its cleaner", c.title(), rep, s.reps(), s.compactionMib(),
+                                s.compactionKeys()));
+                        compaction.round(c, rep);
+                    }
+                }
+            }
+        }
         if (s.workloads().contains("isolation")) {
             IsolationWorkload isolation = new IsolationWorkload(workloadHarness(), isolationTable, repoRoot, s.heap(), logDir, s.warmup(), s.duration());
             for (int rep = 1; rep <= s.reps(); rep++) {
@@ -339,10 +381,22 @@ public final class CompareMain {
             }
 
             @Override
+            public void note(String key, String value) {
+                notes.put(key, value);
+            }
+
+            @Override
             public PrintStream out() {
                 return out;
             }
         };
+    }
+
+    private CompactionWorkload compactionWorkload() {
+        // a stuck cleaner should not hold up the rest of the run for long
+        Duration deadline = s.smoke() ? Duration.ofMinutes(2) : Duration.ofMinutes(10);
+        return new CompactionWorkload(workloadHarness(), compactionTable, repoRoot, s.heap(), logDir, s.compactionMib(),
+                s.compactionKeys(), s.compactionRate(), deadline);
     }
 
     private void planSteps() {
@@ -372,6 +426,9 @@ public final class CompareMain {
             steps += s.reps() * reads;
         }
         if (s.workloads().contains("secure")) {
+            steps += s.reps() * reads;
+        }
+        if (s.workloads().contains("compaction")) {
             steps += s.reps() * reads;
         }
     }
@@ -431,6 +488,9 @@ public final class CompareMain {
 
     static final ComparisonTable.Metric TAIL = new ComparisonTable.Metric("tailing read, 1 producer at full speed",
             "consumed", "MiB/s", true, 1);
+    /** The broker takes in and sends out the same bytes in the window, so its CPU covers both. */
+    static final ComparisonTable.Metric TAIL_CPU = new ComparisonTable.Metric("tailing read, 1 producer at full speed",
+            "broker CPU per MiB read, its writes included", "ms", false, 1);
 
     static ComparisonTable.Metric produceMetric(ProduceCase pc) {
         return new ComparisonTable.Metric(pc.label(), "throughput", "MiB/s", true, 1);
@@ -468,8 +528,11 @@ public final class CompareMain {
         if (s.workloads().contains("tail")) {
             PageCache.dropAll();
             try (Target t = start(c)) {
-                TailingRead.Result r = TailingRead.run(t.bootstrap(), produceConfig("tail", "none", 1));
+                TailingRead.Result r = TailingRead.run(t.bootstrap(), t.pid(), produceConfig("tail", "none", 1));
                 table.add(TAIL, c, r.mibPerSec());
+                if (r.brokerCpuMsPerMib() >= 0) {
+                    table.add(TAIL_CPU, c, r.brokerCpuMsPerMib());
+                }
                 out.println("  " + r.summary());
             } catch (Exception e) {
                 failed("tailing read", c, e);
@@ -545,6 +608,8 @@ public final class CompareMain {
 
     static final ComparisonTable.Metric CATCHUP = new ComparisonTable.Metric("catch-up read from disk (page cache evicted)",
             "consumed", "MiB/s", true, 1);
+    static final ComparisonTable.Metric CATCHUP_CPU = new ComparisonTable.Metric("catch-up read from disk (page cache evicted)",
+            "broker CPU per MiB read", "ms", false, 1);
 
     private void catchUpRound(Contender c, int rep) {
         progress(String.format(Locale.ROOT, "%s, round %d/%d: write %,d MiB, evict the page cache, read it back",
@@ -553,6 +618,9 @@ public final class CompareMain {
         try (Target t = start(c)) {
             CatchUpRead.Result r = CatchUpRead.run(t.bootstrap(), t.pid(), Contender.dataDir(t), "catchup", s.catchupMib() << 20, 1024);
             table.add(CATCHUP, c, r.read().mibPerSec());
+            if (r.brokerCpuMsPerMib() >= 0) {
+                table.add(CATCHUP_CPU, c, r.brokerCpuMsPerMib());
+            }
             notes.put("catch-up " + c.key() + " round " + rep, r.before().describe());
             out.println("  " + r.summary());
         } catch (Exception e) {
@@ -638,7 +706,9 @@ public final class CompareMain {
         }
         if (s.workloads().contains("tail")) {
             w.put("Tailing read", "a consumer (assign, no group) follows the end of an 8-partition topic while one producer writes "
-                    + "as fast as it can; MiB/s the consumer received during the producer's measured window");
+                    + "as fast as it can; MiB/s the consumer received during the producer's measured window; broker CPU per MiB: "
+                    + "the broker process's CPU time (user + sys, /proc) over that window divided by the MiB the consumer "
+                    + "received in it, which includes taking the same bytes in from the producer");
         }
         if (s.workloads().contains("latency")) {
             w.put("End-to-end latency", "one producer (acks=all, idempotent, linger.ms=0) at a fixed rate of "
@@ -652,7 +722,9 @@ public final class CompareMain {
         if (s.workloads().contains("catchup")) {
             w.put("Catch-up read", String.format(Locale.ROOT, "%,d MiB written (1 KiB, 8 partitions, 4 producers), then sync, "
                     + "POSIX_FADV_DONTNEED on every data file (dd iflag=nocache) and, as root, drop_caches; one consumer reads "
-                    + "from the beginning, timed after the first tenth (its warm-up). Kafka with flush.messages=1 is not run: its read path is the same as Kafka's.", s.catchupMib()));
+                    + "from the beginning, timed after the first tenth (its warm-up); broker CPU per MiB: the broker process's CPU "
+                    + "time (user + sys, /proc) over the timed part divided by the MiB read in it. Kafka with flush.messages=1 is "
+                    + "not run: its read path is the same as Kafka's.", s.catchupMib()));
         }
         if (s.workloads().contains("topics")) {
             w.put("Many topics", "CreateTopics with 1,000 topics per request, then one record per topic (4 threads, one producer "
@@ -666,12 +738,15 @@ public final class CompareMain {
         if (s.workloads().contains("isolation")) {
             w.put("Isolation", IsolationWorkload.method(s.warmup(), s.duration()));
         }
+        if (s.workloads().contains("compaction")) {
+            w.put("Compaction", compactionWorkload().method());
+        }
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
         }
         sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append(secureTable.runs())
-                .append(isolationTable.runs()).append('\n');
+                .append(isolationTable.runs()).append(compactionTable.runs()).append('\n');
         for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
             Map<String, String> d = new LinkedHashMap<>(e.getValue());
             d.remove("Data dir");

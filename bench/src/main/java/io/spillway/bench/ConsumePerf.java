@@ -48,6 +48,7 @@ public final class ConsumePerf {
         private PrintStream progress;
         private Duration progressInterval = Duration.ofSeconds(5);
         private Runnable onMeasureStart = () -> { };
+        private Runnable onMeasureEnd = () -> { };
 
         public Config topic(String v) {
             this.topic = v;
@@ -84,6 +85,15 @@ public final class ConsumePerf {
         /** Called once when the measured part starts (after the warm-up records), e.g. to take a CPU reading. */
         public Config onMeasureStart(Runnable v) {
             this.onMeasureStart = v;
+            return this;
+        }
+
+        /**
+         * Called once when the last record has been received, before the consumer closes (a CPU reading then leaves
+         * out the close, which in a short run would weigh as much as the read).
+         */
+        public Config onMeasureEnd(Runnable v) {
+            this.onMeasureEnd = v;
             return this;
         }
 
@@ -232,6 +242,7 @@ public final class ConsumePerf {
                     reportedRecords = records;
                 }
             }
+            config.onMeasureEnd.run();
             long totalElapsed = records == 0 ? 0 : lastRecord - start;
             long measured = records - warmupRecords;
             long elapsed = measureStart < 0 || measured == 0 ? 0 : lastRecord - measureStart;

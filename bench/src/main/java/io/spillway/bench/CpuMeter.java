@@ -76,6 +76,23 @@ final class CpuMeter {
         return sb.toString();
     }
 
+    /** CPU time (user + system) the broker used between the two readings, in milliseconds; -1 when unknown. */
+    static double brokerMillis(Snapshot a, Snapshot b) {
+        if (a == null || b == null || a.brokerUser() < 0 || b.brokerUser() < 0) {
+            return -1;
+        }
+        return (b.brokerUser() - a.brokerUser() + b.brokerSys() - a.brokerSys()) * TICK_SECONDS * 1000;
+    }
+
+    /**
+     * Broker CPU milliseconds per MiB between the two readings, -1 when unknown. The clock ticks are 10 ms, so a
+     * window needs some seconds of work for a figure worth comparing (the benchmark's reads take tens of seconds).
+     */
+    static double brokerMillisPerMib(Snapshot a, Snapshot b, long bytes) {
+        double ms = brokerMillis(a, b);
+        return ms < 0 || bytes <= 0 ? -1 : ms / (bytes / 1048576.0);
+    }
+
     private static String cores(String who, long userTicks, long sysTicks, double secs) {
         double user = userTicks * TICK_SECONDS / secs;
         double sys = sysTicks * TICK_SECONDS / secs;

@@ -90,6 +90,7 @@ public final class ProducePerf {
         private double throughput = -1;
         private long seed = 0x5EED_5EEDL;
         private boolean textPayload;
+        private long keys;
         private final Map<String, String> producerProps = new LinkedHashMap<>();
         private final Map<String, String> topicConfigs = new LinkedHashMap<>();
         private PrintStream progress;
@@ -171,6 +172,22 @@ public final class ProducePerf {
 
         public boolean textPayload() {
             return textPayload;
+        }
+
+        /**
+         * Keyed records for a compacted topic (which rejects records without a key): keys 0 to {@code v - 1} in
+         * {@link KeyRounds} (every key once per round, in a shuffled order; the producers take turns through the
+         * sequence), and key k goes to partition k mod partitions, so that every partition holds the same
+         * {@code v / partitions} keys and a consumer can tell how far compaction got. Zero (the default): null keys,
+         * partitions chosen by the producer.
+         */
+        public Config keys(long v) {
+            this.keys = v;
+            return this;
+        }
+
+        public long keys() {
+            return keys;
         }
 
         public Config seed(long v) {
@@ -287,6 +304,7 @@ public final class ProducePerf {
             require(partitions >= 1, "partitions must be >= 1");
             require(recordSize >= 1, "record size must be >= 1");
             require(producers >= 1, "producers must be >= 1");
+            require(keys >= 0 && keys <= Integer.MAX_VALUE, "keys must be between 0 and 2^31 - 1");
             require(warmupRecords >= 0 || (warmup != null && !warmup.isNegative()), "warm-up must not be negative");
             require(duration != null ? !duration.isNegative() && !duration.isZero() : records >= 1,
                     duration != null ? "duration must be positive" : "records must be >= 1");
@@ -360,8 +378,8 @@ public final class ProducePerf {
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long measured = config.duration != null ? Long.MAX_VALUE : share(config.records, n, i);
-            workers.add(new Worker(i, bootstrap, config, payloads, warmup < 0 ? -1 : share(warmup, n, i), measured, warmedUp, go,
-                    errors, firstError));
+            workers.add(new Worker(i, bootstrap, config, partitions, payloads, warmup < 0 ? -1 : share(warmup, n, i), measured,
+                    warmedUp, go, errors, firstError));
         }
         List<Thread> threads = new ArrayList<>();
         for (Worker w : workers) {
@@ -570,6 +588,7 @@ public final class ProducePerf {
         final int id;
         final String bootstrap;
         final Config config;
+        final int partitions;
         final byte[][] payloads;
         final long warmup;          // records, or -1 for config.warmup (a duration)
         final long measured;
@@ -585,12 +604,15 @@ public final class ProducePerf {
         volatile long firstMeasuredSend = Long.MAX_VALUE;
         volatile Throwable failure;
         volatile long warmupSent;
+        private long keyed; // keyed records sent so far, warm-up included
+        private KeyRounds keyRounds;
 
-        Worker(int id, String bootstrap, Config config, byte[][] payloads, long warmup, long measured,
+        Worker(int id, String bootstrap, Config config, int partitions, byte[][] payloads, long warmup, long measured,
                CountDownLatch warmedUp, CountDownLatch go, AtomicLong errors, AtomicReference<Throwable> firstError) {
             this.id = id;
             this.bootstrap = bootstrap;
             this.config = config;
+            this.partitions = partitions;
             this.payloads = payloads;
             this.warmup = warmup;
             this.measured = measured;
@@ -618,7 +640,7 @@ public final class ProducePerf {
                 long warmupStart = System.nanoTime();
                 while (!stop && (warmup >= 0 ? sent < warmup : System.nanoTime() - warmupEnd < 0)) {
                     throttle(rate, warmupStart, sent);
-                    send(producer, payloads[(int) (seq++ % payloads.length)], false);
+                    send(producer, seq++, false);
                     sent++;
                 }
                 warmupSent = sent;
@@ -635,7 +657,7 @@ public final class ProducePerf {
                         break;
                     }
                     throttle(rate, start, i);
-                    send(producer, payloads[(int) (seq++ % payloads.length)], true);
+                    send(producer, seq++, true);
                 }
                 producer.flush();
                 for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
@@ -657,6 +679,11 @@ public final class ProducePerf {
             }
         }
 
+        /** The key of {@link Config#keys} number {@code key}: "key-" and eight digits, 12 bytes. */
+        private static byte[] keyBytes(long key) {
+            return String.format(Locale.ROOT, "key-%08d", key).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
         /** With a rate cap, waits until record {@code i} of a phase that started at {@code start} is due. */
         private static void throttle(double rate, long start, long i) {
             if (rate > 0) {
@@ -667,10 +694,22 @@ public final class ProducePerf {
             }
         }
 
-        private void send(KafkaProducer<byte[], byte[]> producer, byte[] value, boolean measuredRecord) {
+        private void send(KafkaProducer<byte[], byte[]> producer, long seq, boolean measuredRecord) {
+            byte[] value = payloads[(int) (seq % payloads.length)];
             long start = System.nanoTime();
             try {
-                producer.send(new ProducerRecord<>(config.topic, null, value), new Ack(start, measuredRecord));
+                ProducerRecord<byte[], byte[]> record;
+                if (config.keys > 0) {
+                    if (keyRounds == null) {
+                        keyRounds = new KeyRounds((int) config.keys, config.seed);
+                    }
+                    // the producers take turns through one sequence, so that together they send every key once per round
+                    long key = keyRounds.key(id + (long) config.producers * keyed++);
+                    record = new ProducerRecord<>(config.topic, (int) (key % partitions), keyBytes(key), value);
+                } else {
+                    record = new ProducerRecord<>(config.topic, null, value);
+                }
+                producer.send(record, new Ack(start, measuredRecord));
             } catch (RuntimeException e) {
                 errors.incrementAndGet();
                 firstError.compareAndSet(null, e);

@@ -7,6 +7,9 @@ interface WorkloadHarness {
     /** Records that a workload could not run on a contender (the run then exits non-zero). */
     void failed(String what, Contender c, Exception e);
 
+    /** Adds a line to the report's notes (what a broker logged, what a run saw), under a unique key. */
+    void note(String key, String value);
+
     /** Where progress and per-run results are printed. */
     PrintStream out();
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transactional rows are checked by the harness itself (end offsets = records + markers, read_committed reads
  * exactly the committed records); a failed check fails the run and so the exit code asserted here.
  */
-@Timeout(value = 480, unit = TimeUnit.SECONDS) // ~4 min alone; more while the it suite runs beside it (-T 2)
+@Timeout(value = 600, unit = TimeUnit.SECONDS) // ~5 min alone; more while the it suite runs beside it (-T 2)
 class CompareSmokeTest {
 
     @Test
@@ -42,7 +42,11 @@ class CompareSmokeTest {
                 "| Spillway (fsync before ack and of every commit marker (default)) |",
                 // the read returned exactly what was committed: 41 transactions of 100 records hold the 4 MiB
                 "read_committed spillway round 1: read 4,100 records = the 4,100 committed (41 transactions)",
-                "read_committed kafka round 1: read 4,100 records = the 4,100 committed (41 transactions)");
+                "read_committed kafka round 1: read 4,100 records = the 4,100 committed (41 transactions)",
+                "#### Log compaction",
+                // both cleaners logged their work, and a consumer saw every key once the brokers had compacted
+                "compaction spillway round 1: wrote 65,536 records", "last logged: Compacted ",
+                "compaction kafka round 1: wrote 65,536 records", "last logged: Log cleaner thread 0 cleaned log compaction-");
         List<String> rows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Workload")
                 && !l.startsWith("| ---")).toList();
         assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("| produce none, 1 producer"))
@@ -54,12 +58,18 @@ class CompareSmokeTest {
                         .contains("commits (transactions/s)"))
                 .anySatisfy(r -> assertThat(r).startsWith("| read_committed consume of 4 MiB"))
                 .anySatisfy(r -> assertThat(r).contains("catch-up read"))
+                .anySatisfy(r -> assertThat(r).startsWith("| compaction: 64 MiB").contains("cleaned (MiB/s)"))
+                .anySatisfy(r -> assertThat(r).startsWith("| compaction: 64 MiB").contains("until compacted"))
                 .anySatisfy(r -> assertThat(r).contains("100 single-partition topics", "broker RSS"))
                 .anySatisfy(r -> assertThat(r).contains("over SASL_SSL", "produced"))
                 .anySatisfy(r -> assertThat(r).contains("over PLAINTEXT", "consumed"))
                 .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, alone", "p99"))
                 .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, beside", "p99"));
         assertThat(printed).contains("noisy tenant:", "against its quota of 16 MiB/s");
+        if (Files.isReadable(Path.of("/proc/self/stat"))) { // the broker's CPU comes from /proc
+            assertThat(rows).anySatisfy(r -> assertThat(r).contains("catch-up read", "broker CPU per MiB read (ms)"))
+                    .anySatisfy(r -> assertThat(r).contains("tailing read", "broker CPU per MiB read, its writes included"));
+        }
         for (String row : rows) {
             List<String> cells = List.of(row.split("\\|"));
             // | workload | metric | spillway | kafka | ratio |
