@@ -74,6 +74,7 @@ public final class SegmentReorganiser implements Runnable {
         if (victims.isEmpty()) {
             return new PassStats(0, 0, 0, System.nanoTime() - start);
         }
+        log.debug("Reorganising {} sparse segments of the shared log", victims.size());
         int partitions = 0;
         long moved = 0;
         for (PartitionLog partition : logs.all()) {
@@ -88,6 +89,7 @@ public final class SegmentReorganiser implements Runnable {
                 if (bytes > 0) {
                     partitions++;
                     moved += bytes;
+                    log.debug("Moved {} live bytes of {} out of sparse segments", bytes, partition.name());
                 }
             } catch (StorageException e) {
                 log.warn("Could not move the data of {} out of sparse segments ({}); it stays where it is",
