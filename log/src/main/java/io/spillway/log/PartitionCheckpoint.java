@@ -91,12 +91,16 @@ public final class PartitionCheckpoint {
             out.flush();
             channel.force(true);
         }
-        if (newest >= 0) {
+        // Everything before replayFrom must be durable too, not only what partitions index: entries nobody indexes
+        // (copies a rewrite abandoned, batches of a partition deleted since) could otherwise be lost in a crash and
+        // leave the log shorter than the point the checkpoint says replay starts from.
+        long mustBeDurable = Math.max(newest, replayFrom - 1);
+        if (mustBeDurable >= 0) {
             try {
-                storage.whenDurable(newest).get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
+                storage.whenDurable(mustBeDurable).get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 Files.deleteIfExists(tmp);
-                throw new IOException("the shared log did not become durable up to " + Locations.toString(newest)
+                throw new IOException("the shared log did not become durable up to " + Locations.toString(mustBeDurable)
                         + ": " + e.getMessage(), e);
             }
         }

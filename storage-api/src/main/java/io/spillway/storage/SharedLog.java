@@ -38,7 +38,7 @@ public interface SharedLog extends Closeable {
 
     /**
      * Completes when the entry at {@code location} and everything appended before it survives a
-     * crash (after fsync, or at once when the log was opened without fsync). Completes
+     * crash (for a location inside the log that is not an entry's start: everything up to and including it) (after fsync, or at once when the log was opened without fsync). Completes
      * exceptionally with a {@link StorageException} if the sync failed.
      *
      * <p>Futures not yet complete are completed on a thread of the log's own that is neither the
