@@ -81,7 +81,7 @@ class ReorganisationCrashTest {
     private static final String SHORT = "short";
     private static final String KEPT = "kept";
     private static final int PARTITIONS = 2;
-    private static final int KILLS = 8;
+    private static final int KILLS = 6;
     /** Records a second over both topics; one in {@value #KEPT_EVERY} goes to the kept topic. */
     private static final int RECORDS_PER_SECOND = 600;
     private static final int KEPT_EVERY = 12;
