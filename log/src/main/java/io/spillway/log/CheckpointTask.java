@@ -19,6 +19,7 @@ public final class CheckpointTask implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(CheckpointTask.class);
     static final long MIN_TAIL_BYTES = 16L << 20;
     static final int MAX_SKIPPED_RUNS = 10;
+    static final int RELEASE_RUNS = 3;
 
     private final LogManager logs;
     private long lastReplayFrom = -1;
@@ -32,11 +33,14 @@ public final class CheckpointTask implements Runnable {
     @Override
     public void run() {
         long end = logs.storage().endLocation();
-        boolean releasesWait = logs.releasesAwaitingCheckpoint() > 0; // disk space comes back only with a checkpoint
+        // Segments freed by compaction and reorganisation come back only with a checkpoint: write one for them, but
+        // not more often than every RELEASE_RUNS runs (with a million partitions a checkpoint is over 100 MB).
+        boolean releasesWait = logs.releasesAwaitingCheckpoint() > 0;
         if (end == lastReplayFrom && !releasesWait) {
             return; // nothing appended since the last checkpoint
         }
-        if (!releasesWait && !due(lastReplayFrom, end, lastBytes, ++skippedRuns)) {
+        ++skippedRuns;
+        if (!(releasesWait && skippedRuns >= RELEASE_RUNS) && !due(lastReplayFrom, end, lastBytes, skippedRuns)) {
             return;
         }
         try {
