@@ -21,7 +21,8 @@ enum MetadataRecordType {
     SCRAM_CREDENTIAL_DELETED(14),
     ACL_CREATED(15),
     ACL_DELETED(16),
-    CLIENT_QUOTAS_SET(17);
+    CLIENT_QUOTAS_SET(17),
+    GROUP_CONFIGS_SET(18);
 
     final byte id;
 

@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The node's metadata (cluster id, topics, partition counts, topic and broker config overrides, log
+ * The node's metadata (cluster id, topics, partition counts, topic, broker and group config overrides, log
  * start offsets, reserved producer ids, users' SCRAM credentials, ACL bindings) as records in an fsynced
  * {@link MetadataLog}; state changes only by appending a record and then applying it, and opening replays
  * the records.
@@ -82,6 +82,8 @@ public final class MetadataStore implements Closeable {
     private final Set<AclBinding> acls = new LinkedHashSet<>();
     /** Client quotas (user / client-id / ip entities, defaults as null names) to their quota values. */
     private final Map<ClientQuotaEntity, Map<String, Double>> clientQuotas = new ConcurrentHashMap<>();
+    /** Config overrides of groups (ConfigResource type GROUP) by group id; the maps are immutable, never empty. */
+    private final Map<String, Map<String, String>> groupConfigs = new ConcurrentHashMap<>();
     /** Changes with every client quota change, so readers can cache what they resolved from them. */
     private volatile long clientQuotasVersion;
     private String clusterId;
@@ -539,6 +541,35 @@ public final class MetadataStore implements Closeable {
         clientQuotasVersion++;
     }
 
+    /** A group's config overrides (ConfigResource type GROUP), empty when it has none. */
+    public Map<String, String> groupConfigs(String groupId) {
+        return groupConfigs.getOrDefault(groupId, Map.of());
+    }
+
+    /**
+     * Replaces a group's config overrides durably (an empty map removes them all). The group need not exist: as in
+     * Kafka, configs may be set before its first member joins. The caller validates names and values.
+     */
+    public synchronized void setGroupConfigs(String groupId, Map<String, String> configs) {
+        write(List.of(groupConfigsRecord(groupId, configs)));
+    }
+
+    /** GROUP_CONFIGS_SET: the group id, then all of its overrides as a map. */
+    private static byte[] groupConfigsRecord(String groupId, Map<String, String> configs) {
+        return new RecordWriter(MetadataRecordType.GROUP_CONFIGS_SET).writeString(groupId)
+                .writeMap(new TreeMap<>(configs)).toBytes();
+    }
+
+    private void applyGroupConfigs(RecordReader in) {
+        String groupId = in.readString();
+        Map<String, String> configs = in.readMap();
+        if (configs.isEmpty()) {
+            groupConfigs.remove(groupId);
+        } else {
+            groupConfigs.put(groupId, Map.copyOf(configs));
+        }
+    }
+
     /** Durably records new log start offsets; returns once they are synced. */
     public synchronized void persistLogStarts(Map<Long, Long> offsets) {
         if (offsets.isEmpty()) {
@@ -681,6 +712,7 @@ public final class MetadataStore implements Closeable {
             case ACL_CREATED -> acls.add(readAcl(in));
             case ACL_DELETED -> acls.remove(readAcl(in));
             case CLIENT_QUOTAS_SET -> applyClientQuotas(in);
+            case GROUP_CONFIGS_SET -> applyGroupConfigs(in);
             default -> throw new IllegalStateException("unhandled metadata record " + in.type);
         }
     }
@@ -749,7 +781,10 @@ public final class MetadataStore implements Closeable {
         for (Map.Entry<ClientQuotaEntity, Map<String, Double>> e : clientQuotas.entrySet()) {
             bytes += 8 + 2 + 4 + 40L * e.getKey().entries().size() + 40L * e.getValue().size();
         }
-                return bytes + 16L * logStarts.size();
+        for (Map.Entry<String, Map<String, String>> e : groupConfigs.entrySet()) {
+            bytes += 8 + 2 + 2 + e.getKey().length() + mapBytes(e.getValue());
+        }
+        return bytes + 16L * logStarts.size();
     }
 
     private static long mapBytes(Map<String, String> map) {
@@ -772,6 +807,7 @@ public final class MetadataStore implements Closeable {
                 scramCredentialSet(user, mechanism, c.salt(), c.storedKey(), c.serverKey(), c.iterations()))));
         acls.forEach(acl -> snapshot.add(aclRecord(MetadataRecordType.ACL_CREATED, acl)));
         clientQuotas.forEach((entity, quotas) -> snapshot.add(clientQuotasRecord(entity, quotas)));
+        groupConfigs.forEach((groupId, configs) -> snapshot.add(groupConfigsRecord(groupId, configs)));
         for (TopicMetadata topic : topicsBySequence.values()) {
             snapshot.add(topicCreated(topic));
         }

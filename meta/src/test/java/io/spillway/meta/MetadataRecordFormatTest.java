@@ -199,6 +199,45 @@ class MetadataRecordFormatTest {
         }
     }
 
+    @Test
+    void groupConfigRecordsAreWrittenAsGoldenBytesReplayedAndSurviveCompaction() throws IOException {
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            store.setGroupConfigs("g1", Map.of("consumer.session.timeout.ms", "50000"));
+        }
+        // GROUP_CONFIGS_SET (18) v2: the group id, then its overrides as a map
+        String g1 = "0002" + HEX.formatHex("g1".getBytes());
+        String fields = g1 + "00000001" + "001b" + HEX.formatHex("consumer.session.timeout.ms".getBytes())
+                + "0005" + HEX.formatHex("50000".getBytes());
+        List<String> bodies = bodies(Files.readAllBytes(dir.resolve("metadata.log")));
+        assertThat(bodies.get(bodies.size() - 1)).isEqualTo("1202" + fields);
+
+        // a long history (more than 4 MiB) of g1 and g2 changes, g2's overrides removed in the end
+        List<String> history = new java.util.ArrayList<>(bodies);
+        String g2 = "0002" + HEX.formatHex("g2".getBytes());
+        String lock = "001d" + HEX.formatHex("share.record.lock.duration.ms".getBytes());
+        for (int i = 0; i < 80_000; i++) {
+            history.add("1202" + g2 + "00000001" + lock + "0005" + HEX.formatHex(String.valueOf(20_000 + i % 9).getBytes()));
+        }
+        history.add("1202" + g2 + "00000000");
+        history.add("1202" + fields);
+        Path file = dir.resolve("metadata.log");
+        Files.write(file, frames(history.toArray(String[]::new)));
+        assertThat(Files.size(file)).isGreaterThan(4L * 1024 * 1024);
+        for (int open = 0; open < 2; open++) { // replayed, compacted, then replayed from the snapshot
+            try (MetadataStore store = MetadataStore.open(dir)) {
+                assertThat(Files.size(file)).isLessThan(1024);
+                assertThat(store.groupConfigs("g1")).isEqualTo(Map.of("consumer.session.timeout.ms", "50000"));
+                assertThat(store.groupConfigs("g2")).isEmpty();
+            }
+        }
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            store.setGroupConfigs("g1", Map.of());
+        }
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertThat(store.groupConfigs("g1")).isEmpty();
+        }
+    }
+
     /** The record bodies of a metadata log file (see {@link #frames}). */
     private static List<String> bodies(byte[] log) {
         ByteBuffer in = ByteBuffer.wrap(log);

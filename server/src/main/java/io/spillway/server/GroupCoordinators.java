@@ -52,7 +52,8 @@ final class GroupCoordinators {
                 config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
         GroupCoordinator coordinator = new GroupCoordinator(new StreamOffsetsPartitions(topics, partition),
                 meta::persistLogStarts, groupConfig,
-                consumerGroupConfig(config), new TopicsCatalog(topics), events, scheduler, time);
+                consumerGroupConfig(config).withGroupConfigs(meta::groupConfigs), new TopicsCatalog(topics), events,
+                scheduler, time);
         coordinator.load().join();
         long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);
         scheduler.scheduleWithFixedDelay(() -> coordinator.expireOffsets().exceptionally(e -> {

@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * AlterConfigs (the legacy API): each TOPIC or BROKER resource gets exactly the overrides the
+ * AlterConfigs (the legacy API): each TOPIC, GROUP or BROKER resource gets exactly the overrides the
  * request lists, every override not listed is removed. A resource is checked and stored on its
  * own, so one bad resource does not stop the others; {@code validate_only} checks everything and
  * stores nothing. BROKER_LOGGER is not supported by this API in Kafka either (INVALID_REQUEST).

@@ -11,6 +11,7 @@ import io.spillway.meta.config.BrokerConfigCatalog;
 import io.spillway.meta.config.BrokerConfigKey;
 import io.spillway.meta.config.ConfigKey;
 import io.spillway.meta.config.ConfigType;
+import io.spillway.meta.config.GroupConfigCatalog;
 import io.spillway.meta.config.TopicConfigCatalog;
 import io.spillway.broker.RequestContext;
 import org.apache.kafka.common.resource.ResourceType;
@@ -133,16 +134,19 @@ final class ConfigOverrides {
         }
     }
 
-    /** The definition of a topic or broker config, if this broker knows it. */
+    /** The definition of a topic, group or broker config, if this broker knows it. */
     static Optional<ConfigKey> key(ConfigResource.Type type, String name) {
         if (type == ConfigResource.Type.TOPIC) {
             return TopicConfigCatalog.find(name);
+        }
+        if (type == ConfigResource.Type.GROUP) {
+            return GroupConfigCatalog.find(name);
         }
         return BrokerConfigCatalog.find(name).map(BrokerConfigKey::key);
     }
 
     /**
-     * Replaces the overrides of a TOPIC or BROKER resource by {@code change} applied to the current
+     * Replaces the overrides of a TOPIC, GROUP or BROKER resource by {@code change} applied to the current
      * ones, after validating the result; with {@code validateOnly} nothing is stored.
      *
      * @param change computes the new override map from the current one; may throw an
@@ -157,6 +161,8 @@ final class ConfigOverrides {
                 alterTopic(context, resourceName, change, validateOnly);
             } else if (type == ConfigResource.Type.BROKER) {
                 alterBroker(resourceName, change, validateOnly);
+            } else if (type == ConfigResource.Type.GROUP) {
+                alterGroup(resourceName, change, validateOnly);
             } else {
                 throw unsupportedType(resourceType);
             }
@@ -171,10 +177,10 @@ final class ConfigOverrides {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         if (type == ConfigResource.Type.UNKNOWN) {
             return new InvalidRequestException("Unknown resource type " + resourceType
-                    + "; config changes are supported for TOPIC (2) and BROKER (4)");
+                    + "; config changes are supported for TOPIC (2), BROKER (4) and GROUP (32)");
         }
         return new InvalidRequestException("Config changes of resource type " + type + " (" + resourceType
-                + ") are not supported by this broker; use TOPIC (2) or BROKER (4)");
+                + ") are not supported by this broker; use TOPIC (2), BROKER (4) or GROUP (32)");
     }
 
     private void alterTopic(RequestContext context, String name, UnaryOperator<Map<String, String>> change,
@@ -323,6 +329,29 @@ final class ConfigOverrides {
         if (remote != null && Boolean.TRUE.equals(ConfigType.BOOLEAN.parse(REMOTE_STORAGE_ENABLE, remote))) {
             throw new InvalidConfigurationException("Tiered storage is not available on this broker, so topic '"
                     + name + "' cannot be configured with " + REMOTE_STORAGE_ENABLE + "=true");
+        }
+    }
+
+    /**
+     * A group's overrides (Kafka's group configs). The group need not exist; values are checked against the
+     * broker's current bounds (e.g. group.consumer.min/max.session.timeout.ms), and all errors are INVALID_CONFIG.
+     */
+    private void alterGroup(String groupId, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        if (groupId == null || groupId.isEmpty()) {
+            throw new InvalidRequestException("Default group resources are not allowed.");
+        }
+        synchronized (topics) {
+            Map<String, String> current = topics.meta().groupConfigs(groupId);
+            Map<String, String> updated = new TreeMap<>(change.apply(current));
+            try {
+                GroupConfigCatalog.validate(updated, settings::value);
+            } catch (InvalidConfigurationException e) {
+                throw new InvalidConfigurationException(e.getMessage() + " (group '" + groupId + "')");
+            }
+            if (!validateOnly && !updated.equals(current)) {
+                topics.meta().setGroupConfigs(groupId, updated);
+                log.info("Config overrides of group '{}' are now {}", groupId, updated);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import io.spillway.meta.config.BrokerConfigKey;
 import io.spillway.meta.config.ConfigKey;
 import io.spillway.meta.config.ConfigSynonyms;
 import io.spillway.meta.config.ConfigType;
+import io.spillway.meta.config.GroupConfigCatalog;
 import io.spillway.meta.config.TopicConfigCatalog;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
@@ -50,6 +51,10 @@ import java.util.function.Predicate;
  *     with synonyms of that source only. BROKER with this node's id: every broker config we know
  *     plus any other name set statically or dynamically (those are shown as Kafka shows unknown
  *     names: sensitive, value hidden, type UNKNOWN, read-only). Any other id: INVALID_REQUEST.</li>
+ * <li>GROUP: every non-internal group config (internal ones only when set) with its value: the group's
+ *     override (source GROUP_CONFIG, which the Admin client calls DYNAMIC_GROUP_CONFIG) or else the broker
+ *     config it defaults to, whose broker-level values are its synonyms (configs without one list Kafka's
+ *     default as a DEFAULT_CONFIG synonym). The group need not exist; an empty name is INVALID_REQUEST.</li>
  * <li>BROKER_LOGGER with this node's id: an empty list, as Kafka answers when it has no log4j to
  *     inspect; an empty or foreign id is INVALID_REQUEST.</li>
  * <li>configuration_keys null or empty lists all configs; unknown names are left out.</li>
@@ -129,6 +134,11 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             + " or empty string, but received " + name);
                 }
                 return describeBroker(options);
+            case GROUP:
+                if (name.isEmpty()) {
+                    throw new InvalidRequestException("Group name must not be empty");
+                }
+                return describeGroup(name, options);
             case BROKER_LOGGER:
                 if (name.isEmpty()) {
                     throw new InvalidRequestException("Broker id must not be empty");
@@ -140,10 +150,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 return new ArrayList<>();
             case UNKNOWN:
                 throw new InvalidRequestException("Unknown resource type " + resource.resourceType()
-                        + "; supported are TOPIC (2), BROKER (4) and BROKER_LOGGER (8)");
+                        + "; supported are TOPIC (2), BROKER (4), BROKER_LOGGER (8) and GROUP (32)");
             default:
                 throw new InvalidRequestException("Resource type " + type + " (" + resource.resourceType()
-                        + ") is not supported by this broker; supported are TOPIC (2), BROKER (4) and BROKER_LOGGER (8)");
+                        + ") is not supported by this broker; supported are TOPIC (2), BROKER (4), BROKER_LOGGER (8) and GROUP (32)");
         }
     }
 
@@ -224,6 +234,38 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             }
             entries.add(entry(key.name(), key.sensitive() ? null : value, chain, false, key.sensitive(),
                     key.type().describeConfigsId(), key.documentation(), options));
+        }
+        return entries;
+    }
+
+    private List<DescribeConfigsResourceResult> describeGroup(String groupId, Options options) {
+        Map<String, String> overrides = topics.meta().groupConfigs(groupId);
+        BrokerValues brokerValues = new BrokerValues();
+        List<DescribeConfigsResourceResult> entries = new ArrayList<>();
+        for (ConfigKey key : GroupConfigCatalog.all()) {
+            String name = key.name();
+            if (!options.wanted().test(name) || (GroupConfigCatalog.isInternal(name) && !overrides.containsKey(name))) {
+                continue;
+            }
+            List<Synonym> chain = new ArrayList<>();
+            String value;
+            if (overrides.containsKey(name)) {
+                value = normalize(key.type(), overrides.get(name));
+                chain.add(new Synonym(name, value, ConfigSource.GROUP_CONFIG));
+            } else {
+                // The broker config supplies the default when it is of the same type (group.streams.assignors, a
+                // list of which streams.assignor.name picks one, does not: that stays unset, as in Kafka).
+                boolean fromBroker = key.brokerSynonym() != null && BrokerConfigCatalog.find(key.brokerSynonym())
+                        .map(b -> b.key().type() == key.type()).orElse(false);
+                value = fromBroker ? normalize(key.type(), settings.value(key.brokerSynonym())) : key.defaultValue();
+            }
+            if (key.brokerSynonym() != null) {
+                chain.addAll(brokerValues.chain(key.brokerSynonym(), List.of(key.brokerSynonym()), false));
+            } else if (key.defaultValue() != null) {
+                chain.add(new Synonym(name, key.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+            }
+            entries.add(entry(name, value, chain, false, false, key.type().describeConfigsId(), key.documentation(),
+                    options));
         }
         return entries;
     }

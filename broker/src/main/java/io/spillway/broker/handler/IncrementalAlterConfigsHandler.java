@@ -30,7 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * IncrementalAlterConfigs: SET, DELETE, APPEND or SUBTRACT single configs of a TOPIC or BROKER
+ * IncrementalAlterConfigs: SET, DELETE, APPEND or SUBTRACT single configs of a TOPIC, GROUP or BROKER
  * resource, leaving the others as they are. APPEND and SUBTRACT work on LIST configs only and
  * start from the config's default when it has no override. A resource is checked and stored on
  * its own; {@code validate_only} checks everything and stores nothing.
@@ -114,7 +114,8 @@ public final class IncrementalAlterConfigsHandler
     private static String changeList(ConfigResource.Type type, AlterableConfig config, String currentValue) {
         Op op = op(config);
         Optional<ConfigKey> key = ConfigOverrides.key(type, config.name());
-        String kind = type == ConfigResource.Type.TOPIC ? "topic" : "broker";
+        String kind = type == ConfigResource.Type.TOPIC ? "topic"
+                : type == ConfigResource.Type.GROUP ? "group" : "broker";
         if (key.isEmpty()) {
             throw new InvalidConfigurationException("Cannot " + op + " to config " + config.name()
                     + ": it is not a known " + kind + " config, and only LIST-type configs support APPEND and SUBTRACT");

@@ -312,7 +312,7 @@ class DescribeConfigsHandlerTest {
         broker.createTopic("orders", Map.of());
         DescribeConfigsRequestData request = new DescribeConfigsRequestData();
         request.resources().add(new DescribeConfigsResource()
-                .setResourceType(ConfigResource.Type.GROUP.id()).setResourceName("g"));
+                .setResourceType(ConfigResource.Type.CLIENT_METRICS.id()).setResourceName("m"));
         request.resources().add(new DescribeConfigsResource().setResourceType((byte) 99).setResourceName("x"));
         request.resources().add(new DescribeConfigsResource().setResourceType(TOPIC).setResourceName("orders"));
 
@@ -322,7 +322,7 @@ class DescribeConfigsHandlerTest {
 
         assertThat(response.results()).extracting(DescribeConfigsResult::errorCode).containsExactly(
                 Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code(), Errors.NONE.code());
-        assertThat(response.results().get(0).errorMessage()).contains("GROUP");
+        assertThat(response.results().get(0).errorMessage()).contains("CLIENT_METRICS");
         assertThat(response.results().get(1).errorMessage()).contains("99");
     }
 

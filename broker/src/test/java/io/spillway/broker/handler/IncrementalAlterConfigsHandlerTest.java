@@ -247,10 +247,10 @@ class IncrementalAlterConfigsHandlerTest {
 
     @Test
     void unsupportedResourceTypes() {
-        AlterConfigsResourceResponse group = alterOne(resource(ConfigResource.Type.GROUP.id(), "g",
-                op(SET, "consumer.session.timeout.ms", "45000")));
-        assertThat(group.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(group.errorMessage()).contains("GROUP");
+        AlterConfigsResourceResponse metrics = alterOne(resource(ConfigResource.Type.CLIENT_METRICS.id(), "m",
+                op(SET, "interval.ms", "45000")));
+        assertThat(metrics.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(metrics.errorMessage()).contains("CLIENT_METRICS");
         assertThat(alterOne(resource((byte) 77, "x")).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
     }
 }

@@ -13,9 +13,10 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
  * @param defaultValue the default as DescribeConfigs shows it when nothing is set; {@code null}
  *     when the config has no default
  * @param documentation a one-line description for DescribeConfigs' documentation field
- * @param brokerSynonym for a topic config, the broker config that supplies its default
- *     (e.g. {@code log.retention.ms} for {@code retention.ms}); {@code null} if there is none
- *     and always {@code null} for broker configs. See {@link ConfigSynonyms} for the full list.
+ * @param brokerSynonym for a topic or group config, the broker config that supplies its default
+ *     (e.g. {@code log.retention.ms} for {@code retention.ms}, {@code group.consumer.session.timeout.ms}
+ *     for {@code consumer.session.timeout.ms}); {@code null} if there is none and always {@code null}
+ *     for broker configs. See {@link ConfigSynonyms} for the full list.
  * @param sensitive whether the value must be hidden (shown as null) in DescribeConfigs
  * @param rule the constraint a parsed value must satisfy
  */

@@ -1,5 +1,7 @@
 package io.spillway.meta.config;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe.
  */
 public final class ValueRule {
+    private static final String BY_DURATION = "by_duration:";
     private static final Pattern REPLICA = Pattern.compile("[0-9]+:[0-9]+");
     private static final ValueRule NONE = new ValueRule("any value", v -> null);
 
@@ -78,6 +81,30 @@ public final class ValueRule {
                 }
             }
             return null;
+        });
+    }
+
+    /**
+     * A share group's {@code share.auto.offset.reset}: {@code earliest}, {@code latest} or
+     * {@code by_duration:<ISO-8601 duration>} with a duration that is not negative (all case-sensitive).
+     */
+    public static ValueRule autoOffsetResetStrategy() {
+        return new ValueRule("[latest, earliest, by_duration:PnDTnHnMn.nS]", v -> {
+            String s = (String) v;
+            if (s.equals("earliest") || s.equals("latest")) {
+                return null;
+            }
+            if (s.startsWith(BY_DURATION)) {
+                try {
+                    if (!Duration.parse(s.substring(BY_DURATION.length())).isNegative()) {
+                        return null;
+                    }
+                } catch (DateTimeParseException e) {
+                    // reported below
+                }
+            }
+            return "The value must be either 'earliest', 'latest' or of the format 'by_duration:<PnDTnHnMn.nS>'"
+                    + " (a duration that is not negative)";
         });
     }
 

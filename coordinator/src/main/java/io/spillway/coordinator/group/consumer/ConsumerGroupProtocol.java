@@ -245,7 +245,7 @@ public final class ConsumerGroupProtocol {
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(memberId)
                 .setMemberEpoch(updated.memberEpoch())
-                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+                .setHeartbeatIntervalMs(config.heartbeatIntervalMs(group.groupId()));
         boolean fullRequest = request.rebalanceTimeoutMs() != -1
                 && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
                 && request.topicPartitions() != null;
@@ -422,9 +422,9 @@ public final class ConsumerGroupProtocol {
     }
 
     private void touchSession(ConsumerGroup group, String memberId, long nowMs) {
-        group.sessionDeadlinesMs.put(memberId, nowMs + config.sessionTimeoutMs());
+        group.sessionDeadlinesMs.put(memberId, nowMs + config.sessionTimeoutMs(group.groupId()));
         if (!timer.isScheduled(timerKey(group, "session/" + memberId))) {
-            scheduleSessionCheck(group, memberId, config.sessionTimeoutMs());
+            scheduleSessionCheck(group, memberId, config.sessionTimeoutMs(group.groupId()));
         }
     }
 
@@ -441,7 +441,7 @@ public final class ConsumerGroupProtocol {
                 return;
             }
             log.info("Member {} of consumer group {} expired: no heartbeat within the session timeout of {} ms",
-                    memberId, group.groupId(), config.sessionTimeoutMs());
+                    memberId, group.groupId(), config.sessionTimeoutMs(group.groupId()));
             fence(changes, List.of(member));
         });
     }
