@@ -32,7 +32,7 @@ import java.util.Map;
  * <p>Runs on one background thread (never the shared log's flusher), its I/O held to
  * {@code log.cleaner.io.max.bytes.per.second}.
  */
-public final class LogCleaner implements Runnable {
+public final class LogCleaner extends BackgroundRewrite {
     private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
     private static final int BATCHES_PER_READ = 512;
 
@@ -66,23 +66,14 @@ public final class LogCleaner implements Runnable {
         this.throttle = new IoThrottle(settings.ioBytesPerSecond());
     }
 
-    private volatile boolean stopped;
-
-    /** Ends the pass under way at the next batch (its partition stays as it was) and any later ones. */
-    public void stop() {
-        stopped = true;
+    @Override
+    protected void pass() throws InterruptedException {
+        runOnce();
     }
 
-    /** One pass, for a scheduler: failures are logged, and the next pass tries again. */
     @Override
-    public void run() {
-        try {
-            runOnce();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Log cleaner pass failed; compacted topics are cleaned again at the next pass", e);
-        }
+    protected String failureMessage() {
+        return "Log cleaner pass failed; compacted topics are cleaned again at the next pass";
     }
 
     /** Cleans every partition that is due; returns what it did. */
@@ -107,7 +98,7 @@ public final class LogCleaner implements Runnable {
         long removed = 0;
         int cleaned = 0;
         for (Candidate candidate : due) {
-            if (stopped) {
+            if (stopped()) {
                 break;
             }
             try {
@@ -185,7 +176,7 @@ public final class LogCleaner implements Runnable {
                     break;
                 }
                 for (int i = 0; i < batches.count(); i++) {
-                    if (stopped) {
+                    if (stopped()) {
                         return null; // the rewriter lets go of its copies; the partition stays as it was
                     }
                     ByteBuffer batchBytes = readBatch(batches.locations()[i], batches.sizes()[i]);

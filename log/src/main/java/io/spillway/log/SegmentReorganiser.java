@@ -22,7 +22,7 @@ import java.util.SortedMap;
  *
  * <p>Runs on one background thread (never the shared log's flusher), its I/O held to a rate.
  */
-public final class SegmentReorganiser implements Runnable {
+public final class SegmentReorganiser extends BackgroundRewrite {
     private static final Logger log = LoggerFactory.getLogger(SegmentReorganiser.class);
     private static final int BATCHES_PER_READ = 512;
 
@@ -43,7 +43,6 @@ public final class SegmentReorganiser implements Runnable {
     private final Settings settings;
     private final IoThrottle throttle;
     private ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
-    private volatile boolean stopped;
 
     public SegmentReorganiser(LogManager logs, Settings settings) {
         this.logs = logs;
@@ -51,20 +50,14 @@ public final class SegmentReorganiser implements Runnable {
         this.throttle = new IoThrottle(settings.ioBytesPerSecond());
     }
 
-    /** Ends the pass under way at the next batch and any later ones. */
-    public void stop() {
-        stopped = true;
+    @Override
+    protected void pass() throws InterruptedException {
+        runOnce();
     }
 
     @Override
-    public void run() {
-        try {
-            runOnce();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Segment reorganisation failed; it is tried again at the next pass", e);
-        }
+    protected String failureMessage() {
+        return "Segment reorganisation failed; it is tried again at the next pass";
     }
 
     /** Moves the live data out of the sparsest sealed segments; returns what it did. */
@@ -78,7 +71,7 @@ public final class SegmentReorganiser implements Runnable {
         int partitions = 0;
         long moved = 0;
         for (PartitionLog partition : logs.all()) {
-            if (stopped) {
+            if (stopped()) {
                 break;
             }
             if (!partition.hasBatchesIn(victims)) {
@@ -140,7 +133,7 @@ public final class SegmentReorganiser implements Runnable {
                     break;
                 }
                 for (int i = 0; i < batches.count(); i++) {
-                    if (stopped) {
+                    if (stopped()) {
                         return 0;
                     }
                     if (batches.lastOffsets()[i] >= upTo || !victims.contains(Locations.segment(batches.locations()[i]))) {
