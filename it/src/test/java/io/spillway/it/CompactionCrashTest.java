@@ -27,7 +27,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -427,34 +426,15 @@ class CompactionCrashTest {
             tps.add(tp);
             records.put(tp, new TreeMap<>());
         }
-        Map<TopicPartition, Long> endOffsets;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(CrashTestClients.consumerProps(broker.bootstrap()))) {
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            endOffsets = consumer.endOffsets(tps, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> last = new HashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!CrashTestClients.caughtUp(consumer, tps, endOffsets)) {
-                if (System.nanoTime() > deadline) {
-                    fail("%s: could not read up to the end offsets %s within 30 s", when, endOffsets);
-                }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    Long previous = last.put(tp, r.offset());
-                    if (previous != null && r.offset() <= previous) {
-                        fail("%s: offsets of %s do not increase: %d after %d", when, tp, r.offset(), previous);
-                    }
-                    assertThat(r.offset()).as("%s: offset of a record of %s below its end offset", when, tp)
-                            .isLessThan(endOffsets.get(tp));
-                    Stored stored = parse(r);
-                    if (stored == null) {
-                        fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp,
-                                r.offset(), r.key(), r.value());
-                    }
-                    records.get(tp).put(r.offset(), stored);
-                }
+        Map<TopicPartition, Long> endOffsets = CrashTestClients.readFromBeginning(broker.bootstrap(), tps, when, r -> {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Stored stored = parse(r);
+            if (stored == null) {
+                fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp,
+                        r.offset(), r.key(), r.value());
             }
-        }
+            records.get(tp).put(r.offset(), stored);
+        });
         return new Snapshot(records, endOffsets);
     }
 

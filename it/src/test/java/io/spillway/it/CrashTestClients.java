@@ -1,11 +1,18 @@
 package io.spillway.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -60,8 +67,41 @@ final class CrashTestClients {
         return p;
     }
 
+    /**
+     * Reads {@code tps} from the beginning up to the end offsets they had when the read began, handing every record
+     * to {@code onRecord}, and returns those end offsets. Checks what holds for any topic after a crash: offsets of a
+     * partition increase and stay below its end offset, and the read gets to the end within 30 s.
+     */
+    static Map<TopicPartition, Long> readFromBeginning(String bootstrap, List<TopicPartition> tps, String when,
+                                                       Consumer<ConsumerRecord<String, String>> onRecord) {
+        Map<TopicPartition, Long> endOffsets;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            endOffsets = consumer.endOffsets(tps, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> last = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!caughtUp(consumer, tps, endOffsets)) {
+                if (System.nanoTime() > deadline) {
+                    fail("%s: could not read up to the end offsets %s within 30 s", when, endOffsets);
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    Long previous = last.put(tp, r.offset());
+                    if (previous != null && r.offset() <= previous) {
+                        fail("%s: offsets of %s do not increase: %d after %d", when, tp, r.offset(), previous);
+                    }
+                    assertThat(r.offset()).as("%s: offset of a record of %s below its end offset", when, tp)
+                            .isLessThan(endOffsets.get(tp));
+                    onRecord.accept(r);
+                }
+            }
+        }
+        return endOffsets;
+    }
+
     /** Whether {@code consumer} has read every partition of {@code tps} up to its end offset in {@code end}. */
-    static boolean caughtUp(KafkaConsumer<?, ?> consumer, List<TopicPartition> tps, Map<TopicPartition, Long> end) {
+    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, List<TopicPartition> tps, Map<TopicPartition, Long> end) {
         for (TopicPartition tp : tps) {
             if (consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp)) {
                 return false;

@@ -34,7 +34,6 @@ import java.util.zip.CRC32;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -654,41 +653,22 @@ class ReorganisationCrashTest {
             }
             records.put(topic, byPartition);
         }
-        long keptBytes = 0;
-        Map<TopicPartition, Long> endOffsets;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(CrashTestClients.consumerProps(broker.bootstrap()))) {
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            endOffsets = consumer.endOffsets(tps, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> last = new HashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!CrashTestClients.caughtUp(consumer, tps, endOffsets)) {
-                if (System.nanoTime() > deadline) {
-                    fail("%s: could not read up to the end offsets %s within 30 s", when, endOffsets);
-                }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    Long previous = last.put(tp, r.offset());
-                    if (previous != null && r.offset() <= previous) {
-                        fail("%s: offsets of %s do not increase: %d after %d", when, tp, r.offset(), previous);
-                    }
-                    assertThat(r.offset()).as("%s: offset of a record of %s below its end offset", when, tp)
-                            .isLessThan(endOffsets.get(tp));
-                    Produced produced = r.topic().equals(KEPT) ? keptTopic : shortTopic;
-                    int seq = produced.parse(r);
-                    if (seq < 0) {
-                        fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp, r.offset(),
-                                r.key(), r.value());
-                    }
-                    records.get(r.topic()).get(tp).put(r.offset(), seq);
-                    if (produced == keptTopic) {
-                        // a record of one batch: value, key, record and batch overheads, the shared log's entry header
-                        keptBytes += r.serializedValueSize() + r.serializedKeySize() + 8 + 61 + 16;
-                    }
-                }
+        long[] keptBytes = {0}; // added up by the callback
+        Map<TopicPartition, Long> endOffsets = CrashTestClients.readFromBeginning(broker.bootstrap(), tps, when, r -> {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Produced produced = r.topic().equals(KEPT) ? keptTopic : shortTopic;
+            int seq = produced.parse(r);
+            if (seq < 0) {
+                fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp, r.offset(),
+                        r.key(), r.value());
             }
-        }
-        return new Read(records, endOffsets, keptBytes, System.currentTimeMillis());
+            records.get(r.topic()).get(tp).put(r.offset(), seq);
+            if (produced == keptTopic) {
+                // a record of one batch: value, key, record and batch overheads, the shared log's entry header
+                keptBytes[0] += r.serializedValueSize() + r.serializedKeySize() + 8 + 61 + 16;
+            }
+        });
+        return new Read(records, endOffsets, keptBytes[0], System.currentTimeMillis());
     }
 
     private List<Path> walFiles() throws IOException {
