@@ -3,11 +3,11 @@ package io.spillway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.spillway.it.BrokerLog.Event;
 import io.spillway.testkit.Ports;
 import io.spillway.testkit.SpillwayProcess;
 import io.spillway.testkit.TempDirs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,30 +16,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,8 +71,6 @@ class CompactionCrashTest {
     /** A cleaner key map of 280 slots, filled to 90 %: 252 keys, half of a partition's {@value #KEYS} / {@value #PARTITIONS}. */
     private static final int SMALL_KEY_MAP_BYTES = 24 * 280;
 
-    /** "12:34:56.789 INFO  [thread] Logger - message" as the broker's logback pattern writes it. */
-    private static final Pattern LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (\\w+)\\s+\\[([^\\]]*)\\] (\\S+) - (.*)$");
     private static final Pattern PASS = Pattern.compile("^Compacted (\\d+) partitions: .* in (\\d+) ms");
     private static final String IN_A_PASS = "in a cleaner pass";
     private static final String SWAPPED = " partition(s) swapped to their copies";
@@ -180,7 +168,7 @@ class CompactionCrashTest {
             senderThread.join(TimeUnit.SECONDS.toMillis(60));
         }
         assertThat(senderThread.isAlive()).as("sender thread stopped").isFalse();
-        assertThat(sender.error.get()).as("sender error").isNull();
+        assertThat(sender.error()).as("sender error").isNull();
         log("producer done: sent %d, acked %d, failed %d %s", sent.get(), acked.get(), failed.get(), failures);
 
         // the cleaner runs to completion: one record per key
@@ -225,15 +213,15 @@ class CompactionCrashTest {
     private String killBroker(int kill, KillMode mode) throws Exception {
         int ackedBefore = acked.get();
         Thread.sleep(300); // some updates first
-        LogTail tail = new LogTail(broker.logFile());
+        BrokerLog.Tail tail = new BrokerLog.Tail(broker.logFile());
         if (mode == KillMode.RANDOM) {
             Thread.sleep(random.nextInt(1700));
         } else {
-            tail.await(PASS, kill);
+            tail.await(PASS, Duration.ofSeconds(20), "before kill " + kill);
             switch (mode) {
                 case PASS_START -> Thread.sleep(CLEANER_BACKOFF_MS + 20 + random.nextInt(60));
                 case IN_PASS -> {
-                    tail.await(PARTITION_DONE, kill);
+                    tail.await(PARTITION_DONE, Duration.ofSeconds(20), "before kill " + kill);
                     Thread.sleep(random.nextInt(40));
                 }
                 default -> Thread.sleep(random.nextInt(80));
@@ -255,18 +243,18 @@ class CompactionCrashTest {
         Event lastPass = null;
         int partitionsDone = 0;
         int segmentsDeleted = 0;
-        for (Event e : events(process)) {
-            if (!e.thread.startsWith("spillway-checkpoint") && !e.message.startsWith("Spillway is ready")) {
+        for (Event e : BrokerLog.events(process.logFile())) {
+            if (!e.thread().startsWith("spillway-checkpoint") && !e.message().startsWith("Spillway is ready")) {
                 continue; // e.g. a segment deleted when it was sealed with nothing live in it
             }
-            if (PASS.matcher(e.message).find()) {
+            if (PASS.matcher(e.message()).find()) {
                 lastPass = e;
                 partitionsDone = 0;
-            } else if (PARTITION_DONE.matcher(e.message).find()) {
+            } else if (PARTITION_DONE.matcher(e.message()).find()) {
                 partitionsDone++;
-            } else if (e.message.startsWith("Deleted segment")) {
-                segmentsDeleted = last != null && last.message.startsWith("Deleted segment") ? segmentsDeleted + 1 : 1;
-            } else if (!e.message.startsWith("Checkpointed") && !e.message.startsWith("Spillway is ready")) {
+            } else if (e.message().startsWith("Deleted segment")) {
+                segmentsDeleted = last != null && last.message().startsWith("Deleted segment") ? segmentsDeleted + 1 : 1;
+            } else if (!e.message().startsWith("Checkpointed") && !e.message().startsWith("Spillway is ready")) {
                 continue;
             }
             last = e;
@@ -274,20 +262,20 @@ class CompactionCrashTest {
         if (last == null) {
             return "before the cleaner's first pass";
         }
-        long sinceLastMs = millisBetween(last.time, at);
-        if (PARTITION_DONE.matcher(last.message).find()) {
+        long sinceLastMs = BrokerLog.millisBetween(last.time(), at);
+        if (PARTITION_DONE.matcher(last.message()).find()) {
             return IN_A_PASS + ", " + partitionsDone + SWAPPED + " and not yet checkpointed, "
                     + sinceLastMs + " ms after the last";
         }
-        if (last.message.startsWith("Deleted segment")) {
+        if (last.message().startsWith("Deleted segment")) {
             return "while a checkpoint freed old segments (" + segmentsDeleted + " deleted so far), " + sinceLastMs
                     + " ms after the last";
         }
         if (lastPass != null) {
             // the cleaner's next pass starts a backoff after the last ended, or when a checkpoint (same thread) that
             // ran then is done; while the producer writes, every pass finds something to compact
-            long passStartsMs = Math.max(CLEANER_BACKOFF_MS, millisBetween(lastPass.time, last.time));
-            long intoPassMs = millisBetween(lastPass.time, at) - passStartsMs;
+            long passStartsMs = Math.max(CLEANER_BACKOFF_MS, BrokerLog.millisBetween(lastPass.time(), last.time()));
+            long intoPassMs = BrokerLog.millisBetween(lastPass.time(), at) - passStartsMs;
             if (intoPassMs > 30) {
                 return IN_A_PASS + " (from the timing), on its first partition, about " + intoPassMs
                         + " ms after it started";
@@ -300,61 +288,8 @@ class CompactionCrashTest {
         return "between cleaner passes, " + sinceLastMs + " ms after a checkpoint";
     }
 
-    /** Reads the lines a broker adds to its log from now on. */
-    private static final class LogTail {
-        private final Path file;
-        private long position;
-        private String partial = "";
-
-        LogTail(Path file) throws IOException {
-            this.file = file;
-            this.position = Files.size(file);
-        }
-
-        /** Waits (at most 20 s) for a new line whose message matches {@code pattern}. */
-        void await(Pattern pattern, int kill) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline) {
-                for (String line : newLines()) {
-                    Matcher m = LINE.matcher(line);
-                    if (m.matches() && pattern.matcher(m.group(5)).find()) {
-                        return;
-                    }
-                }
-                Thread.sleep(3);
-            }
-            fail("no line matching %s in the broker's log within 20 s before kill %d:%n%s", pattern, kill,
-                    SpillwayProcess.tail(file, 40));
-        }
-
-        private List<String> newLines() throws IOException {
-            byte[] bytes;
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-                long size = channel.size();
-                if (size <= position) {
-                    return List.of();
-                }
-                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - position));
-                while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
-                    // read on
-                }
-                position += buffer.position();
-                bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
-            }
-            String text = partial + new String(bytes, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            partial = text.substring(end + 1);
-            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
-        }
-    }
-
-    private static long millisBetween(LocalTime from, LocalTime to) {
-        long ms = Duration.between(from, to).toMillis();
-        return ms < -12 * 3600_000L ? ms + 24 * 3600_000L : ms; // across midnight
-    }
-
     private void createTopic() throws Exception {
-        try (Admin admin = Admin.create(adminProps())) {
+        try (Admin admin = Admin.create(CrashTestClients.adminProps(broker.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1).configs(Map.of(
                     "cleanup.policy", "compact",
                     "min.cleanable.dirty.ratio", "0.01",
@@ -364,92 +299,43 @@ class CompactionCrashTest {
     }
 
     /** One idempotent acks=all producer for the whole test, sending at a steady rate unless paused. */
-    private final class Sender implements Runnable {
-        private final Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
-        private final AtomicReference<Throwable> error = new AtomicReference<>();
-        private volatile boolean paused = true;
-        private volatile boolean idle = true;
-        private volatile boolean stopped;
+    private final class Sender extends PacedSender {
         private final Random keys = new Random(random.nextLong());
 
-        void resume() {
-            idle = false;
-            paused = false;
-        }
-
-        /** Stops sending and waits until every send so far was acknowledged or failed. */
-        void pauseAndDrain() throws InterruptedException {
-            paused = true;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!idle || outstanding.availablePermits() < MAX_OUTSTANDING) {
-                if (System.nanoTime() > deadline || error.get() != null) {
-                    fail("sends did not complete within 60 s: %d outstanding (sender error %s)",
-                            MAX_OUTSTANDING - outstanding.availablePermits(), error.get());
-                }
-                Thread.sleep(10);
-            }
-        }
-
-        void stop() throws InterruptedException {
-            if (error.get() == null) {
-                pauseAndDrain();
-            }
-            stopped = true;
+        Sender() {
+            super(RECORDS_PER_SECOND, MAX_OUTSTANDING);
         }
 
         @Override
-        public void run() {
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
-                long started = 0;
-                long sentSinceResume = 0;
-                while (!stopped) {
-                    if (paused) {
-                        idle = true;
-                        started = 0;
-                        Thread.sleep(2);
-                        continue;
-                    }
-                    idle = false;
-                    if (started == 0) {
-                        started = System.nanoTime();
-                        sentSinceResume = 0;
-                    }
-                    long due = (System.nanoTime() - started) * RECORDS_PER_SECOND / 1_000_000_000L;
-                    if (sentSinceResume >= due) {
-                        Thread.sleep(1);
-                        continue;
-                    }
-                    if (!outstanding.tryAcquire(20, TimeUnit.MILLISECONDS)) {
-                        continue;
-                    }
-                    int seq = sent.get();
-                    assertThat(seq).as("sequence numbers").isLessThan(MAX_SEQ);
-                    int key = keys.nextInt(KEYS);
-                    ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, partitionOf(key), key(key),
-                            value(key, seq));
-                    sent.incrementAndGet();
-                    sentSinceResume++;
-                    try {
-                        producer.send(record, (md, e) -> {
-                            if (e == null) {
-                                onAck(key, seq, md.offset());
-                            } else {
-                                failed.incrementAndGet();
-                                failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-                            }
-                            outstanding.release();
-                        });
-                    } catch (RuntimeException e) {
-                        // while the broker is down a send may time out waiting for metadata: not acknowledged
+        protected void produce() throws Exception {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    CrashTestClients.producerProps(broker.bootstrap()))) {
+                sendAtRate(() -> send(producer));
+            }
+        }
+
+        private void send(KafkaProducer<String, String> producer) {
+            int seq = sent.get();
+            assertThat(seq).as("sequence numbers").isLessThan(MAX_SEQ);
+            int key = keys.nextInt(KEYS);
+            ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, partitionOf(key), key(key),
+                    value(key, seq));
+            sent.incrementAndGet();
+            try {
+                producer.send(record, (md, e) -> {
+                    if (e == null) {
+                        onAck(key, seq, md.offset());
+                    } else {
                         failed.incrementAndGet();
-                        failures.merge(e.getClass().getSimpleName() + "(send)", 1, Integer::sum);
-                        outstanding.release();
+                        failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                     }
-                }
-            } catch (Throwable t) {
-                error.set(t);
-            } finally {
-                idle = true;
+                    release();
+                });
+            } catch (RuntimeException e) {
+                // while the broker is down a send may time out waiting for metadata: not acknowledged
+                failed.incrementAndGet();
+                failures.merge(e.getClass().getSimpleName() + "(send)", 1, Integer::sum);
+                release();
             }
         }
     }
@@ -540,34 +426,15 @@ class CompactionCrashTest {
             tps.add(tp);
             records.put(tp, new TreeMap<>());
         }
-        Map<TopicPartition, Long> endOffsets;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps())) {
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            endOffsets = consumer.endOffsets(tps, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> last = new HashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!caughtUp(consumer, tps, endOffsets)) {
-                if (System.nanoTime() > deadline) {
-                    fail("%s: could not read up to the end offsets %s within 30 s", when, endOffsets);
-                }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    Long previous = last.put(tp, r.offset());
-                    if (previous != null && r.offset() <= previous) {
-                        fail("%s: offsets of %s do not increase: %d after %d", when, tp, r.offset(), previous);
-                    }
-                    assertThat(r.offset()).as("%s: offset of a record of %s below its end offset", when, tp)
-                            .isLessThan(endOffsets.get(tp));
-                    Stored stored = parse(r);
-                    if (stored == null) {
-                        fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp,
-                                r.offset(), r.key(), r.value());
-                    }
-                    records.get(tp).put(r.offset(), stored);
-                }
+        Map<TopicPartition, Long> endOffsets = CrashTestClients.readFromBeginning(broker.bootstrap(), tps, when, r -> {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Stored stored = parse(r);
+            if (stored == null) {
+                fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp,
+                        r.offset(), r.key(), r.value());
             }
-        }
+            records.get(tp).put(r.offset(), stored);
+        });
         return new Snapshot(records, endOffsets);
     }
 
@@ -593,13 +460,13 @@ class CompactionCrashTest {
     private void awaitCheckpointAfterLastPass() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            List<Event> all = events(broker);
+            List<Event> all = BrokerLog.events(broker.logFile());
             int lastPass = -1;
             int lastCheckpoint = -1;
             for (int i = 0; i < all.size(); i++) {
-                if (PASS.matcher(all.get(i).message).find()) {
+                if (PASS.matcher(all.get(i).message()).find()) {
                     lastPass = i;
-                } else if (all.get(i).message.startsWith("Checkpointed")) {
+                } else if (all.get(i).message().startsWith("Checkpointed")) {
                     lastCheckpoint = i;
                 }
             }
@@ -612,83 +479,14 @@ class CompactionCrashTest {
         fail("no checkpoint after the last cleaner pass within 20 s; broker log:%n%s", broker.tail(30));
     }
 
-    private static boolean caughtUp(KafkaConsumer<String, String> consumer, List<TopicPartition> tps, Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : tps) {
-            if (consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void assertNoForbiddenLines(SpillwayProcess process) throws IOException {
-        for (String line : Files.readAllLines(process.logFile(), StandardCharsets.UTF_8)) {
-            for (String forbidden : FORBIDDEN) {
-                if (line.contains(forbidden)) {
-                    fail("the broker logged \"%s\" (%s):%n%s", forbidden, process.logFile(), line);
-                }
-            }
-        }
-    }
-
-    /** A line of the broker's log. */
-    private record Event(LocalTime time, String thread, String message) {
-    }
-
-    /** The lines of the broker's log. */
-    private static List<Event> events(SpillwayProcess process) throws IOException {
-        List<Event> out = new ArrayList<>();
-        for (String line : Files.readAllLines(process.logFile(), StandardCharsets.UTF_8)) {
-            Matcher m = LINE.matcher(line);
-            if (m.matches()) {
-                out.add(new Event(LocalTime.parse(m.group(1)), m.group(3), m.group(5)));
-            }
-        }
-        return out;
+    private static void assertNoForbiddenLines(SpillwayProcess process) throws IOException {
+        BrokerLog.assertNoForbiddenLines(process.logFile(), FORBIDDEN);
     }
 
     private long segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dataDir.resolve("wal"))) {
             return files.filter(f -> !f.getFileName().toString().contains("checkpoint")).count();
         }
-    }
-
-    private Properties adminProps() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return p;
-    }
-
-    private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
-        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return p;
-    }
-
-    private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return p;
     }
 
     private static int partitionOf(int key) {

@@ -23,28 +23,21 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,7 +179,7 @@ class ReorganisationCrashTest {
             senderThread.join(TimeUnit.SECONDS.toMillis(60));
         }
         assertThat(senderThread.isAlive()).as("sender thread stopped").isFalse();
-        assertThat(sender.error.get()).as("sender error").isNull();
+        assertThat(sender.error()).as("sender error").isNull();
         long stoppedAtMs = System.currentTimeMillis();
         log("producers done: %s; %s", shortTopic, keptTopic);
 
@@ -468,74 +461,22 @@ class ReorganisationCrashTest {
     }
 
     /** Two idempotent acks=all producers, one per topic, fed interleaved at a steady rate unless paused. */
-    private final class Sender implements Runnable {
-        private final Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
-        private final AtomicReference<Throwable> error = new AtomicReference<>();
-        private volatile boolean paused = true;
-        private volatile boolean idle = true;
-        private volatile boolean stopped;
+    private final class Sender extends PacedSender {
+        private long sentTotal;
 
-        void resume() {
-            idle = false;
-            paused = false;
-        }
-
-        /** Stops sending and waits until every send so far was acknowledged or failed. */
-        void pauseAndDrain() throws InterruptedException {
-            paused = true;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!idle || outstanding.availablePermits() < MAX_OUTSTANDING) {
-                if (System.nanoTime() > deadline || error.get() != null) {
-                    fail("sends did not complete within 60 s: %d outstanding (sender error %s)",
-                            MAX_OUTSTANDING - outstanding.availablePermits(), error.get());
-                }
-                Thread.sleep(10);
-            }
-        }
-
-        void stop() throws InterruptedException {
-            if (error.get() == null) {
-                pauseAndDrain();
-            }
-            stopped = true;
+        Sender() {
+            super(RECORDS_PER_SECOND, MAX_OUTSTANDING);
         }
 
         @Override
-        public void run() {
+        protected void produce() throws Exception {
             try (KafkaProducer<String, String> shortProducer = new KafkaProducer<>(producerProps(SHORT));
                  KafkaProducer<String, String> keptProducer = new KafkaProducer<>(producerProps(KEPT))) {
-                long started = 0;
-                long sentSinceResume = 0;
-                long sentTotal = 0;
-                while (!stopped) {
-                    if (paused) {
-                        idle = true;
-                        started = 0;
-                        Thread.sleep(2);
-                        continue;
-                    }
-                    idle = false;
-                    if (started == 0) {
-                        started = System.nanoTime();
-                        sentSinceResume = 0;
-                    }
-                    long due = (System.nanoTime() - started) * RECORDS_PER_SECOND / 1_000_000_000L;
-                    if (sentSinceResume >= due) {
-                        Thread.sleep(1);
-                        continue;
-                    }
-                    if (!outstanding.tryAcquire(20, TimeUnit.MILLISECONDS)) {
-                        continue;
-                    }
+                sendAtRate(() -> {
                     boolean kept = sentTotal % KEPT_EVERY == 0;
                     sentTotal++;
-                    sentSinceResume++;
                     send(kept ? keptProducer : shortProducer, kept ? keptTopic : shortTopic);
-                }
-            } catch (Throwable t) {
-                error.set(t);
-            } finally {
-                idle = true;
+                });
             }
         }
 
@@ -557,13 +498,13 @@ class ReorganisationCrashTest {
                         topic.failed.incrementAndGet();
                         topic.failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                     }
-                    outstanding.release();
+                    release();
                 });
             } catch (RuntimeException e) {
                 // while the broker is down a send may time out waiting for metadata: not acknowledged
                 topic.failed.incrementAndGet();
                 topic.failures.merge(e.getClass().getSimpleName() + "(send)", 1, Integer::sum);
-                outstanding.release();
+                release();
             }
         }
     }
@@ -712,51 +653,22 @@ class ReorganisationCrashTest {
             }
             records.put(topic, byPartition);
         }
-        long keptBytes = 0;
-        Map<TopicPartition, Long> endOffsets;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps())) {
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            endOffsets = consumer.endOffsets(tps, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> last = new HashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!caughtUp(consumer, tps, endOffsets)) {
-                if (System.nanoTime() > deadline) {
-                    fail("%s: could not read up to the end offsets %s within 30 s", when, endOffsets);
-                }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    Long previous = last.put(tp, r.offset());
-                    if (previous != null && r.offset() <= previous) {
-                        fail("%s: offsets of %s do not increase: %d after %d", when, tp, r.offset(), previous);
-                    }
-                    assertThat(r.offset()).as("%s: offset of a record of %s below its end offset", when, tp)
-                            .isLessThan(endOffsets.get(tp));
-                    Produced produced = r.topic().equals(KEPT) ? keptTopic : shortTopic;
-                    int seq = produced.parse(r);
-                    if (seq < 0) {
-                        fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp, r.offset(),
-                                r.key(), r.value());
-                    }
-                    records.get(r.topic()).get(tp).put(r.offset(), seq);
-                    if (produced == keptTopic) {
-                        // a record of one batch: value, key, record and batch overheads, the shared log's entry header
-                        keptBytes += r.serializedValueSize() + r.serializedKeySize() + 8 + 61 + 16;
-                    }
-                }
+        long[] keptBytes = {0}; // added up by the callback
+        Map<TopicPartition, Long> endOffsets = CrashTestClients.readFromBeginning(broker.bootstrap(), tps, when, r -> {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Produced produced = r.topic().equals(KEPT) ? keptTopic : shortTopic;
+            int seq = produced.parse(r);
+            if (seq < 0) {
+                fail("%s: a record this test did not produce at %s@%d: key %s, value %s", when, tp, r.offset(),
+                        r.key(), r.value());
             }
-        }
-        return new Read(records, endOffsets, keptBytes, System.currentTimeMillis());
-    }
-
-    private static boolean caughtUp(KafkaConsumer<String, String> consumer, List<TopicPartition> tps,
-                                    Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : tps) {
-            if (consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp)) {
-                return false;
+            records.get(r.topic()).get(tp).put(r.offset(), seq);
+            if (produced == keptTopic) {
+                // a record of one batch: value, key, record and batch overheads, the shared log's entry header
+                keptBytes[0] += r.serializedValueSize() + r.serializedKeySize() + 8 + 61 + 16;
             }
-        }
-        return true;
+        });
+        return new Read(records, endOffsets, keptBytes[0], System.currentTimeMillis());
     }
 
     private List<Path> walFiles() throws IOException {
@@ -784,7 +696,7 @@ class ReorganisationCrashTest {
     }
 
     private void createTopics() throws Exception {
-        try (Admin admin = Admin.create(adminProps())) {
+        try (Admin admin = Admin.create(CrashTestClients.adminProps(broker.bootstrap()))) {
             admin.createTopics(List.of(
                     new NewTopic(SHORT, PARTITIONS, (short) 1).configs(Map.of(
                             "retention.ms", Long.toString(SHORT_RETENTION_MS))),
@@ -795,42 +707,9 @@ class ReorganisationCrashTest {
         }
     }
 
-    private Properties adminProps() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return p;
-    }
-
     private Properties producerProps(String topic) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        Properties p = CrashTestClients.producerProps(broker.bootstrap());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "reorganisation-crash-" + topic);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
-        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return p;
-    }
-
-    private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return p;
     }
 
