@@ -41,7 +41,7 @@ class CleanerLogTest {
     void kafkaCleaningsCountTheKeyMapAndTheFilteringPassOfTheTopicOnly(@TempDir Path dir) throws Exception {
         // Kafka 4.4's stats block: one log event over several lines, MB meaning MiB
         Path log = write(dir, """
-                [2026-12-05 07:29:36,202] INFO [LocalLog partition=compaction-1, dir=/tmp/x] Rolled new log segment at offset 1980 in 2 ms. (org.apache.kafka.storage.internals.log.LocalLog)
+                [2026-12-05 07:29:36,202] INFO [LocalLog partition=compaction-1, dir=kafka-data] Rolled new log segment at offset 1980 in 2 ms. (org.apache.kafka.storage.internals.log.LocalLog)
                 [2026-12-05 07:29:37,500] INFO\s
                 \tLog cleaner thread 0 cleaned log compaction-2 (dirty section = [990, 3960])
                 \t4.0 MB of log processed in 0.5 seconds (7.9 MB/sec).

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * <p>While copies are being written their segments are retained for this rewrite, so that a segment roll cannot
  * delete a sealed segment holding copies nobody references yet.
  */
-final class BatchRewriter {
+final class BatchRewriter implements AutoCloseable {
     private static final long DURABLE_WAIT_SECONDS = 60;
 
     private final PartitionLog log;
@@ -100,30 +100,31 @@ final class BatchRewriter {
 
     /**
      * Waits until the copies are durable, then switches the index to them; on failure the copies stay unreferenced
-     * and the partition is as before. Always lets go of the retains held for the copies.
+     * and the partition is as before. The caller then {@link #close closes} the rewriter in any case.
      */
     void commit() throws InterruptedException {
-        try {
-            if (count == 0) {
-                return;
-            }
-            if (lastCopyLocation >= 0) {
-                try {
-                    storage.whenDurable(lastCopyLocation).get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    throw new StorageException("rewritten batches of " + log.name() + " did not become durable: " + e, e);
-                }
-            }
-            logs.releaseAfterNextCheckpoint(log.applyRewrites(Arrays.copyOf(baseOffsets, count),
-                    Arrays.copyOf(oldLocations, count), Arrays.copyOf(newLocations, count),
-                    Arrays.copyOf(newSizes, count), Arrays.copyOf(newMaxTimestamps, count)));
-        } finally {
-            abandon();
+        if (count == 0) {
+            return;
         }
+        if (lastCopyLocation >= 0) {
+            try {
+                storage.whenDurable(lastCopyLocation).get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new StorageException("rewritten batches of " + log.name() + " did not become durable: " + e, e);
+            }
+        }
+        logs.releaseAfterNextCheckpoint(log.applyRewrites(Arrays.copyOf(baseOffsets, count),
+                Arrays.copyOf(oldLocations, count), Arrays.copyOf(newLocations, count),
+                Arrays.copyOf(newSizes, count), Arrays.copyOf(newMaxTimestamps, count)));
+        count = 0;
     }
 
-    /** Lets go of the copies without using them (they stay in the shared log until their segments are freed). */
-    void abandon() {
+    /**
+     * Lets go of the retains held for the copies: committed copies are retained by the index by now, the others stay
+     * unreferenced in the shared log until their segments are freed.
+     */
+    @Override
+    public void close() {
         held.forEach(storage::release);
         held.clear();
         count = 0;

@@ -44,10 +44,7 @@ final class KeyOffsetMap {
 
     /** Notes that the record at {@code offset} has {@code key} (later offsets of a key replace earlier ones). */
     void put(ByteBuffer key, long offset) {
-        byte[] digest = digest(key);
-        long high = ByteBuffer.wrap(digest).getLong(0);
-        long low = ByteBuffer.wrap(digest).getLong(8);
-        int slot = find(high, low);
+        int slot = find(key);
         if (offsets[slot] == 0) {
             size++;
             digestHigh[slot] = high;
@@ -58,9 +55,7 @@ final class KeyOffsetMap {
 
     /** The latest offset mapped for {@code key}, or -1. */
     long get(ByteBuffer key) {
-        byte[] digest = digest(key);
-        int slot = find(ByteBuffer.wrap(digest).getLong(0), ByteBuffer.wrap(digest).getLong(8));
-        return offsets[slot] - 1;
+        return offsets[find(key)] - 1;
     }
 
     /** Whether no more keys may be put (the map is at its load limit). */
@@ -82,18 +77,21 @@ final class KeyOffsetMap {
         size = 0;
     }
 
-    /** The slot holding the digest, or the free slot where it belongs (linear probing). */
-    private int find(long high, long low) {
+    /** The two halves of the last key's digest ({@link #find}); one cleaner thread uses the map. */
+    private long high;
+    private long low;
+
+    /** The slot holding the key's digest, or the free slot where it belongs (linear probing). */
+    private int find(ByteBuffer key) {
+        md5.update(key.duplicate());
+        ByteBuffer digest = ByteBuffer.wrap(md5.digest());
+        high = digest.getLong(0);
+        low = digest.getLong(8);
         int capacity = offsets.length;
         int slot = (int) Math.floorMod(high ^ (low >>> 17), (long) capacity);
         while (offsets[slot] != 0 && (digestHigh[slot] != high || digestLow[slot] != low)) {
             slot = slot + 1 == capacity ? 0 : slot + 1;
         }
         return slot;
-    }
-
-    private byte[] digest(ByteBuffer key) {
-        md5.update(key.duplicate());
-        return md5.digest();
     }
 }

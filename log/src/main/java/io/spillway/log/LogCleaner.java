@@ -58,6 +58,8 @@ public final class LogCleaner extends BackgroundRewrite {
     private final IoThrottle throttle;
     private KeyOffsetMap map;
     private ByteBuffer readBuffer = ByteBuffer.allocate(64 << 10);
+    /** Bytes read for the partition being cleaned (both passes); the cleaner runs on one thread. */
+    private long bytesRead;
 
     public LogCleaner(LogManager logs, Time time, Settings settings) {
         this.logs = logs;
@@ -102,12 +104,12 @@ public final class LogCleaner extends BackgroundRewrite {
                 break;
             }
             try {
-                long[] result = clean(candidate.log(), time.nowMs());
+                Cleaned result = clean(candidate.log(), time.nowMs());
                 if (result != null) {
                     cleaned++;
-                    read += result[0];
-                    written += result[1];
-                    removed += result[2];
+                    read += result.bytesRead();
+                    written += result.bytesWritten();
+                    removed += result.recordsRemoved();
                 }
             } catch (StorageException | IllegalStateException e) {
                 log.warn("Could not compact {} ({}); it stays as it was and is tried again at the next pass",
@@ -129,25 +131,30 @@ public final class LogCleaner extends BackgroundRewrite {
         long end = partition.cleanableEnd(nowMs);
         long start = partition.logStartOffset();
         long firstDirty = Math.min(partition.cleanedUpTo(), end);
-        long[] dirty = partition.bytesAndFirstTimestamp(firstDirty, end);
-        if (dirty[0] > 0) {
-            long total = partition.bytesAndFirstTimestamp(start, end)[0];
-            double ratio = total == 0 ? 0 : (double) dirty[0] / total;
+        PartitionLog.Section dirty = partition.section(firstDirty, end);
+        if (dirty.bytes() > 0) {
+            long total = partition.section(start, end).bytes();
+            double ratio = total == 0 ? 0 : (double) dirty.bytes() / total;
             if (ratio >= settings.minDirtyRatio()) {
                 return ratio;
             }
-            if (settings.maxLagMs() < Long.MAX_VALUE && dirty[1] >= 0 && dirty[1] < nowMs - settings.maxLagMs()) {
+            if (settings.maxLagMs() < Long.MAX_VALUE && dirty.firstMaxTimestamp() >= 0
+                    && dirty.firstMaxTimestamp() < nowMs - settings.maxLagMs()) {
                 return 1.0;
             }
         }
         return partition.deleteHorizonMs() <= nowMs && end > start ? 0.0 : -1;
     }
 
+    /** What compacting one partition did. */
+    record Cleaned(long bytesRead, long bytesWritten, long recordsRemoved) {
+    }
+
     /**
-     * Compacts one partition from its log start as far as the key map reaches; returns {bytes read, bytes written,
-     * records removed}, or null when there was nothing to do.
+     * Compacts one partition from its log start as far as the key map reaches; returns what it did, or null when
+     * there was nothing to do or the cleaner was stopped.
      */
-    long[] clean(PartitionLog partition, long nowMs) throws InterruptedException {
+    Cleaned clean(PartitionLog partition, long nowMs) throws InterruptedException {
         if (map == null) {
             map = new KeyOffsetMap(settings.dedupeBufferBytes());
         }
@@ -155,12 +162,12 @@ public final class LogCleaner extends BackgroundRewrite {
         long end = partition.cleanableEnd(nowMs);
         long firstDirty = Math.max(start, Math.min(partition.cleanedUpTo(), end));
         map.clear();
-        long[] read = {0};
-        long upTo = mapKeys(partition, firstDirty, end, read);
+        bytesRead = 0;
+        long upTo = mapKeys(partition, firstDirty, end);
         if (upTo <= start) {
             return null;
         }
-        Map<Long, long[]> newestBatches = partition.newestProducerBatches();
+        Map<Long, ProducerStateTable.NewestBatch> newestBatches = partition.newestProducerBatches();
         CleanedTransactions transactions = new CleanedTransactions(partition.abortedTransactions(start, upTo));
         CleanerFilter filter = new CleanerFilter(nowMs, partition.config().compaction().deleteRetentionMs(), map,
                 transactions, newestBatches, start, upTo);
@@ -177,10 +184,9 @@ public final class LogCleaner extends BackgroundRewrite {
                 }
                 for (int i = 0; i < batches.count(); i++) {
                     if (stopped()) {
-                        return null; // the rewriter lets go of its copies; the partition stays as it was
+                        return null; // closing the rewriter lets go of its copies; the partition stays as it was
                     }
                     ByteBuffer batchBytes = readBatch(batches.locations()[i], batches.sizes()[i]);
-                    read[0] += batches.sizes()[i];
                     if (out.capacity() < batchBytes.remaining()) {
                         out = ByteBuffer.allocate(batchBytes.remaining());
                     }
@@ -215,19 +221,19 @@ public final class LogCleaner extends BackgroundRewrite {
             }
             rewriter.commit();
         } finally {
-            rewriter.abandon();
+            rewriter.close();
         }
         partition.cleaned(upTo, horizon);
         log.debug("Compacted {} up to offset {}: read {} bytes, wrote {} bytes, removed {} records", partition.name(),
-                upTo, read[0], rewriter.bytesWritten(), removed);
-        return new long[] {read[0], rewriter.bytesWritten(), removed};
+                upTo, bytesRead, rewriter.bytesWritten(), removed);
+        return new Cleaned(bytesRead, rewriter.bytesWritten(), removed);
     }
 
     /**
      * Maps the keys of the batches in {@code [from, end)} to their latest offsets; returns the offset up to which
      * every batch was mapped ({@code end}, or less when the map filled).
      */
-    private long mapKeys(PartitionLog partition, long from, long end, long[] read) throws InterruptedException {
+    private long mapKeys(PartitionLog partition, long from, long end) throws InterruptedException {
         CleanedTransactions transactions = new CleanedTransactions(partition.abortedTransactions(from, end));
         long next = from;
         while (next < end) {
@@ -256,7 +262,6 @@ public final class LogCleaner extends BackgroundRewrite {
                         }
                     }
                 }
-                read[0] += batches.sizes()[i];
             }
             next = batches.lastOffsets()[batches.count() - 1] + 1;
         }
@@ -279,6 +284,7 @@ public final class LogCleaner extends BackgroundRewrite {
         }
         ByteBuffer buffer = readBuffer.clear().limit(size);
         logs.storage().read(location, buffer);
+        bytesRead += size;
         throttle.charge(size);
         return buffer.flip();
     }
@@ -294,13 +300,13 @@ public final class LogCleaner extends BackgroundRewrite {
     private static final class CleanerFilter extends MemoryRecords.RecordFilter {
         private final KeyOffsetMap map;
         private final CleanedTransactions transactions;
-        private final Map<Long, long[]> newestBatches;
+        private final Map<Long, ProducerStateTable.NewestBatch> newestBatches;
         private final long logStart;
         private final long upTo;
         private boolean discardRecords;
 
         CleanerFilter(long nowMs, long deleteRetentionMs, KeyOffsetMap map, CleanedTransactions transactions,
-                      Map<Long, long[]> newestBatches, long logStart, long upTo) {
+                      Map<Long, ProducerStateTable.NewestBatch> newestBatches, long logStart, long upTo) {
             super(nowMs, deleteRetentionMs);
             this.map = map;
             this.transactions = transactions;
@@ -329,12 +335,12 @@ public final class LogCleaner extends BackgroundRewrite {
         }
 
         private boolean isNewestOfProducer(RecordBatch batch) {
-            long[] newest = newestBatches.get(batch.producerId());
+            ProducerStateTable.NewestBatch newest = newestBatches.get(batch.producerId());
             if (newest == null) {
                 return false;
             }
-            return newest[0] >= 0 ? batch.baseOffset() == newest[0]
-                    : batch.isControlBatch() && batch.producerEpoch() == newest[1];
+            return newest.baseOffset() >= 0 ? batch.baseOffset() == newest.baseOffset()
+                    : batch.isControlBatch() && batch.producerEpoch() == newest.epoch();
         }
 
         @Override

@@ -51,10 +51,4 @@ public record LogConfig(int maxMessageBytes,
 
     public static final LogConfig DEFAULT = new LogConfig(1048588, false, true, TimestampType.CREATE_TIME,
             Long.MAX_VALUE, Long.MAX_VALUE, "producer", 604800000L, -1L);
-
-    /** The same settings with other compaction settings. */
-    public LogConfig withCompaction(Compaction newCompaction) {
-        return new LogConfig(maxMessageBytes, compact, deleteRetention, timestampType, timestampBeforeMaxMs,
-                timestampAfterMaxMs, compressionType, retentionMs, retentionBytes, newCompaction);
-    }
 }

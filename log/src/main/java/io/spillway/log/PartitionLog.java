@@ -809,10 +809,14 @@ public final class PartitionLog {
     }
 
     /**
-     * Bytes of batches in {@code [from, to)}, and the largest timestamp of the first of them (the dirty section's
-     * size and age, for the cleaner's choice).
+     * The bytes of the batches in a range, and the largest timestamp of the first of them (-1 when none): the size
+     * and age of a section, for the cleaner's choice.
      */
-    synchronized long[] bytesAndFirstTimestamp(long from, long to) {
+    record Section(long bytes, long firstMaxTimestamp) {
+    }
+
+    /** The batches whose base offset lies in {@code [from, to)}, as a {@link Section}. */
+    synchronized Section section(long from, long to) {
         long bytes = 0;
         long firstTimestamp = -1;
         if (index != null) {
@@ -824,11 +828,11 @@ public final class PartitionLog {
                 bytes += index.size(slot);
             }
         }
-        return new long[] {bytes, firstTimestamp};
+        return new Section(bytes, firstTimestamp);
     }
 
     /** See {@link ProducerStateTable#newestBatches}. */
-    synchronized Map<Long, long[]> newestProducerBatches() {
+    synchronized Map<Long, ProducerStateTable.NewestBatch> newestProducerBatches() {
         return producers == null ? Map.of() : producers.newestBatches();
     }
 
@@ -837,10 +841,8 @@ public final class PartitionLog {
         return transactions == null ? List.of() : transactions.abortedIn(from, to);
     }
 
-    boolean isDeleted() {
-        synchronized (this) {
-            return deleted;
-        }
+    synchronized boolean isDeleted() {
+        return deleted;
     }
 
     /** Marks the partition deleted and releases all its storage. */

@@ -31,6 +31,10 @@ final class ProducerStateTable {
     private Map<Long, Producer> others;
 
     /** A producer as DescribeProducers reports it. */
+    /** A producer's newest data batch here (its base offset, -1 when it has only markers here) and its epoch. */
+    record NewestBatch(long baseOffset, short epoch) {
+    }
+
     record ProducerView(long producerId, short epoch, int lastSequence, long lastTimestampMs, int coordinatorEpoch,
                         long currentTxnFirstOffset) {
     }
@@ -195,8 +199,8 @@ final class ProducerStateTable {
      * the cleaner keeps that batch (or the producer's markers of that epoch), if only as an empty batch, so that the
      * producer's sequence and epoch can be rebuilt from the log.
      */
-    Map<Long, long[]> newestBatches() {
-        Map<Long, long[]> out = new HashMap<>();
+    Map<Long, NewestBatch> newestBatches() {
+        Map<Long, NewestBatch> out = new HashMap<>();
         if (first != null) {
             out.put(first.id, first.newestBatch());
         }
@@ -364,9 +368,8 @@ final class ProducerStateTable {
             return firstOffset(newest) + records - 1 < offset;
         }
 
-        /** {base offset of the newest batch or -1, epoch}. */
-        long[] newestBatch() {
-            return new long[] {count == 0 ? -1 : firstOffset((next + CACHED_BATCHES - 1) % CACHED_BATCHES), epoch};
+        NewestBatch newestBatch() {
+            return new NewestBatch(count == 0 ? -1 : firstOffset((next + CACHED_BATCHES - 1) % CACHED_BATCHES), epoch);
         }
 
         ProducerView view() {

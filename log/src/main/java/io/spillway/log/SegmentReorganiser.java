@@ -154,7 +154,7 @@ public final class SegmentReorganiser extends BackgroundRewrite {
             }
             rewriter.commit();
         } finally {
-            rewriter.abandon();
+            rewriter.close();
         }
         return moved;
     }

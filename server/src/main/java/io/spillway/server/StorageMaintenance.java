@@ -1,12 +1,15 @@
 package io.spillway.server;
 
 import io.spillway.common.Time;
+import io.spillway.log.BackgroundRewrite;
 import io.spillway.log.LogCleaner;
 import io.spillway.log.LogManager;
 import io.spillway.log.SegmentReorganiser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -20,12 +23,11 @@ final class StorageMaintenance {
     static final String REORGANISE_INTERVAL_MS = "spillway.storage.reorganise.interval.ms";
     static final String REORGANISE_LIVE_RATIO = "spillway.storage.reorganise.live.ratio";
 
-    private final LogCleaner cleaner;
-    private final SegmentReorganiser reorganiser;
+    /** The rewrites scheduled (those that are on). */
+    private final List<BackgroundRewrite> scheduled;
 
-    private StorageMaintenance(LogCleaner cleaner, SegmentReorganiser reorganiser) {
-        this.cleaner = cleaner;
-        this.reorganiser = reorganiser;
+    private StorageMaintenance(List<BackgroundRewrite> scheduled) {
+        this.scheduled = scheduled;
     }
 
     /** Schedules the cleaner and the reorganiser on {@code executor}, as far as they are on. */
@@ -34,39 +36,35 @@ final class StorageMaintenance {
             log.warn("Log compaction and segment reorganisation are off: they need the partition checkpoint, which is "
                     + "not kept with {}=false or {}=0. Topics with cleanup.policy=compact keep every record.",
                     ServerConfig.FSYNC, ServerConfig.CHECKPOINT_INTERVAL_MS);
-            return new StorageMaintenance(null, null);
+            return new StorageMaintenance(List.of());
         }
         String rate = config.get("log.cleaner.io.max.bytes.per.second", null);
         double ioBytesPerSecond = rate == null ? Double.MAX_VALUE : Double.parseDouble(rate.trim());
-        LogCleaner cleaner = null;
+        List<BackgroundRewrite> scheduled = new ArrayList<>();
         if (config.getBoolean("log.cleaner.enable", true)) {
-            cleaner = new LogCleaner(logs, time, new LogCleaner.Settings(
+            LogCleaner cleaner = new LogCleaner(logs, time, new LogCleaner.Settings(
                     config.getLong("log.cleaner.dedupe.buffer.size", LogCleaner.Settings.DEFAULT.dedupeBufferBytes()),
                     ioBytesPerSecond));
             long backoffMs = Math.max(10, config.getLong("log.cleaner.backoff.ms", 15_000L));
             executor.scheduleWithFixedDelay(cleaner, backoffMs, backoffMs, TimeUnit.MILLISECONDS);
+            scheduled.add(cleaner);
         } else {
             log.info("Log compaction is off (log.cleaner.enable=false): topics with cleanup.policy=compact keep every record");
         }
-        SegmentReorganiser reorganiser = null;
         long reorganiseMs = config.getLong(REORGANISE_INTERVAL_MS, 60_000L);
         if (reorganiseMs > 0) {
             String ratio = config.get(REORGANISE_LIVE_RATIO, null);
-            reorganiser = new SegmentReorganiser(logs, new SegmentReorganiser.Settings(
+            SegmentReorganiser reorganiser = new SegmentReorganiser(logs, new SegmentReorganiser.Settings(
                     ratio == null ? SegmentReorganiser.Settings.DEFAULT.maxLiveRatio() : Double.parseDouble(ratio.trim()),
                     SegmentReorganiser.Settings.DEFAULT.maxBytesPerPass(), ioBytesPerSecond));
             executor.scheduleWithFixedDelay(reorganiser, reorganiseMs, reorganiseMs, TimeUnit.MILLISECONDS);
+            scheduled.add(reorganiser);
         }
-        return new StorageMaintenance(cleaner, reorganiser);
+        return new StorageMaintenance(scheduled);
     }
 
     /** Abandons the rewrites under way (they are redone after a restart) and stops later ones. */
     void stop() {
-        if (cleaner != null) {
-            cleaner.stop();
-        }
-        if (reorganiser != null) {
-            reorganiser.stop();
-        }
+        scheduled.forEach(BackgroundRewrite::stop);
     }
 }

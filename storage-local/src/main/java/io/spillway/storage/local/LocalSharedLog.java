@@ -54,6 +54,10 @@ public final class LocalSharedLog implements SharedLog {
         thread.setDaemon(true);
         return thread;
     });
+    /** Deleted segments whose files are still open (see {@link #closeLater}). */
+    private final java.util.Set<Segment> retired = new java.util.HashSet<>();
+    /** Closes retired segments; created with the first one. Guarded by {@link #retired}. */
+    private java.util.concurrent.ScheduledExecutorService closer;
     private volatile boolean deleteUnretained;
     private boolean recovered;
 
@@ -270,18 +274,8 @@ public final class LocalSharedLog implements SharedLog {
 
     @Override
     public void read(long location, ByteBuffer dst) {
-        Segment segment = segments.get(Locations.segment(location));
-        if (segment == null) {
-            throw new StorageException("segment of location " + Locations.toString(location) + " was deleted");
-        }
+        Segment segment = segmentInFile(location, dst.remaining());
         long position = Locations.position(location) + EntryDescriptor.ENTRY_HEADER_BYTES;
-        if (staging != null && Locations.of(segment.id, position + dst.remaining()) > fileEnd) {
-            // The broker reads only up to the high watermark, which is fsynced and so in the file; other
-            // readers (tests, tools) may ask for an entry that is still staged.
-            synchronized (appendLock) {
-                drainOrFail();
-            }
-        }
         try {
             while (dst.hasRemaining()) {
                 int n = segment.channel.read(dst, position);
@@ -362,24 +356,30 @@ public final class LocalSharedLog implements SharedLog {
         }
     }
 
-    /** Deleted segments whose files are still open (see {@link #closeLater}). */
-    private final java.util.Set<Segment> retired = new java.util.HashSet<>();
-    /** Closes retired segments; created with the first one. Guarded by {@link #retired}. */
-    private java.util.concurrent.ScheduledExecutorService closer;
-
     @Override
     public io.spillway.storage.StoredSlice slice(long location, int size) {
+        Segment segment = segmentInFile(location, size);
+        return new io.spillway.storage.StoredSlice(segment.channel,
+                Locations.position(location) + EntryDescriptor.ENTRY_HEADER_BYTES, size);
+    }
+
+    /**
+     * The segment of the entry at {@code location} with a payload of {@code size} bytes, the entry written to its
+     * file. The broker reads only up to the high watermark, which is fsynced and so in the file; other readers
+     * (tests, tools) may ask for an entry that is still staged, which is written out first.
+     */
+    private Segment segmentInFile(long location, int size) {
         Segment segment = segments.get(Locations.segment(location));
         if (segment == null) {
             throw new StorageException("segment of location " + Locations.toString(location) + " was deleted");
         }
-        long position = Locations.position(location) + EntryDescriptor.ENTRY_HEADER_BYTES;
-        if (staging != null && Locations.of(segment.id, position + size) > fileEnd) {
+        long end = Locations.position(location) + EntryDescriptor.ENTRY_HEADER_BYTES + size;
+        if (staging != null && Locations.of(segment.id, end) > fileEnd) {
             synchronized (appendLock) {
-                drainOrFail(); // still staged (not read by the broker, which stays below the high watermark)
+                drainOrFail();
             }
         }
-        return new io.spillway.storage.StoredSlice(segment.channel, position, size);
+        return segment;
     }
 
     @Override
