@@ -8,14 +8,14 @@ import java.util.function.BooleanSupplier;
  * One parked fetch: the partitions it waits on, the test for "enough data now", and what to do when
  * it completes (read and respond, handed to an executor so the thread that woke it is not held).
  */
-final class DelayedFetch {
+public final class DelayedFetch {
     private final long[] partitionKeys;
     private final BooleanSupplier satisfied;
     private final Runnable onComplete;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile ScheduledFuture<?> timeout;
 
-    DelayedFetch(long[] partitionKeys, BooleanSupplier satisfied, Runnable onComplete) {
+    public DelayedFetch(long[] partitionKeys, BooleanSupplier satisfied, Runnable onComplete) {
         this.partitionKeys = partitionKeys;
         this.satisfied = satisfied;
         this.onComplete = onComplete;

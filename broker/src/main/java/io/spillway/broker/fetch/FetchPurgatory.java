@@ -23,7 +23,7 @@ public final class FetchPurgatory implements HighWatermarkListener {
     }
 
     /** Parks a fetch; it completes (once) through its own callback. */
-    void watch(DelayedFetch fetch, long maxWaitMs) {
+    public void watch(DelayedFetch fetch, long maxWaitMs) {
         for (long key : fetch.partitionKeys()) {
             waitersByPartition.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(fetch);
         }

@@ -1,0 +1,302 @@
+package io.spillway.broker.share;
+
+import io.spillway.broker.ApiHandler;
+import io.spillway.broker.RequestContext;
+import io.spillway.broker.Topics;
+import io.spillway.broker.fetch.DelayedFetch;
+import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.broker.share.InFlightRecords.AcquiredRange;
+import io.spillway.broker.share.ShareAcknowledger.PartitionAcks;
+import io.spillway.broker.share.SharePartition.Acquired;
+import io.spillway.common.Time;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ShareRequestMetadata;
+import org.apache.kafka.common.resource.ResourceType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * ShareFetch (KIP-932): applies the acknowledgements the request carries, then acquires records for the member
+ * from the partitions of its share session, waiting up to MaxWaitMs (no thread parked) when none can be acquired
+ * now. The response goes out once the acknowledgements' new state is stored.
+ */
+public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData, ShareFetchResponseData> {
+    /** Records per fetch when the request names no limit (v0 had none). */
+    static final int DEFAULT_MAX_RECORDS = 500;
+    /** ShareFetch v2: ShareAcquireMode 1 acquires no more than MaxRecords (record-limit mode). */
+    static final byte RECORD_LIMIT_MODE = 1;
+
+    private final Topics topics;
+    private final SharePartitions partitions;
+    private final ShareSessions sessions;
+    private final ShareAcknowledger acknowledger;
+    private final FetchPurgatory purgatory;
+    private final Executor executor;
+    private final Time time;
+
+    public ShareFetchHandler(Topics topics, ShareService service, FetchPurgatory purgatory, Executor executor,
+                             Time time) {
+        this.topics = topics;
+        this.partitions = service.partitions();
+        this.sessions = service.sessions();
+        this.acknowledger = new ShareAcknowledger(partitions);
+        this.purgatory = purgatory;
+        this.executor = executor;
+        this.time = time;
+    }
+
+    @Override
+    public CompletableFuture<ShareFetchResponseData> handle(RequestContext context, ShareFetchRequestData request) {
+        String groupId = request.groupId();
+        String memberId = request.memberId();
+        if (groupId == null || groupId.isEmpty()) {
+            return failed(Errors.INVALID_GROUP_ID, "ShareFetch needs a group id");
+        }
+        if (memberId == null || memberId.isEmpty()) {
+            return failed(Errors.INVALID_REQUEST, "ShareFetch needs the member id the share consumer joined with");
+        }
+        if (!context.may(AclOperation.READ, ResourceType.GROUP, groupId)) {
+            return failed(Errors.GROUP_AUTHORIZATION_FAILED, null);
+        }
+        boolean renew = context.apiVersion() >= 2 && request.isRenewAck();
+        Map<ShareSessions.Partition, ShareTarget> named = new LinkedHashMap<>();
+        List<PartitionAcks> acks = new ArrayList<>();
+        for (ShareFetchRequestData.FetchTopic topic : request.topics()) {
+            for (ShareFetchRequestData.FetchPartition p : topic.partitions()) {
+                ShareTarget target = ShareTarget.resolve(context, topics, topic.topicId(), p.partitionIndex());
+                named.put(target.partition(), target);
+                if (!p.acknowledgementBatches().isEmpty()) {
+                    acks.add(new PartitionAcks(target, AckBatches.of(p.acknowledgementBatches())));
+                }
+            }
+        }
+        ShareSessions.Key key = new ShareSessions.Key(groupId, memberId);
+        int epoch = request.shareSessionEpoch();
+        long now = time.nowMs();
+        ShareSessions.Session session;
+        List<ShareSessions.Partition> forgotten = new ArrayList<>();
+        if (epoch == ShareRequestMetadata.FINAL_EPOCH) {
+            session = sessions.get(key);
+            if (session == null) {
+                return failed(Errors.SHARE_SESSION_NOT_FOUND, null);
+            }
+        } else if (epoch == ShareRequestMetadata.INITIAL_EPOCH) {
+            if (!acks.isEmpty()) {
+                return failed(Errors.INVALID_REQUEST, "a ShareFetch that opens a share session cannot acknowledge");
+            }
+            List<ShareSessions.Partition> ok = named.values().stream().filter(ShareTarget::ok)
+                    .map(ShareTarget::partition).toList();
+            ShareSessions.Session replaced = sessions.get(key);
+            if (replaced != null) {
+                partitions.releaseHeld(groupId, memberId, List.copyOf(replaced.partitions));
+            }
+            session = sessions.open(key, ok, now);
+            if (session == null) {
+                return failed(Errors.SHARE_SESSION_LIMIT_REACHED, "this broker holds its maximum of share sessions"
+                        + " (group.share.max.share.sessions)");
+            }
+        } else {
+            session = sessions.get(key);
+            if (session == null) {
+                return failed(Errors.SHARE_SESSION_NOT_FOUND, null);
+            }
+            synchronized (session) {
+                if (session.epoch != epoch) {
+                    return failed(Errors.INVALID_SHARE_SESSION_EPOCH, "expected share session epoch " + session.epoch
+                            + ", got " + epoch);
+                }
+                named.values().stream().filter(ShareTarget::ok).forEach(t -> session.partitions.add(t.partition()));
+                for (ShareFetchRequestData.ForgottenTopic t : request.forgottenTopicsData()) {
+                    for (int partition : t.partitions()) {
+                        ShareSessions.Partition p = new ShareSessions.Partition(t.topicId(), partition);
+                        if (session.partitions.remove(p)) {
+                            forgotten.add(p);
+                        }
+                    }
+                }
+                session.epoch = ShareRequestMetadata.nextEpoch(session.epoch);
+                session.lastUsedMs = now;
+            }
+        }
+        if (!forgotten.isEmpty()) {
+            partitions.releaseHeld(groupId, memberId, forgotten);
+        }
+        ShareGroupSettings settings = partitions.settings(groupId);
+        CompletableFuture<Map<ShareSessions.Partition, Errors>> acked = acknowledger.apply(groupId, memberId, acks, renew);
+        if (epoch == ShareRequestMetadata.FINAL_EPOCH) {
+            // Closing: acknowledge, give back what the member still holds, forget the session; fetch nothing.
+            return acked.thenCompose(ackErrors -> {
+                sessions.remove(key);
+                return partitions.releaseHeld(groupId, memberId, List.copyOf(session.partitions))
+                        .thenApply(v -> response(settings, named, ackErrors, Map.of()));
+            });
+        }
+        int maxRecords = request.maxRecords() > 0 ? request.maxRecords() : DEFAULT_MAX_RECORDS;
+        boolean strict = context.apiVersion() >= 2 && request.shareAcquireMode() == RECORD_LIMIT_MODE;
+        int maxBytes = request.maxBytes() > 0 ? request.maxBytes() : Integer.MAX_VALUE;
+        return acked.thenCompose(ackErrors -> {
+            List<ShareTarget> targets = new ArrayList<>();
+            for (ShareSessions.Partition p : session.partitionsInRoundOrder()) {
+                ShareTarget target = named.get(p);
+                targets.add(target != null ? target : ShareTarget.resolve(context, topics, p.topicId(), p.partition()));
+            }
+            return loadAll(groupId, targets)
+                    .thenCompose(loaded -> acquireOrWait(memberId, loaded, maxRecords, strict, maxBytes, settings,
+                            request.maxWaitMs() > 0 ? now + request.maxWaitMs() : now))
+                    .thenApply(acquired -> {
+                        Map<ShareSessions.Partition, Object> results = new LinkedHashMap<>(acquired);
+                        for (ShareTarget t : targets) {
+                            if (!t.ok()) {
+                                results.put(t.partition(), t.error());
+                            }
+                        }
+                        return response(settings, named, ackErrors, results);
+                    });
+        });
+    }
+
+    /** A loaded share-partition of the session, or the error its load gave. */
+    private record Loaded(ShareTarget target, SharePartition partition, Errors error) {
+    }
+
+    private CompletableFuture<List<Loaded>> loadAll(String groupId, List<ShareTarget> targets) {
+        List<CompletableFuture<Loaded>> loads = new ArrayList<>();
+        for (ShareTarget t : targets) {
+            if (!t.ok()) {
+                continue;
+            }
+            loads.add(partitions.get(t.key(groupId), t.topic().kafkaName(), t.log())
+                    .thenApply(p -> new Loaded(t, p, Errors.NONE))
+                    .exceptionally(error -> new Loaded(t, null, Errors.COORDINATOR_NOT_AVAILABLE)));
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new))
+                .thenApply(v -> loads.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * Acquires now; when nothing can be acquired and the wait has time left, parks in the purgatory until a
+     * partition has records to acquire (new data, or records released) and tries again.
+     */
+    private CompletableFuture<Map<ShareSessions.Partition, Object>> acquireOrWait(
+            String memberId, List<Loaded> loaded, int maxRecords, boolean strict, int maxBytes,
+            ShareGroupSettings settings, long deadlineMs) {
+        Map<ShareSessions.Partition, Object> now = acquire(memberId, loaded, maxRecords, strict, maxBytes, settings);
+        long remaining = deadlineMs - time.nowMs();
+        if (!now.isEmpty() || remaining <= 0 || loaded.stream().noneMatch(l -> l.partition() != null)) {
+            return CompletableFuture.completedFuture(now);
+        }
+        CompletableFuture<Map<ShareSessions.Partition, Object>> result = new CompletableFuture<>();
+        long[] keys = loaded.stream().filter(l -> l.partition() != null).mapToLong(l -> l.target().log().key())
+                .toArray();
+        DelayedFetch waiting = new DelayedFetch(keys,
+                () -> loaded.stream().anyMatch(l -> l.partition() != null && l.partition().hasAvailable(settings)),
+                () -> executor.execute(() -> {
+                    try {
+                        acquireOrWait(memberId, loaded, maxRecords, strict, maxBytes, settings, deadlineMs)
+                                .whenComplete((r, e) -> {
+                                    if (e != null) {
+                                        result.completeExceptionally(e);
+                                    } else {
+                                        result.complete(r);
+                                    }
+                                });
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                }));
+        purgatory.watch(waiting, remaining);
+        return result;
+    }
+
+    /** One round over the session's partitions until the records or bytes are used up. */
+    private static Map<ShareSessions.Partition, Object> acquire(String memberId, List<Loaded> loaded, int maxRecords,
+                                                                boolean strict, int maxBytes,
+                                                                ShareGroupSettings settings) {
+        Map<ShareSessions.Partition, Object> results = new LinkedHashMap<>();
+        int recordsLeft = maxRecords;
+        long bytesLeft = maxBytes;
+        for (Loaded l : loaded) {
+            if (l.partition() == null) {
+                results.put(l.target().partition(), l.error());
+                continue;
+            }
+            if (!l.partition().isUsable()) {
+                results.put(l.target().partition(), Errors.FENCED_STATE_EPOCH);
+                continue;
+            }
+            if (recordsLeft <= 0 || bytesLeft <= 0) {
+                break;
+            }
+            Acquired acquired = l.partition().acquire(memberId, recordsLeft, strict, (int) bytesLeft, settings);
+            if (!acquired.isEmpty()) {
+                results.put(l.target().partition(), acquired);
+                recordsLeft -= acquired.recordCount();
+                bytesLeft -= acquired.records().sizeInBytes();
+            }
+        }
+        // Errors alone do not end a long poll: only acquired records do.
+        boolean anyRecords = results.values().stream().anyMatch(r -> r instanceof Acquired);
+        return anyRecords || results.values().stream().anyMatch(r -> r == Errors.FENCED_STATE_EPOCH)
+                ? results : Map.of();
+    }
+
+    private static ShareFetchResponseData response(ShareGroupSettings settings,
+                                                   Map<ShareSessions.Partition, ShareTarget> named,
+                                                   Map<ShareSessions.Partition, Errors> ackErrors,
+                                                   Map<ShareSessions.Partition, Object> results) {
+        Map<ShareSessions.Partition, ShareFetchResponseData.PartitionData> byPartition = new LinkedHashMap<>();
+        for (ShareTarget t : named.values()) {
+            if (!t.ok()) {
+                byPartition.put(t.partition(), partition(t.partition()).setErrorCode(t.error().code()));
+            }
+        }
+        ackErrors.forEach((p, error) -> byPartition.computeIfAbsent(p, ShareFetchHandler::partition)
+                .setAcknowledgeErrorCode(error.code()));
+        results.forEach((p, result) -> {
+            ShareFetchResponseData.PartitionData data = byPartition.computeIfAbsent(p, ShareFetchHandler::partition);
+            if (result instanceof Errors error) {
+                data.setErrorCode(error.code());
+            } else if (result instanceof Acquired acquired) {
+                data.setRecords(acquired.records());
+                List<ShareFetchResponseData.AcquiredRecords> ranges = new ArrayList<>();
+                for (AcquiredRange r : acquired.ranges()) {
+                    ranges.add(new ShareFetchResponseData.AcquiredRecords().setFirstOffset(r.firstOffset())
+                            .setLastOffset(r.lastOffset()).setDeliveryCount(r.deliveryCount()));
+                }
+                data.setAcquiredRecords(ranges);
+            }
+        });
+        ShareFetchResponseData response = new ShareFetchResponseData()
+                .setAcquisitionLockTimeoutMs(settings.lockDurationMs());
+        Map<org.apache.kafka.common.Uuid, ShareFetchResponseData.ShareFetchableTopicResponse> topicsById =
+                new LinkedHashMap<>();
+        byPartition.forEach((p, data) -> topicsById.computeIfAbsent(p.topicId(), id -> {
+            ShareFetchResponseData.ShareFetchableTopicResponse t = new ShareFetchResponseData.ShareFetchableTopicResponse()
+                    .setTopicId(id);
+            response.responses().add(t);
+            return t;
+        }).partitions().add(data));
+        return response;
+    }
+
+    private static ShareFetchResponseData.PartitionData partition(ShareSessions.Partition p) {
+        ShareFetchResponseData.PartitionData data = new ShareFetchResponseData.PartitionData()
+                .setPartitionIndex(p.partition()).setRecords(MemoryRecords.EMPTY);
+        data.currentLeader().setLeaderId(-1).setLeaderEpoch(-1);
+        return data;
+    }
+
+    private static CompletableFuture<ShareFetchResponseData> failed(Errors error, String message) {
+        return CompletableFuture.completedFuture(new ShareFetchResponseData().setErrorCode(error.code())
+                .setErrorMessage(message != null ? message : error.message()));
+    }
+}
