@@ -19,6 +19,11 @@ import java.util.concurrent.CompletableFuture;
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData, ApiVersionsResponseData> {
     /** Kafka's feature name. */
     public static final String TRANSACTION_VERSION = "transaction.version";
+    /**
+     * Kafka's feature that switches share groups (KIP-932) on; finalized at 1, as Kafka 4.2+ sets it on a new
+     * cluster, since Spillway always serves them.
+     */
+    public static final String SHARE_VERSION = "share.version";
     /** The features never change while the broker runs, so their epoch does not either. */
     static final long FINALIZED_FEATURES_EPOCH = 1;
 
@@ -37,6 +42,8 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
                 new ApiVersionsResponseData.SupportedFeatureKeyCollection();
         supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(TRANSACTION_VERSION)
                 .setMinVersion((short) 0).setMaxVersion((short) 2));
+        supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(SHARE_VERSION)
+                .setMinVersion((short) 0).setMaxVersion((short) 1));
         ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
                 new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
         if (transactionVersion > 0) {
@@ -44,6 +51,8 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
             finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(TRANSACTION_VERSION)
                     .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));
         }
+        finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(SHARE_VERSION)
+                .setMinVersionLevel((short) 1).setMaxVersionLevel((short) 1));
         return CompletableFuture.completedFuture(response.setSupportedFeatures(supported)
                 .setFinalizedFeaturesEpoch(FINALIZED_FEATURES_EPOCH).setFinalizedFeatures(finalized));
     }
