@@ -148,11 +148,9 @@ public final class ShareCoordinator implements ShareStateStore {
         });
     }
 
-    /**
-     * A stream was deleted with its topics and its share-state partition: the state of its topics'
-     * share-partitions goes with them. Completes once the coordinator no longer holds it.
-     */
-    public CompletableFuture<Void> forgetPlace(String streamPath) {
+    /** {@inheritDoc} The runtime stops writing the stream's partition and the shard drops what it held from there. */
+    @Override
+    public CompletableFuture<Void> forgetStream(String streamPath) {
         return runtime.forgetPlace(streamPath);
     }
 

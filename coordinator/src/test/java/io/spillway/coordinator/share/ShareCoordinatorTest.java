@@ -312,7 +312,7 @@ class ShareCoordinatorTest {
 
         c.write(G_T1_0, state(0, 1)).join();
         places.delete("/s");
-        c.forgetPlace("/s").join();
+        c.forgetStream("/s").join();
         assertThat(c.readGroup("g").join()).containsOnlyKeys(G_T1_0);
     }
 
