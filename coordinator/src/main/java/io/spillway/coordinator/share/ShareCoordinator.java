@@ -7,6 +7,7 @@ import io.spillway.log.LogStartStore;
 import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class ShareCoordinator implements ShareStateStore {
      *     their topics' share-partitions
      * @param placeOfTopic the stream path of a topic id, null for the default stream or a topic not known (then
      *     home). Called on the thread that calls {@link #write} or {@link #reset}, for share-partitions not
-     *     stored yet: it must be thread safe and may take the broker's topic lock
+     *     stored yet (so an unknown topic's state goes home): it must be thread safe and quick
      * @param events the coordinator's event executor: runs one task at a time, in order
      */
     public ShareCoordinator(CoordinatorPartitions partitions, LogStartStore logStarts,
@@ -122,13 +123,17 @@ public final class ShareCoordinator implements ShareStateStore {
 
     @Override
     public CompletableFuture<Map<SharePartitionKey, SharePartitionState>> readGroup(String groupId) {
-        Objects.requireNonNull(groupId, "groupId");
+        if (groupId == null) {
+            return CompletableFuture.failedFuture(new InvalidRequestException("No share group named"));
+        }
         return runtime.read("read-share-group-state", shard -> shard.readGroup(groupId));
     }
 
     @Override
     public CompletableFuture<Void> delete(String groupId, Set<Uuid> topicIds) {
-        Objects.requireNonNull(groupId, "groupId");
+        if (groupId == null) {
+            return CompletableFuture.failedFuture(new InvalidRequestException("No share group named"));
+        }
         Set<Uuid> ids = topicIds == null ? null : Set.copyOf(topicIds);
         return runtime.write("delete-share-state", (shard, changes) -> {
             shard.delete(changes, groupId, ids);

@@ -8,7 +8,6 @@ import org.apache.kafka.common.errors.FencedStateEpochException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,12 +74,12 @@ final class ShareCoordinatorShard implements CoordinatorShard<ShareStateRecord> 
         return stored == null ? null : stored.state();
     }
 
-    /** Every stored state of the group, in no particular order. */
+    /** Every stored state of the group, in no particular order (an immutable copy: it leaves the event thread). */
     Map<SharePartitionKey, SharePartitionState> readGroup(String groupId) {
         Map<SharePartitionKey, ShareStateRecord> group = byGroup.getOrDefault(groupId, Map.of());
-        Map<SharePartitionKey, SharePartitionState> states = new LinkedHashMap<>();
+        Map<SharePartitionKey, SharePartitionState> states = new HashMap<>();
         group.forEach((key, record) -> states.put(key, record.state()));
-        return states;
+        return Map.copyOf(states);
     }
 
     /**
