@@ -53,6 +53,7 @@ import io.spillway.broker.txn.TxnOffsetCommitHandler;
 import io.spillway.broker.txn.WriteTxnMarkersHandler;
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.coordinator.share.ShareStateStore;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -65,13 +66,14 @@ public final class BrokerApis {
     }
 
     /**
+     * @param shareStates the share coordinator's store of share-partition state (KIP-932)
      * @param groupPartition the group coordinator's partition, which transactions add to commit offsets
      * @param authorizer the ACLs (CreateAcls, DescribeAcls, DeleteAcls), or {@link Authorizer#ALLOW_ALL}
      * @param quotas client and stream quotas that requests are measured against
      */
     public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
                                        FetchPurgatory purgatory, GroupCoordinator groups,
-                                       TransactionCoordinator transactions, TransactionMarkers markers,
+                                       ShareStateStore shareStates, TransactionCoordinator transactions, TransactionMarkers markers,
                                        TopicPartition groupPartition, Executor executor, Time time,
                                        Authorizer authorizer, Quotas quotas) {
         ApiDispatcher dispatcher = new ApiDispatcher().withQuotas(quotas);
@@ -100,7 +102,8 @@ public final class BrokerApis {
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
                 .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity, streams, quotas))
-                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups, quotas))
+                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups, shareStates,
+                        quotas))
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity, quotas))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(identity))

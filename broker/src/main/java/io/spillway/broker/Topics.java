@@ -126,7 +126,19 @@ public final class Topics {
      * never bring a deleted stream back. It does not count against the stream's topic limit.
      */
     public synchronized TopicMetadata streamOffsetsTopic(String streamPath) {
-        String name = TopicNames.offsetsTopicOf(streamPath);
+        return streamInternalTopic(streamPath, TopicNames.offsetsTopicOf(streamPath));
+    }
+
+    /**
+     * The topic that keeps the share-partition state of a stream's topics ({@code /path/stream:__share_group_state},
+     * one partition), created if the stream has none yet; null when the stream does not exist. As the offsets
+     * topic, it does not count against the stream's topic limit.
+     */
+    public synchronized TopicMetadata streamShareStateTopic(String streamPath) {
+        return streamInternalTopic(streamPath, TopicNames.shareStateTopicOf(streamPath));
+    }
+
+    private TopicMetadata streamInternalTopic(String streamPath, String name) {
         TopicMetadata existing = meta.topic(name);
         if (existing != null || meta.stream(streamPath) == null) {
             return existing;
@@ -156,7 +168,7 @@ public final class Topics {
 
     /**
      * @throws PolicyViolationException if the stream would hold more topics than its spillway.stream.max.topics
-     *     (its internal offsets topic not counted)
+     *     (its internal offsets and share-state topics not counted)
      */
     private void checkRoom(String stream, int adding) {
         StreamMetadata existing = meta.stream(stream);
@@ -164,7 +176,8 @@ public final class Topics {
         if (limit == null) {
             return;
         }
-        int held = meta.topicCount(stream) - (meta.topic(TopicNames.offsetsTopicOf(stream)) != null ? 1 : 0);
+        int held = meta.topicCount(stream) - (meta.topic(TopicNames.offsetsTopicOf(stream)) != null ? 1 : 0)
+                - (meta.topic(TopicNames.shareStateTopicOf(stream)) != null ? 1 : 0);
         if (held + adding > Long.parseLong(limit.trim())) {
             throw new PolicyViolationException("Stream " + stream + " holds " + held + " topics and allows at most "
                     + limit.trim() + " (" + StreamMetadata.MAX_TOPICS + "); delete topics or raise the limit");
@@ -288,15 +301,22 @@ public final class Topics {
     }
 
     /**
-     * A stream's offsets topic is made by the broker with the stream's first committed offset, never by a client.
+     * A stream's offsets topic is made by the broker with the stream's first committed offset, its share-state
+     * topic with the first share-partition state stored for one of its topics; never by a client.
      *
-     * @throws InvalidRequestException for {@code /path/stream:__consumer_offsets}
+     * @throws InvalidRequestException for {@code /path/stream:__consumer_offsets} and
+     *     {@code /path/stream:__share_group_state}
      */
     public static void refuseStreamInternal(String name) {
         if (TopicNames.isStreamOffsetsTopic(name)) {
             throw new InvalidRequestException("Topic '" + name + "' is the internal topic that keeps the committed "
                     + "offsets of its stream's topics; the broker creates it with the first offset committed for one "
                     + "of them and deletes it with the stream");
+        }
+        if (TopicNames.isStreamShareStateTopic(name)) {
+            throw new InvalidRequestException("Topic '" + name + "' is the internal topic that keeps the share-group "
+                    + "state of its stream's topics; the broker creates it with the first state stored for one of "
+                    + "them and deletes it with the stream");
         }
     }
 }

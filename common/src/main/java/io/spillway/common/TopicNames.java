@@ -19,6 +19,8 @@ public final class TopicNames {
     public static final String OFFSETS_TOPIC = "__consumer_offsets";
     /** The transaction coordinator's topic. */
     public static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
+    /** The share coordinator's topic: share-partition state (in a stream: that of the stream's topics). */
+    public static final String SHARE_STATE_TOPIC = "__share_group_state";
 
     private TopicNames() {
     }
@@ -110,23 +112,46 @@ public final class TopicNames {
 
     /**
      * Whether only the broker writes the topic: Kafka's internal topics and each stream's own
-     * {@value #OFFSETS_TOPIC}, which holds the committed offsets of the stream's topics. Clients see them
-     * marked internal, may read but not produce to them, and regular-expression subscriptions skip them.
+     * {@value #OFFSETS_TOPIC} and {@value #SHARE_STATE_TOPIC}, which hold the committed offsets and the
+     * share-partition state of the stream's topics. Clients see them marked internal, may read but not produce to
+     * them, and regular-expression subscriptions skip them.
      */
     public static boolean isInternal(String kafkaName) {
-        return isStreamOffsetsTopic(kafkaName) || kafkaName.equals(OFFSETS_TOPIC)
-                || kafkaName.equals(TRANSACTION_STATE_TOPIC);
+        return isStreamInternalTopic(kafkaName) || kafkaName.equals(OFFSETS_TOPIC)
+                || kafkaName.equals(TRANSACTION_STATE_TOPIC) || kafkaName.equals(SHARE_STATE_TOPIC);
+    }
+
+    /**
+     * Whether the name is one of a stream's own coordinator topics ({@code /path/stream:__consumer_offsets},
+     * {@code /path/stream:__share_group_state}), which only the broker makes and which go only with the stream.
+     */
+    public static boolean isStreamInternalTopic(String kafkaName) {
+        return isStreamOffsetsTopic(kafkaName) || isStreamShareStateTopic(kafkaName);
     }
 
     /** Whether the name is a stream's own {@code /path/stream:__consumer_offsets}, which only the broker makes. */
     public static boolean isStreamOffsetsTopic(String kafkaName) {
+        return isInStreamNamed(kafkaName, OFFSETS_TOPIC);
+    }
+
+    /** Whether the name is a stream's own {@code /path/stream:__share_group_state}, which only the broker makes. */
+    public static boolean isStreamShareStateTopic(String kafkaName) {
+        return isInStreamNamed(kafkaName, SHARE_STATE_TOPIC);
+    }
+
+    private static boolean isInStreamNamed(String kafkaName, String topic) {
         int colon = kafkaName.startsWith("/") ? kafkaName.lastIndexOf(':') : -1;
-        return colon > 0 && kafkaName.length() - colon - 1 == OFFSETS_TOPIC.length() && kafkaName.endsWith(OFFSETS_TOPIC);
+        return colon > 0 && kafkaName.length() - colon - 1 == topic.length() && kafkaName.endsWith(topic);
     }
 
     /** The topic that holds the committed offsets of a stream's topics: {@code /path/stream:__consumer_offsets}. */
     public static String offsetsTopicOf(String streamPath) {
         return streamPath + ":" + OFFSETS_TOPIC;
+    }
+
+    /** The topic that holds the share-partition state of a stream's topics: {@code /path/stream:__share_group_state}. */
+    public static String shareStateTopicOf(String streamPath) {
+        return streamPath + ":" + SHARE_STATE_TOPIC;
     }
 
     /**

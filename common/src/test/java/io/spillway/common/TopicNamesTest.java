@@ -54,6 +54,19 @@ class TopicNamesTest {
     }
 
     @Test
+    void theShareStateTopicIsInternalAtHomeAndInEachStream() {
+        assertThat(TopicNames.isInternal("__share_group_state")).isTrue();
+        assertThat(TopicNames.isInternal("/apps/fraud:__share_group_state")).isTrue();
+        assertThat(TopicNames.isStreamShareStateTopic("/apps/fraud:__share_group_state")).isTrue();
+        assertThat(TopicNames.isStreamShareStateTopic("__share_group_state")).isFalse();
+        assertThat(TopicNames.isStreamInternalTopic("/apps/fraud:__share_group_state")).isTrue();
+        assertThat(TopicNames.isStreamInternalTopic("/apps/fraud:__consumer_offsets")).isTrue();
+        assertThat(TopicNames.isStreamInternalTopic("/apps/fraud:__share_group_statex")).isFalse();
+        assertThat(TopicNames.isInternal("/apps/fraud:x__share_group_state")).isFalse();
+        assertThat(TopicNames.shareStateTopicOf("/apps/fraud")).isEqualTo("/apps/fraud:__share_group_state");
+    }
+
+    @Test
     void lengthLimits() {
         assertThat(TopicNames.problem("t".repeat(249))).isNull();
         assertThat(TopicNames.problem("t".repeat(250))).contains("longer than 249");

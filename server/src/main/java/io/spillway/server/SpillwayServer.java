@@ -12,6 +12,8 @@ import io.spillway.broker.fetch.FetchPurgatory;
 import io.spillway.common.Time;
 import io.spillway.broker.txn.TransactionMarkers;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.coordinator.share.ShareCoordinator;
+import io.spillway.coordinator.share.ShareStateStore;
 import io.spillway.coordinator.txn.TransactionConfig;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import io.spillway.log.CheckpointTask;
@@ -61,8 +63,10 @@ public final class SpillwayServer implements AutoCloseable {
     private final ExecutorService workers;
     private final ExecutorService groupEvents;
     private final ExecutorService txnEvents;
+    private final ExecutorService shareEvents;
     private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
+    private final ShareCoordinator shareStates;
     private final KafkaServer listener;
     private final BrokerIdentity identity;
     private final Topics topics;
@@ -70,8 +74,9 @@ public final class SpillwayServer implements AutoCloseable {
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
                            StorageMaintenance maintenance, ScheduledExecutorService checkpoints,
                            ScheduledExecutorService scheduler, ExecutorService workers, ExecutorService groupEvents,
-                           ExecutorService txnEvents, GroupCoordinator groups, TransactionCoordinator transactions,
-                           KafkaServer listener, BrokerIdentity identity, Topics topics) {
+                           ExecutorService txnEvents, ExecutorService shareEvents, GroupCoordinator groups,
+                           TransactionCoordinator transactions, ShareCoordinator shareStates, KafkaServer listener,
+                           BrokerIdentity identity, Topics topics) {
         this.config = config;
         this.lock = lock;
         this.meta = meta;
@@ -82,8 +87,10 @@ public final class SpillwayServer implements AutoCloseable {
         this.workers = workers;
         this.groupEvents = groupEvents;
         this.txnEvents = txnEvents;
+        this.shareEvents = shareEvents;
         this.groups = groups;
         this.transactions = transactions;
+        this.shareStates = shareStates;
         this.listener = listener;
         this.identity = identity;
         this.topics = topics;
@@ -134,6 +141,8 @@ public final class SpillwayServer implements AutoCloseable {
                 TransactionConfig.DEFAULT.markerRetryMs());
         TransactionCoordinator transactions = TransactionCoordinators.start(config, topics, meta, markers, txnEvents,
                 scheduler, time);
+        ExecutorService shareEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-share-coordinator"));
+        ShareCoordinator shareStates = ShareCoordinators.start(topics, meta, shareEvents, scheduler, time);
 
         int ioThreads = config.getInt("num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
@@ -149,8 +158,9 @@ public final class SpillwayServer implements AutoCloseable {
         Authorizer authorizer = AclAuthorizer.fromSettings(config.settings(), meta);
         Quotas quotas = new Quotas(topics, time, config.getInt("quota.window.num", 11),
                 config.getInt("quota.window.size.seconds", 1) * 1000);
-        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
-                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer, quotas);
+        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, shareStates,
+                transactions, markers, new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer,
+                quotas);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup, time);
@@ -177,8 +187,8 @@ public final class SpillwayServer implements AutoCloseable {
         // Tools and tests read the first "Kafka listener on host:port" of this line.
         log.info("Spillway is ready: Kafka listener on {}, data in {}, fsync before ack {}", describe(listenerSpecs, boundPorts),
                 config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, maintenance, checkpoints, scheduler, workers, groupEvents, txnEvents, groups,
-                transactions, listener, identity, topics);
+        return new SpillwayServer(config, lock, meta, logs, maintenance, checkpoints, scheduler, workers, groupEvents, txnEvents,
+                shareEvents, groups, transactions, shareStates, listener, identity, topics);
     }
 
     public int port() {
@@ -216,18 +226,29 @@ public final class SpillwayServer implements AutoCloseable {
         return topics;
     }
 
+    /**
+     * The share coordinator's store of share-partition state (KIP-932), for the broker's share-group handlers and
+     * for tests inside the process.
+     */
+    public ShareStateStore shareStates() {
+        return shareStates;
+    }
+
     @Override
     public void close() {
         listener.close();
         scheduler.shutdownNow();
         transactions.unload();
         txnEvents.shutdown();
+        shareStates.unload();
+        shareEvents.shutdown();
         groups.unload();
         groupEvents.shutdown();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
             txnEvents.awaitTermination(10, TimeUnit.SECONDS);
+            shareEvents.awaitTermination(10, TimeUnit.SECONDS);
             groupEvents.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,6 +8,7 @@ import io.spillway.broker.Topics;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.common.TopicNames;
 import io.spillway.coordinator.group.GroupCoordinator;
+import io.spillway.coordinator.share.ShareStateStore;
 import io.spillway.meta.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
@@ -31,11 +32,13 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     private final BrokerSettings settings;
     private final Streams streams;
     private final GroupCoordinator groups;
+    private final ShareStateStore shareStates;
     private final Quotas quotas;
 
     public DeleteTopicsHandler(Topics topics, BrokerSettings settings, Streams streams, GroupCoordinator groups,
-                               Quotas quotas) {
+                               ShareStateStore shareStates, Quotas quotas) {
         this.quotas = quotas;
+        this.shareStates = shareStates;
         this.streams = streams;
         this.groups = groups;
         this.topics = topics;
@@ -50,6 +53,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         }
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         Set<String> deleted = new HashSet<>();
+        Set<Uuid> deletedIds = new HashSet<>();
         boolean enabled = settings.booleanValue("delete.topic.enable");
         for (DeleteTopicsRequestData.DeleteTopicState w : wanted) {
             DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
@@ -69,10 +73,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             if (!byId && Streams.isStreamName(w.name())) {
-                if (deleteStream(w.name(), enabled, result, deleted)) {
-                    // Its offsets topic went with its other topics: the coordinator drops what it held from there
-                    // (queued before the forgetting below, which then finds nothing of the stream left).
+                if (deleteStream(w.name(), enabled, result, deleted, deletedIds)) {
+                    // Its offsets and share-state topics went with its other topics: the coordinators drop what
+                    // they held from there (queued before the forgetting below, which then finds nothing of the
+                    // stream left).
                     groups.forgetStream(w.name());
+                    shareStates.forgetStream(w.name());
                 }
                 continue;
             }
@@ -89,6 +95,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         + "drop offsets, delete the groups (DeleteGroups) or their offsets (OffsetDelete)");
                 continue;
             }
+            if (TopicNames.isStreamShareStateTopic(topic.kafkaName())) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Topic '" + topic.kafkaName()
+                        + "' keeps the share-group state of its stream's topics and goes only with the stream; to "
+                        + "drop that state, delete the share groups or their offsets");
+                continue;
+            }
             if (!enabled) {
                 result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
@@ -103,25 +115,35 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 quotas.recordMutations(context, topic.partitionCount());
                 topics.delete(topic);
                 deleted.add(topic.kafkaName());
+                deletedIds.add(topic.id());
             } catch (org.apache.kafka.common.errors.ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
         }
-        // As Kafka: the groups' committed offsets of a deleted topic go with it.
-        return groups.forgetTopics(deleted).handle((forgotten, error) -> {
+        // As Kafka: the groups' committed offsets and the share groups' state of a deleted topic go with it.
+        CompletableFuture<Void> offsetsForgotten = groups.forgetTopics(deleted).handle((forgotten, error) -> {
             if (error != null) {
                 log.warn("Topics {} were deleted, but the committed offsets of groups for them could not be removed ({}); "
                         + "they stay until they expire", deleted, error.getMessage());
             } else if (forgotten > 0) {
                 log.info("Removed {} committed offsets of deleted topics {}", forgotten, deleted);
             }
-            return response;
+            return null;
         });
+        CompletableFuture<Void> shareStateForgotten = shareStates.forgetTopics(deletedIds).handle((ok, error) -> {
+            if (error != null) {
+                // Keyed by topic id, it can never apply to another topic; it stays until its groups are deleted.
+                log.warn("Topics {} were deleted, but the share groups' state of them could not be removed ({})",
+                        deleted, error.getMessage());
+            }
+            return null;
+        });
+        return CompletableFuture.allOf(offsetsForgotten, shareStateForgotten).thenApply(done -> response);
     }
 
     /** A stream path deletes the stream with all its topics; returns whether it did. */
     private boolean deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result,
-                                 Set<String> deleted) {
+                                 Set<String> deleted, Set<Uuid> deletedIds) {
         try {
             streams.get(path);
             if (!enabled) {
@@ -129,7 +151,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
                 return false;
             }
+            List<Uuid> ids = topics.all().stream().filter(t -> t.name().stream().equals(path))
+                    .map(TopicMetadata::id).toList();
             deleted.addAll(streams.delete(path));
+            deletedIds.addAll(ids);
             return true;
         } catch (org.apache.kafka.common.errors.ApiException e) {
             result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

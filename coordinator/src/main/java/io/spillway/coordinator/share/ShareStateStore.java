@@ -45,6 +45,12 @@ public interface ShareStateStore {
     CompletableFuture<Void> forgetTopics(Set<Uuid> topicIds);
 
     /**
+     * A stream was deleted with its topics and its own share-state topic: the state kept there goes too (no
+     * listener call). Completes once the store no longer holds it.
+     */
+    CompletableFuture<Void> forgetStream(String streamPath);
+
+    /**
      * Registers a listener told (on the store's thread; it must hand work off) of every share-partition whose
      * state an admin operation replaced or deleted, so that a broker drops its in-memory copy.
      */
