@@ -53,7 +53,9 @@ import io.spillway.broker.txn.TxnOffsetCommitHandler;
 import io.spillway.broker.txn.WriteTxnMarkersHandler;
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.GroupCoordinator;
-import io.spillway.coordinator.share.ShareStateStore;
+import io.spillway.broker.share.ShareAcknowledgeHandler;
+import io.spillway.broker.share.ShareFetchHandler;
+import io.spillway.broker.share.ShareService;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -66,14 +68,15 @@ public final class BrokerApis {
     }
 
     /**
-     * @param shareStates the share coordinator's store of share-partition state (KIP-932)
+     * @param shares share groups' queues (KIP-932): share-partitions, share sessions and the share coordinator's
+     *     store of their state
      * @param groupPartition the group coordinator's partition, which transactions add to commit offsets
      * @param authorizer the ACLs (CreateAcls, DescribeAcls, DeleteAcls), or {@link Authorizer#ALLOW_ALL}
      * @param quotas client and stream quotas that requests are measured against
      */
     public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
                                        FetchPurgatory purgatory, GroupCoordinator groups,
-                                       ShareStateStore shareStates, TransactionCoordinator transactions, TransactionMarkers markers,
+                                       ShareService shares, TransactionCoordinator transactions, TransactionMarkers markers,
                                        TopicPartition groupPartition, Executor executor, Time time,
                                        Authorizer authorizer, Quotas quotas) {
         ApiDispatcher dispatcher = new ApiDispatcher().withQuotas(quotas);
@@ -102,7 +105,7 @@ public final class BrokerApis {
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(transactions))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(topics))
                 .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(topics, settings, identity, streams, quotas))
-                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups, shareStates,
+                .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(topics, settings, streams, groups, shares.store(),
                         quotas))
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(topics, identity, quotas))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(topics))
@@ -129,6 +132,8 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
                 .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
                 .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups))
+                .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(topics, shares, purgatory, executor, time))
+                .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(topics, shares, time))
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, new ConsumerGroupHeartbeatHandler(groups))
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, new ConsumerGroupDescribeHandler(groups));
         return dispatcher;

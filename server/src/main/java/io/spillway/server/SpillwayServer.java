@@ -6,6 +6,7 @@ import io.spillway.broker.auth.AclAuthorizer;
 import io.spillway.broker.auth.Authorizer;
 import io.spillway.broker.BrokerIdentity;
 import io.spillway.broker.Topics;
+import io.spillway.broker.share.ShareService;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.config.TopicConfigResolver;
 import io.spillway.broker.fetch.FetchPurgatory;
@@ -158,7 +159,9 @@ public final class SpillwayServer implements AutoCloseable {
         Authorizer authorizer = AclAuthorizer.fromSettings(config.settings(), meta);
         Quotas quotas = new Quotas(topics, time, config.getInt("quota.window.num", 11),
                 config.getInt("quota.window.size.seconds", 1) * 1000);
-        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, shareStates,
+        ShareService shares = ShareService.create(shareStates, config.settings(), meta::groupConfigs, purgatory, scheduler,
+                workers, time);
+        ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, shares,
                 transactions, markers, new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer,
                 quotas);
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));

@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -53,14 +55,24 @@ public final class SharePartitions {
     }
 
     public SharePartitions(ShareStateStore store, Function<String, ShareGroupSettings> settings,
-                           FetchPurgatory purgatory, ScheduledExecutorService scheduler, Time time) {
+                           FetchPurgatory purgatory, ScheduledExecutorService scheduler, Executor workers, Time time) {
         this.store = store;
         this.settings = settings;
         this.purgatory = purgatory;
         this.time = time;
         store.addResetListener(this::dropReplaced);
-        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
+        AtomicBoolean sweeping = new AtomicBoolean();
+        this.sweeper = scheduler.scheduleWithFixedDelay(() -> {
+            if (sweeping.compareAndSet(false, true)) {
+                workers.execute(() -> {
+                    try {
+                        sweep();
+                    } finally {
+                        sweeping.set(false);
+                    }
+                });
+            }
+        }, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     public ShareGroupSettings settings(String groupId) {

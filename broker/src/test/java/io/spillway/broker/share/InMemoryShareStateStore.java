@@ -71,6 +71,11 @@ final class InMemoryShareStateStore implements ShareStateStore {
     }
 
     @Override
+    public CompletableFuture<Void> forgetStream(String streamPath) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public void addResetListener(Consumer<SharePartitionKey> listener) {
         listeners.add(listener);
     }
