@@ -41,6 +41,7 @@ public final class SharePartitions {
     private final Function<String, ShareGroupSettings> settings;
     private final FetchPurgatory purgatory;
     private final Time time;
+    private final Executor workers;
     private final Map<SharePartitionKey, Entry> partitions = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweeper;
 
@@ -60,6 +61,7 @@ public final class SharePartitions {
         this.settings = settings;
         this.purgatory = purgatory;
         this.time = time;
+        this.workers = workers;
         store.addResetListener(this::dropReplaced);
         AtomicBoolean sweeping = new AtomicBoolean();
         this.sweeper = scheduler.scheduleWithFixedDelay(() -> {
@@ -114,11 +116,16 @@ public final class SharePartitions {
         }
     }
 
-    /** A member left its group (or its share session closed): what it held is available again. */
+    /**
+     * A member left its group: what it held is available again. Called on the group coordinator's thread, so the
+     * work (which may wait for a share-partition busy reading the log) runs on the workers.
+     */
     public void memberLeft(String groupId, String memberId) {
-        for (SharePartition p : loadedOf(groupId)) {
-            p.releaseMember(memberId, settings.apply(groupId));
-        }
+        workers.execute(() -> {
+            for (SharePartition p : loadedOf(groupId)) {
+                p.releaseMember(memberId, settings.apply(groupId));
+            }
+        });
     }
 
     /**
@@ -148,10 +155,11 @@ public final class SharePartitions {
         return of;
     }
 
+    /** Called on the share coordinator's thread once an admin operation's change is durable: hands off. */
     private void dropReplaced(SharePartitionKey key) {
         Entry entry = partitions.remove(key);
         if (entry != null) {
-            entry.loading.thenAccept(SharePartition::fence);
+            workers.execute(() -> entry.loading.thenAccept(SharePartition::fence));
         }
     }
 
