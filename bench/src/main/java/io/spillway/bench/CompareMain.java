@@ -35,7 +35,8 @@ public final class CompareMain {
               --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
                                         kafka-fsync is Kafka with log.flush.interval.messages=1)
               --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics, secure,
-                                        isolation, compaction (default all)
+                                        isolation, compaction, share (default all but share: Spillway does
+                                        not serve share groups yet, docs/share-groups.md)
               --reps N                  runs per target and workload (default 3)
               --duration D              measured time of a produce / tailing run (default 15s)
               --warmup D                warm-up before each of them, excluded (default 5s)
@@ -50,6 +51,8 @@ public final class CompareMain {
                                         records alone exceeds the 120% that counts as compacted)
               --compaction-rate R       MiB/s offered while writing it, the same to both brokers (default 64;
                                         0: as fast as each broker takes them)
+              --share-records N         records of 1 KiB preloaded and read through share groups by 1 and
+                                        by 4 KafkaShareConsumers (default 1m)
               --topics LIST             topic counts of the many-topics workload (default 10k,100k,1m)
               --kafka-topics LIST       topic counts tried with Kafka (default: the same)
               --topics-time D           time bound of one many-topics run with Kafka (default 10m)
@@ -58,22 +61,27 @@ public final class CompareMain {
               --report FILE             Markdown file to write into (default docs/benchmarks.md)
               --no-report               print only
               --smoke                   tiny sizes, to check that the harness works (1 rep, 2 s runs, 200 topics,
-                                        64 MiB over 6000 keys per partition for compaction)
+                                        64 MiB over 6000 keys per partition for compaction, 20k share records)
               --help
             """;
 
     static final List<String> FLAGS = List.of("--help", "--no-report", "--smoke");
     static final List<String> OPTIONS = List.of("--targets", "--workloads", "--reps", "--duration", "--warmup",
             "--latency-rate", "--latency-duration", "--txn-read-mib", "--catchup-mib", "--compaction-mib", "--compaction-keys",
-            "--compaction-rate", "--topics", "--kafka-topics", "--topics-time", "--spillway-topics-time",
+            "--compaction-rate", "--share-records", "--topics", "--kafka-topics", "--topics-time", "--spillway-topics-time",
             "--heap", "--report");
     static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure",
-            "isolation", "compaction");
+            "isolation", "compaction", "share");
+    /**
+     * What runs without --workloads: all but "share", which fails on Spillway until it serves share groups
+     * (ShareGroupHeartbeat, ShareFetch; docs/share-groups.md). Then it joins the default, and CompareSmokeTest's rows.
+     */
+    static final List<String> DEFAULT_WORKLOADS = WORKLOADS.stream().filter(w -> !w.equals("share")).toList();
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,
                     double latencyRate, Duration latencyDuration, long txnReadMib, long catchupMib, long compactionMib,
-                    long compactionKeys, double compactionRate, List<Integer> topicCounts,
+                    long compactionKeys, double compactionRate, long shareRecords, List<Integer> topicCounts,
                     List<Integer> kafkaTopicCounts, Duration topicsTime, Duration spillwayTopicsTime, String heap, Path report,
                     boolean smoke) {
 
@@ -94,6 +102,8 @@ public final class CompareMain {
     private final ComparisonTable isolationTable;
     /** The compaction workload's rows (the log cleaners), under their own heading. */
     private final ComparisonTable compactionTable;
+    /** The share workload's rows (share-group consumers), under their own heading. */
+    private final ComparisonTable shareTable;
     private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -110,6 +120,7 @@ public final class CompareMain {
         this.secureTable = new ComparisonTable(s.contenders());
         this.isolationTable = new ComparisonTable(s.contenders());
         this.compactionTable = new ComparisonTable(s.contenders());
+        this.shareTable = new ComparisonTable(s.contenders());
     }
 
     public static void main(String[] argv) {
@@ -163,14 +174,14 @@ public final class CompareMain {
      */
     static String sectionName(Settings s) {
         String base = s.smoke() ? "comparison-smoke" : "comparison";
-        return s.workloads().containsAll(WORKLOADS) ? base : base + "-" + String.join("-", s.workloads());
+        return s.workloads().containsAll(DEFAULT_WORKLOADS) ? base : base + "-" + String.join("-", s.workloads());
     }
 
     /** The main table and, when the txn workload ran, the transactions table under its own heading. */
     String renderTables() {
         StringBuilder sb = new StringBuilder();
         if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty() && isolationTable.isEmpty()
-                && compactionTable.isEmpty())) {
+                && compactionTable.isEmpty() && shareTable.isEmpty())) {
             sb.append(table.render());
         }
         if (!txnTable.isEmpty()) {
@@ -187,6 +198,9 @@ public final class CompareMain {
         if (!compactionTable.isEmpty()) {
             sb.append(sb.length() == 0 ? "" : "\n").append("#### Log compaction\n\n").append(compactionTable.render());
         }
+        if (!shareTable.isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("#### Share groups (KIP-932)\n\n").append(shareTable.render());
+        }
         return sb.toString();
     }
 
@@ -200,7 +214,7 @@ public final class CompareMain {
             }
         }
         List<String> workloads = new ArrayList<>();
-        for (String w : a.get("--workloads", String.join(",", WORKLOADS)).split(",")) {
+        for (String w : a.get("--workloads", String.join(",", DEFAULT_WORKLOADS)).split(",")) {
             if (!WORKLOADS.contains(w.trim())) {
                 throw new IllegalArgumentException("unknown workload " + w + " (" + String.join(", ", WORKLOADS) + ")");
             }
@@ -223,6 +237,7 @@ public final class CompareMain {
             throw new IllegalArgumentException("--compaction-mib " + compactionMib + " holds no more records than "
                     + CompactionWorkload.PARTITIONS + " x --compaction-keys " + compactionKeys + ": nothing would be superseded");
         }
+        long shareRecords = positive("--share-records", a.getLong("--share-records", smoke ? 20_000 : 1_000_000));
         return new Settings(contenders, workloads, reps,
                 orDefault(a, "--duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(15)),
                 orDefault(a, "--warmup", smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(5)),
@@ -230,7 +245,8 @@ public final class CompareMain {
                 orDefault(a, "--latency-duration", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30)),
                 positive("--txn-read-mib", a.getLong("--txn-read-mib", smoke ? 4 : 256)),
                 a.getLong("--catchup-mib", smoke ? 8 : 3072),
-                compactionMib, compactionKeys, compactionRate(a.getDouble("--compaction-rate", 64)), topics, kafkaTopics,
+                compactionMib, compactionKeys, compactionRate(a.getDouble("--compaction-rate", 64)), shareRecords, topics,
+                kafkaTopics,
                 orDefault(a, "--topics-time", Duration.ofMinutes(10)), orDefault(a, "--spillway-topics-time",
                 Duration.ofMinutes(60)), a.get("--heap", "2g"), report, smoke);
     }
@@ -371,6 +387,17 @@ public final class CompareMain {
                 }
             }
         }
+        if (s.workloads().contains("share")) {
+            ShareWorkload share = shareWorkload();
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    // Kafka with flush.messages=1 too: acknowledgements are writes of the share-partition state
+                    progress(String.format(Locale.ROOT, "%s, round %d/%d: preload %,d records, read them through a "
+                            + "share group with 1 consumer, then another with 4", c.title(), rep, s.reps(), s.shareRecords()));
+                    share.round(c, rep);
+                }
+            }
+        }
     }
 
     private WorkloadHarness workloadHarness() {
@@ -389,7 +416,16 @@ public final class CompareMain {
             public PrintStream out() {
                 return out;
             }
+
+            @Override
+            public Target start(Contender c) {
+                return CompareMain.this.start(c);
+            }
         };
+    }
+
+    private ShareWorkload shareWorkload() {
+        return new ShareWorkload(workloadHarness(), shareTable, s.shareRecords());
     }
 
     private CompactionWorkload compactionWorkload() {
@@ -430,6 +466,9 @@ public final class CompareMain {
         }
         if (s.workloads().contains("compaction")) {
             steps += s.reps() * reads;
+        }
+        if (s.workloads().contains("share")) {
+            steps += s.reps() * per;
         }
     }
 
@@ -688,7 +727,7 @@ public final class CompareMain {
     String markdown(String startedAt, String command, String rendered) {
         StringBuilder sb = new StringBuilder();
         sb.append("### Spillway vs Apache Kafka (").append(startedAt).append(s.smoke() ? ", smoke run with tiny sizes" : "")
-                .append(s.workloads().containsAll(WORKLOADS) ? "" : ", workloads " + String.join(", ", s.workloads()))
+                .append(s.workloads().containsAll(DEFAULT_WORKLOADS) ? "" : ", workloads " + String.join(", ", s.workloads()))
                 .append(")\n\n");
         sb.append(rendered).append('\n');
         sb.append("Medians of ").append(s.reps()).append(s.reps() == 1 ? " run" : " runs")
@@ -741,12 +780,15 @@ public final class CompareMain {
         if (s.workloads().contains("compaction")) {
             w.put("Compaction", compactionWorkload().method());
         }
+        if (s.workloads().contains("share")) {
+            w.put("Share groups", shareWorkload().method());
+        }
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
         }
         sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append(secureTable.runs())
-                .append(isolationTable.runs()).append(compactionTable.runs()).append('\n');
+                .append(isolationTable.runs()).append(compactionTable.runs()).append(shareTable.runs()).append('\n');
         for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
             Map<String, String> d = new LinkedHashMap<>(e.getValue());
             d.remove("Data dir");

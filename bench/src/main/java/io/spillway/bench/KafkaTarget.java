@@ -255,6 +255,12 @@ public final class KafkaTarget implements Target, CrashRestartable {
     /**
      * server.properties of a single KRaft node, as in Kafka's config/server.properties for a one-node
      * quickstart: replication factor 1 for the internal topics and no initial rebalance delay.
+     *
+     * <p>Share groups (the share workload) need nothing more: "format" gives a 4.4 cluster the feature levels of its
+     * release, {@code share.version=2} among them, which turns share groups on (the 4.0 preview's
+     * {@code group.share.enable} is gone; {@code group.coordinator.rebalance.protocols} is deprecated in favour of the
+     * feature levels and left at its default); and the share coordinator's state topic {@code __share_group_state}
+     * gets replication factor 1 and min.isr 1 here, without which (defaults 3 and 2) one node could not create it.
      */
     static Map<String, String> serverProperties(Path data, int port, int controllerPort, Options o) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -12,4 +12,10 @@ interface WorkloadHarness {
 
     /** Where progress and per-run results are printed. */
     PrintStream out();
+
+    /**
+     * Starts a broker with the comparison's settings (heap, log directory) and the contender's defaults, described in
+     * the report, for workloads that need no settings of their own.
+     */
+    Target start(Contender c);
 }
