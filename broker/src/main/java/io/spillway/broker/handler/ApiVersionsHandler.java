@@ -20,8 +20,8 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
     /** Kafka's feature name. */
     public static final String TRANSACTION_VERSION = "transaction.version";
     /**
-     * Kafka's feature that switches share groups (KIP-932) on; finalized at 1, as Kafka 4.2+ sets it on a new
-     * cluster, since Spillway always serves them.
+     * Kafka's feature that switches share groups (KIP-932) on; finalized at 2 (renewable locks, record-limit
+     * acquisition), as Kafka 4.4 sets it on a new cluster, since Spillway always serves them.
      */
     public static final String SHARE_VERSION = "share.version";
     /** The features never change while the broker runs, so their epoch does not either. */
@@ -43,7 +43,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
         supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(TRANSACTION_VERSION)
                 .setMinVersion((short) 0).setMaxVersion((short) 2));
         supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(SHARE_VERSION)
-                .setMinVersion((short) 0).setMaxVersion((short) 1));
+                .setMinVersion((short) 0).setMaxVersion((short) 2));
         ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
                 new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
         if (transactionVersion > 0) {
@@ -52,7 +52,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
                     .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));
         }
         finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(SHARE_VERSION)
-                .setMinVersionLevel((short) 1).setMaxVersionLevel((short) 1));
+                .setMinVersionLevel((short) 2).setMaxVersionLevel((short) 2));
         return CompletableFuture.completedFuture(response.setSupportedFeatures(supported)
                 .setFinalizedFeaturesEpoch(FINALIZED_FEATURES_EPOCH).setFinalizedFeatures(finalized));
     }
