@@ -150,7 +150,8 @@ public final class SpillwayServer implements AutoCloseable {
         Quotas quotas = new Quotas(topics, time, config.getInt("quota.window.num", 11),
                 config.getInt("quota.window.size.seconds", 1) * 1000);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, transactions, markers,
-                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer, quotas);
+                new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer, quotas,
+                null); // share-partition state: wired by the share coordinator
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup, time);
