@@ -47,12 +47,13 @@ public final class AlterShareGroupOffsetsHandler
             return CompletableFuture.completedFuture(failed(request, new ApiError(Errors.GROUP_AUTHORIZATION_FAILED,
                     context.principal() + " may not READ group " + groupId)));
         }
-        if (states == null) {
-            return CompletableFuture.completedFuture(failed(request, ShareStates.NOT_AVAILABLE));
-        }
-        return coordinator.prepareShareGroupOffsetsChange(groupId, true).thenCompose(check -> {
+        // Without a store an unknown group is not created: the request cannot succeed anyway.
+        return coordinator.prepareShareGroupOffsetsChange(groupId, states != null).thenCompose(check -> {
             if (check.error() != Errors.NONE) {
                 return CompletableFuture.completedFuture(failed(request, check));
+            }
+            if (states == null) {
+                return CompletableFuture.completedFuture(failed(request, ShareStates.NOT_AVAILABLE));
             }
             return alter(context, request);
         });

@@ -49,12 +49,12 @@ public final class DeleteShareGroupOffsetsHandler
             return CompletableFuture.completedFuture(failed(new ApiError(Errors.GROUP_AUTHORIZATION_FAILED,
                     context.principal() + " may not DELETE group " + groupId)));
         }
-        if (states == null) {
-            return CompletableFuture.completedFuture(failed(ShareStates.NOT_AVAILABLE));
-        }
         return coordinator.prepareShareGroupOffsetsChange(groupId, false).thenCompose(check -> {
             if (check.error() != Errors.NONE) {
                 return CompletableFuture.completedFuture(failed(check));
+            }
+            if (states == null) {
+                return CompletableFuture.completedFuture(failed(ShareStates.NOT_AVAILABLE));
             }
             return states.readGroup(groupId).thenCompose(stored -> {
                 Set<Uuid> withState = new HashSet<>();
