@@ -416,38 +416,11 @@ public final class ShareGroupProtocol {
 
     /** ShareGroupDescribe for one group id: the group, or GROUP_ID_NOT_FOUND with Kafka's message. */
     public ShareGroupDescribeResponseData.DescribedGroup describe(String groupId) {
-        ShareGroup group;
         try {
-            group = shareGroup(groupId);
+            return ShareGroupDescriber.describe(shareGroup(groupId), catalog);
         } catch (GroupIdNotFoundException e) {
             return new ShareGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
                     .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(e.getMessage());
         }
-        ShareGroupDescribeResponseData.DescribedGroup out = new ShareGroupDescribeResponseData.DescribedGroup()
-                .setGroupId(groupId)
-                .setGroupState(group.stateName())
-                .setGroupEpoch(group.groupEpoch)
-                .setAssignmentEpoch(group.assignmentEpoch)
-                .setAssignorName(SimpleAssignor.NAME);
-        for (ShareGroupMember m : group.members.values()) {
-            ShareMemberSubscription s = m.subscription();
-            List<ShareGroupDescribeResponseData.TopicPartitions> topics = new ArrayList<>();
-            m.current().partitions().forEach((topicId, partitions) -> {
-                TopicCatalog.TopicInfo t = catalog.byId(topicId);
-                if (t != null) { // a deleted topic is left out, as Kafka does
-                    topics.add(new ShareGroupDescribeResponseData.TopicPartitions().setTopicId(topicId)
-                            .setTopicName(t.name()).setPartitions(new ArrayList<>(new TreeSet<>(partitions))));
-                }
-            });
-            out.members().add(new ShareGroupDescribeResponseData.Member()
-                    .setMemberId(m.memberId())
-                    .setRackId(s.rackId())
-                    .setMemberEpoch(m.memberEpoch())
-                    .setClientId(s.clientId())
-                    .setClientHost(s.clientHost())
-                    .setSubscribedTopicNames(new ArrayList<>(s.topicNames()))
-                    .setAssignment(new ShareGroupDescribeResponseData.Assignment().setTopicPartitions(topics)));
-        }
-        return out;
     }
 }

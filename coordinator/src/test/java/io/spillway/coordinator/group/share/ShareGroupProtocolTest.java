@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -306,7 +308,32 @@ class ShareGroupProtocolTest {
         // Sessions start again after the load: a silent member expires.
         f.advanceMs(46_000);
         assertThat(f.left).contains("g/m1", "g/m2", "h/x");
-        assertThat(audit).isNotNull();
+        ShareGroupDescribeResponseData.DescribedGroup h = f.coordinator.shareGroupDescribe(List.of("h")).join().get(0);
+        assertThat(h.groupState()).isEqualTo("Empty");
+        assertThat(h.members()).isEmpty();
+        assertThat(audit.partitionCount()).isEqualTo(8);
+    }
+
+    @ParameterizedTest(name = "{0} members on {1} partitions")
+    @CsvSource({"1,1", "2,1", "3,1", "4,1", "5,1", "1,8", "2,8", "3,8", "4,8", "5,8"})
+    void membersJoiningOneByOneEndWithEveryPartitionCovered(int members, int partitionCount) throws Exception {
+        f.close();
+        f = new ShareFixture(dir.resolve("spread-" + members + "-" + partitionCount), new ShareGroupConfig(45_000,
+                5_000, 10));
+        TopicCatalog.TopicInfo topic = f.topics.create("t", partitionCount);
+        for (int i = 0; i < members; i++) {
+            f.join("g", "m" + i, List.of("t"));
+        }
+        Map<Integer, Integer> holders = new HashMap<>();
+        for (int i = 0; i < members; i++) { // everyone heartbeats once more: all at the latest epoch
+            ShareGroupHeartbeatResponseData r = f.beat("g", "m" + i, f.group("g").members().get("m" + i).memberEpoch());
+            assertThat(r.memberEpoch()).isEqualTo(members);
+            f.group("g").members().get("m" + i).current().partitions().getOrDefault(topic.id(), Set.of())
+                    .forEach(p -> holders.merge(p, 1, Integer::sum));
+        }
+        assertThat(holders.keySet()).hasSize(partitionCount);
+        int sharing = (members + partitionCount - 1) / partitionCount;
+        assertThat(holders.values()).allSatisfy(h -> assertThat(h).isBetween(1, sharing));
     }
 
     private String describeAll() {
