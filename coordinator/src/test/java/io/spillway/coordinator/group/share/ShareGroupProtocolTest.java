@@ -7,6 +7,7 @@ import io.spillway.coordinator.group.TopicCatalog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
@@ -147,6 +148,12 @@ class ShareGroupProtocolTest {
         assertThat(commit.values()).containsOnly(Errors.GROUP_ID_NOT_FOUND);
         assertThat(f.coordinator.fetchOffsets("g", null, false, null, -1).join().groupError())
                 .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(f.coordinator.deleteOffsets("g", List.of(new TopicPartition("orders", 0))).join().groupError())
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(f.coordinator.heartbeat(new HeartbeatRequestData().setGroupId("g").setMemberId("m1")
+                .setGenerationId(1)).join()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(f.coordinator.consumerGroupDescribe(List.of("g")).join().get(0).errorCode())
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         assertThatDescribeGroupsFails();
     }
 
