@@ -3,7 +3,6 @@ package io.spillway.broker.group;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.coordinator.group.GroupCoordinator;
-import io.spillway.coordinator.group.GroupType;
 import io.spillway.coordinator.share.ShareStateStore;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.acl.AclOperation;
@@ -17,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * DeleteGroups: removes empty groups and their offsets; active groups get NON_EMPTY_GROUP. A deleted share group's
- * share-partition state is deleted from the share state store too, before the group's answer.
+ * DeleteGroups: removes empty groups and their offsets; active groups get NON_EMPTY_GROUP. An empty share group's
+ * share-partition state is deleted from the share state store first, then the group.
  */
 public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData, DeleteGroupsResponseData> {
     private final GroupCoordinator coordinator;
@@ -43,7 +42,7 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
                         .setGroupId(groupId).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
                 continue;
             }
-            results.add(coordinator.deleteGroupWithType(groupId).thenCompose(d -> deleteShareState(groupId, d))
+            results.add(delete(groupId)
                     .thenApply(error -> new DeleteGroupsResponseData.DeletableGroupResult()
                             .setGroupId(groupId).setErrorCode(error.error().code())
                             .setErrorMessage(error.error() == Errors.NONE ? null : error.message())));
@@ -55,12 +54,29 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
         });
     }
 
-    /** After a share group is gone: its share-partition state goes too (an error of that is the group's answer). */
-    private CompletableFuture<ApiError> deleteShareState(String groupId, GroupCoordinator.GroupDeletion deletion) {
-        if (deletion.error() != Errors.NONE || deletion.type() != GroupType.SHARE || shareStates == null) {
-            return CompletableFuture.completedFuture(new ApiError(deletion.error(), deletion.error().message()));
+    /**
+     * As Kafka: an empty share group's share-partition state is deleted first, and the group only once that
+     * succeeded, so a failed deletion can be retried (the group is still there to name). Other groups, and all
+     * groups while this broker has no share state store, are deleted at once.
+     */
+    private CompletableFuture<ApiError> delete(String groupId) {
+        if (shareStates == null) {
+            return deleteGroup(groupId);
         }
-        return shareStates.delete(groupId, null).handle((ok, error) -> error == null ? ApiError.NONE
-                : ApiError.fromThrowable(error));
+        return coordinator.prepareShareGroupOffsetsChange(groupId, false).thenCompose(check -> {
+            if (check.error() == Errors.NON_EMPTY_GROUP) {
+                return CompletableFuture.completedFuture(new ApiError(Errors.NON_EMPTY_GROUP,
+                        Errors.NON_EMPTY_GROUP.message()));
+            }
+            if (check.error() != Errors.NONE) {
+                return deleteGroup(groupId); // not a share group (or none): nothing in the share state store
+            }
+            return shareStates.delete(groupId, null).handle((ok, error) -> error).thenCompose(error ->
+                    error == null ? deleteGroup(groupId) : CompletableFuture.completedFuture(ApiError.fromThrowable(error)));
+        });
+    }
+
+    private CompletableFuture<ApiError> deleteGroup(String groupId) {
+        return coordinator.deleteGroupWithType(groupId).thenApply(d -> new ApiError(d.error(), d.error().message()));
     }
 }

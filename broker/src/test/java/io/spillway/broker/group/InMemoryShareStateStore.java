@@ -20,6 +20,8 @@ final class InMemoryShareStateStore implements ShareStateStore {
     /** Every delete call, as "group:topics" (topics "all" for null). */
     final List<String> deletes = new CopyOnWriteArrayList<>();
     private final List<Consumer<SharePartitionKey>> listeners = new CopyOnWriteArrayList<>();
+    /** When set, the next delete fails with it (and deletes nothing). */
+    volatile RuntimeException failNextDelete;
 
     @Override
     public CompletableFuture<SharePartitionState> read(SharePartitionKey key) {
@@ -49,6 +51,11 @@ final class InMemoryShareStateStore implements ShareStateStore {
 
     @Override
     public CompletableFuture<Void> delete(String groupId, Set<Uuid> topicIds) {
+        RuntimeException failure = failNextDelete;
+        if (failure != null) {
+            failNextDelete = null;
+            return CompletableFuture.failedFuture(failure);
+        }
         deletes.add(groupId + ":" + (topicIds == null ? "all" : topicIds.size()));
         states.keySet().removeIf(k -> k.groupId().equals(groupId) && (topicIds == null || topicIds.contains(k.topicId())));
         return CompletableFuture.completedFuture(null);

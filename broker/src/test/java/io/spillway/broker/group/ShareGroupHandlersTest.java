@@ -162,6 +162,11 @@ class ShareGroupHandlersTest {
         assertThat(f.states.deletes).isEmpty();
 
         f.leave("g", "m1");
+        // The state goes first: when that fails the group stays, so the deletion can be retried.
+        f.states.failNextDelete = new org.apache.kafka.common.errors.CoordinatorNotAvailableException("store down");
+        assertThat(handler.handle(ShareGroupFixture.context(ApiKeys.DELETE_GROUPS, 2), request).join().results()
+                .iterator().next().errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+        assertThat(f.coordinator.listGroups().join()).hasSize(1);
         assertThat(handler.handle(ShareGroupFixture.context(ApiKeys.DELETE_GROUPS, 2), request).join().results()
                 .iterator().next().errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(f.states.deletes).containsExactly("g:all");
