@@ -4,9 +4,12 @@ import io.spillway.broker.auth.Authorizer;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.fetch.FetchHandler;
 import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.broker.group.AlterShareGroupOffsetsHandler;
 import io.spillway.broker.group.ConsumerGroupDescribeHandler;
 import io.spillway.broker.group.ConsumerGroupHeartbeatHandler;
 import io.spillway.broker.group.DeleteGroupsHandler;
+import io.spillway.broker.group.DeleteShareGroupOffsetsHandler;
+import io.spillway.broker.group.DescribeShareGroupOffsetsHandler;
 import io.spillway.broker.group.DescribeGroupsHandler;
 import io.spillway.broker.group.FindCoordinatorHandler;
 import io.spillway.broker.group.HeartbeatHandler;
@@ -16,6 +19,8 @@ import io.spillway.broker.group.ListGroupsHandler;
 import io.spillway.broker.group.OffsetCommitHandler;
 import io.spillway.broker.group.OffsetDeleteHandler;
 import io.spillway.broker.group.OffsetFetchHandler;
+import io.spillway.broker.group.ShareGroupDescribeHandler;
+import io.spillway.broker.group.ShareGroupHeartbeatHandler;
 import io.spillway.broker.group.SyncGroupHandler;
 import io.spillway.broker.handler.AlterClientQuotasHandler;
 import io.spillway.broker.handler.AlterConfigsHandler;
@@ -56,6 +61,7 @@ import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.share.ShareAcknowledgeHandler;
 import io.spillway.broker.share.ShareFetchHandler;
 import io.spillway.broker.share.ShareService;
+import io.spillway.coordinator.share.ShareStateStore;
 import io.spillway.coordinator.txn.TransactionCoordinator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -79,6 +85,7 @@ public final class BrokerApis {
                                        ShareService shares, TransactionCoordinator transactions, TransactionMarkers markers,
                                        TopicPartition groupPartition, Executor executor, Time time,
                                        Authorizer authorizer, Quotas quotas) {
+        ShareStateStore shareStates = shares.store();
         ApiDispatcher dispatcher = new ApiDispatcher().withQuotas(quotas);
         Streams streams = new Streams(topics, settings);
         TopicCreator creator = new TopicCreator(topics, streams);
@@ -130,12 +137,20 @@ public final class BrokerApis {
                 .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, topics))
                 .register(ApiKeys.LIST_GROUPS, new ListGroupsHandler(groups))
                 .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
-                .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups))
+                .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups, shareStates))
                 .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups))
                 .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(topics, shares, purgatory, executor, time))
                 .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(topics, shares, time))
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, new ConsumerGroupHeartbeatHandler(groups))
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, new ConsumerGroupDescribeHandler(groups));
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, new ConsumerGroupDescribeHandler(groups))
+                .register(ApiKeys.SHARE_GROUP_HEARTBEAT, (short) 1, (short) 1, new ShareGroupHeartbeatHandler(groups))
+                .register(ApiKeys.SHARE_GROUP_DESCRIBE, (short) 1, (short) 1, new ShareGroupDescribeHandler(groups))
+                .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, (short) 0, (short) 1,
+                        new DescribeShareGroupOffsetsHandler(topics, shareStates))
+                .register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, (short) 0, (short) 0,
+                        new AlterShareGroupOffsetsHandler(groups, topics, shareStates))
+                .register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, (short) 0, (short) 0,
+                        new DeleteShareGroupOffsetsHandler(groups, topics, shareStates));
         return dispatcher;
     }
 }

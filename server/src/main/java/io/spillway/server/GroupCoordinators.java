@@ -6,6 +6,7 @@ import io.spillway.broker.group.TopicsCatalog;
 import io.spillway.common.TopicNames;
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.ConsumerGroupConfig;
+import io.spillway.coordinator.group.ShareGroupConfig;
 import io.spillway.coordinator.group.GroupConfig;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.log.PartitionLog;
@@ -52,7 +53,8 @@ final class GroupCoordinators {
                 config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
         GroupCoordinator coordinator = new GroupCoordinator(new StreamOffsetsPartitions(topics, partition),
                 meta::persistLogStarts, groupConfig,
-                consumerGroupConfig(config).withGroupConfigs(meta::groupConfigs), new TopicsCatalog(topics), events,
+                consumerGroupConfig(config).withGroupConfigs(meta::groupConfigs),
+                shareGroupConfig(config).withGroupConfigs(meta::groupConfigs), new TopicsCatalog(topics), events,
                 scheduler, time);
         coordinator.load().join();
         long checkMs = config.getLong("offsets.retention.check.interval.ms", 600_000L);
@@ -79,6 +81,20 @@ final class GroupCoordinators {
                 .split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
         return new ConsumerGroupConfig(sessionMs, heartbeatMs, config.getInt("group.consumer.max.size", d.maxSize()),
                 assignors, config.getInt("group.consumer.assignment.interval.ms", d.assignmentIntervalMs()));
+    }
+
+    /** KIP-932 share group settings by Kafka's names, bounds checked as for consumer groups. */
+    static ShareGroupConfig shareGroupConfig(ServerConfig config) {
+        ShareGroupConfig d = ShareGroupConfig.DEFAULT;
+        int sessionMs = config.getInt("group.share.session.timeout.ms", d.sessionTimeoutMs());
+        int heartbeatMs = config.getInt("group.share.heartbeat.interval.ms", d.heartbeatIntervalMs());
+        requireBetween("group.share.session.timeout.ms", sessionMs,
+                config.getInt("group.share.min.session.timeout.ms", 45_000),
+                config.getInt("group.share.max.session.timeout.ms", 60_000));
+        requireBetween("group.share.heartbeat.interval.ms", heartbeatMs,
+                config.getInt("group.share.min.heartbeat.interval.ms", 5_000),
+                config.getInt("group.share.max.heartbeat.interval.ms", 15_000));
+        return new ShareGroupConfig(sessionMs, heartbeatMs, config.getInt("group.share.max.size", d.maxSize()));
     }
 
     private static void requireBetween(String name, int value, int min, int max) {

@@ -161,6 +161,7 @@ public final class SpillwayServer implements AutoCloseable {
                 config.getInt("quota.window.size.seconds", 1) * 1000);
         ShareService shares = ShareService.create(shareStates, config.settings(), meta::groupConfigs, purgatory, scheduler,
                 workers, time);
+        groups.shareGroupListener(shares::memberLeft);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, shares,
                 transactions, markers, new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer,
                 quotas);

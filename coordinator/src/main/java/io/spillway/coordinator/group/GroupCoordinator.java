@@ -2,6 +2,8 @@ package io.spillway.coordinator.group;
 
 import io.spillway.common.Time;
 import io.spillway.coordinator.group.consumer.ConsumerGroupProtocol;
+import io.spillway.coordinator.group.share.ShareGroupListener;
+import io.spillway.coordinator.group.share.ShareGroupProtocol;
 import io.spillway.coordinator.runtime.CoordinatorPartitions;
 import io.spillway.coordinator.runtime.CoordinatorRuntime;
 import io.spillway.log.LogStartStore;
@@ -14,9 +16,13 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 
 import java.util.Collection;
 import java.util.List;
@@ -26,12 +32,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The group coordinator as the broker's handlers see it: the classic group protocol (JoinGroup, SyncGroup,
- * Heartbeat, LeaveGroup), the consumer protocol of KIP-848 (ConsumerGroupHeartbeat), committed offsets
- * (also transactional ones) and the group admin APIs, with Kafka's semantics. One group id is one group of
- * either kind; offsets belong to the group whatever its kind.
+ * Heartbeat, LeaveGroup), the consumer protocol of KIP-848 (ConsumerGroupHeartbeat), share groups of KIP-932
+ * (ShareGroupHeartbeat, ShareGroupDescribe), committed offsets (also transactional ones) and the group admin APIs,
+ * with Kafka's semantics. One group id is one group of one kind; offsets belong to the group whatever its kind
+ * (share groups have none: their share-partition state is the share coordinator's).
  *
  * <p>Each call is one operation of a {@link CoordinatorRuntime} over {@code __consumer_offsets}: it runs on
  * the runtime's event thread against {@link GroupCoordinatorShard}, every change it makes is a record
@@ -47,6 +55,7 @@ public final class GroupCoordinator {
     public static final String CONSUMER_PROTOCOL_TYPE = "consumer";
 
     private final CoordinatorRuntime<GroupCoordinatorShard, GroupRecord> runtime;
+    private final AtomicReference<ShareGroupListener> shareListener = new AtomicReference<>(ShareGroupListener.NONE);
 
     /**
      * @param events the coordinator's event executor: runs one task at a time, in order
@@ -66,8 +75,22 @@ public final class GroupCoordinator {
     public GroupCoordinator(CoordinatorPartitions partitions, LogStartStore logStarts, GroupConfig config,
                             ConsumerGroupConfig consumerConfig, TopicCatalog topics, Executor events,
                             ScheduledExecutorService scheduler, Time time) {
+        this(partitions, logStarts, config, consumerConfig, ShareGroupConfig.DEFAULT, topics, events, scheduler, time);
+    }
+
+    /**
+     * @param partitions home: {@code __consumer_offsets}; places: streams, whose partitions hold their topics'
+     *     committed offsets
+     * @param shareConfig share group settings (KIP-932)
+     * @param events the coordinator's event executor: runs one task at a time, in order
+     */
+    public GroupCoordinator(CoordinatorPartitions partitions, LogStartStore logStarts, GroupConfig config,
+                            ConsumerGroupConfig consumerConfig, ShareGroupConfig shareConfig, TopicCatalog topics,
+                            Executor events, ScheduledExecutorService scheduler, Time time) {
+        ShareGroupListener listener = (groupId, memberId) -> shareListener.get().memberLeft(groupId, memberId);
         this.runtime = new CoordinatorRuntime<>("group coordinator", partitions, logStarts, new GroupRecordSerde(),
-                context -> new GroupCoordinatorShard(context, config, consumerConfig, topics), events, scheduler, time);
+                context -> new GroupCoordinatorShard(context, config, consumerConfig, shareConfig, topics, listener),
+                events, scheduler, time);
     }
 
     /** Replays {@code __consumer_offsets} and the streams' offsets partitions; completes once the coordinator serves. */
@@ -261,6 +284,20 @@ public final class GroupCoordinator {
 
     /** DeleteGroups for one group: NONE, GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP. */
     public CompletableFuture<Errors> deleteGroup(String groupId) {
+        return deleteGroupWithType(groupId).thenApply(GroupDeletion::error);
+    }
+
+    /**
+     * The outcome of DeleteGroups for one group.
+     *
+     * @param type the kind of group it was (null when there was none): a deleted share group's share-partition
+     *     state is for the caller to delete
+     */
+    public record GroupDeletion(Errors error, GroupType type) {
+    }
+
+    /** DeleteGroups for one group, saying which kind of group it was; completes once the deletion is durable. */
+    public CompletableFuture<GroupDeletion> deleteGroupWithType(String groupId) {
         return runtime.write("delete-group", (shard, changes) -> shard.deleteGroup(changes, groupId));
     }
 
@@ -285,5 +322,52 @@ public final class GroupCoordinator {
     public CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>> consumerGroupDescribe(
             List<String> groupIds) {
         return runtime.read("consumer-group-describe", shard -> shard.consumerGroupDescribe(groupIds));
+    }
+
+    // ---------------------------------------------------------------- share groups (KIP-932)
+
+    /** ShareGroupHeartbeat: join, heartbeat or leave; completed once the changes it made are durable. */
+    public CompletableFuture<ShareGroupHeartbeatResponseData> shareGroupHeartbeat(Client client,
+                                                                                ShareGroupHeartbeatRequestData request) {
+        return runtime.write("share-group-heartbeat", (shard, changes) -> shard.share().heartbeat(changes,
+                        client.clientId(), client.clientHost(), request))
+                .exceptionally(error -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof ApiException) {
+                        return ShareGroupProtocol.errorResponse(cause);
+                    }
+                    throw error instanceof CompletionException c ? c : new CompletionException(error);
+                });
+    }
+
+    /** ShareGroupDescribe: one described group (or its GROUP_ID_NOT_FOUND) per id, in order. */
+    public CompletableFuture<List<ShareGroupDescribeResponseData.DescribedGroup>> shareGroupDescribe(
+            List<String> groupIds) {
+        return runtime.read("share-group-describe", shard -> shard.shareGroupDescribe(groupIds));
+    }
+
+    /**
+     * Sets who is told when a share-group member goes (left, fenced, session expired, group deleted); replaces
+     * the previous listener. See {@link ShareGroupListener} for the thread it is called on.
+     */
+    public void shareGroupListener(ShareGroupListener listener) {
+        shareListener.set(listener == null ? ShareGroupListener.NONE : listener);
+    }
+
+    /** Whether the member belongs to the share group now (ShareFetch and ShareAcknowledge check it). */
+    public CompletableFuture<Boolean> isShareGroupMember(String groupId, String memberId) {
+        return runtime.read("is-share-group-member", shard -> shard.isShareGroupMember(groupId, memberId));
+    }
+
+    /**
+     * Before an admin replaces or deletes a share group's share-partition state: NONE when the group is a share
+     * group without members; GROUP_ID_NOT_FOUND for an unknown group (unless {@code createIfMissing}, which creates
+     * it empty as Kafka's AlterShareGroupOffsets does) or a group of another kind; NON_EMPTY_GROUP while it has
+     * members. Completes once a group it created is durable.
+     */
+    public CompletableFuture<ApiError> prepareShareGroupOffsetsChange(String groupId, boolean createIfMissing) {
+        return runtime.write("share-group-offsets-check", (shard, changes) ->
+                shard.share().prepareOffsetsChange(changes, groupId, createIfMissing));
     }
 }

@@ -1,6 +1,7 @@
 package io.spillway.coordinator.group;
 
 import io.spillway.common.Time;
+import io.spillway.coordinator.group.GroupCoordinator.GroupDeletion;
 import io.spillway.coordinator.group.GroupCoordinator.GroupDescription;
 import io.spillway.coordinator.group.GroupCoordinator.GroupListing;
 import io.spillway.coordinator.group.GroupCoordinator.MemberDescription;
@@ -12,12 +13,16 @@ import io.spillway.coordinator.group.classic.ClassicMember;
 import io.spillway.coordinator.group.classic.GroupState;
 import io.spillway.coordinator.group.consumer.ConsumerGroup;
 import io.spillway.coordinator.group.consumer.ConsumerGroupProtocol;
+import io.spillway.coordinator.group.share.ShareGroup;
+import io.spillway.coordinator.group.share.ShareGroupListener;
+import io.spillway.coordinator.group.share.ShareGroupProtocol;
 import io.spillway.coordinator.runtime.Changes;
 import io.spillway.coordinator.runtime.CoordinatorContext;
 import io.spillway.coordinator.runtime.CoordinatorShard;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +37,8 @@ import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
- * The group coordinator's state and operations over {@code __consumer_offsets}: groups of both protocols
- * (through {@link ClassicGroupProtocol} and {@link ConsumerGroupProtocol}), committed offsets, offsets
+ * The group coordinator's state and operations over {@code __consumer_offsets}: groups of every protocol
+ * (through {@link ClassicGroupProtocol}, {@link ConsumerGroupProtocol} and {@link ShareGroupProtocol}), committed offsets, offsets
  * pending in transactions, and the admin operations. State changes only in {@link #replay} and
  * {@link #replayEndTransaction}; operations add {@link GroupRecord}s to their {@link Changes}.
  *
@@ -49,15 +54,17 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
     private final Time time;
     private final ConsumerGroupProtocol consumerProtocol;
     private final ClassicGroupProtocol classicProtocol;
+    private final ShareGroupProtocol shareProtocol;
     /** False while the partition is being replayed: nothing transient exists yet. */
     private boolean loaded;
 
     GroupCoordinatorShard(CoordinatorContext<GroupRecord> context, GroupConfig config, ConsumerGroupConfig consumerConfig,
-                          TopicCatalog topics) {
+                          ShareGroupConfig shareConfig, TopicCatalog topics, ShareGroupListener shareListener) {
         this.config = config;
         this.time = context.time();
         this.consumerProtocol = new ConsumerGroupProtocol(groups, consumerConfig, topics, context.timer(), time);
         this.classicProtocol = new ClassicGroupProtocol(groups, config, consumerProtocol, context.timer(), time);
+        this.shareProtocol = new ShareGroupProtocol(groups, shareConfig, topics, context.timer(), time, shareListener);
     }
 
     Group group(String groupId) {
@@ -72,6 +79,10 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
         return consumerProtocol;
     }
 
+    ShareGroupProtocol share() {
+        return shareProtocol;
+    }
+
     // ---------------------------------------------------------------- replay: the only place state changes
 
     @Override
@@ -82,6 +93,28 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
             replayClassicGroup(r);
         } else if (record instanceof ConsumerGroupChange r) {
             replayConsumerGroupChange(r);
+        } else if (record instanceof ShareGroupChange r) {
+            replayShareGroupChange(r);
+        }
+    }
+
+    private void replayShareGroupChange(ShareGroupChange r) {
+        Group previous = groups.get(r.groupId());
+        ShareGroup share;
+        if (previous instanceof ShareGroup s) {
+            share = s;
+        } else {
+            if (r.change() instanceof io.spillway.coordinator.group.share.ShareGroupRecord.GroupDeleted) {
+                return;
+            }
+            // Only an empty classic group (offsets only) can be here; Kafka would refuse the share group, so a
+            // share group record after it can only come from a newer broker's log: the share group wins.
+            share = new ShareGroup(r.groupId());
+            groups.put(r.groupId(), share);
+        }
+        share.apply(r.change());
+        if (share.isDead()) {
+            groups.remove(r.groupId());
         }
     }
 
@@ -208,6 +241,8 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
                 classicProtocol.startTimers(classic);
             } else if (group instanceof ConsumerGroup consumer) {
                 consumerProtocol.startTimers(consumer);
+            } else if (group instanceof ShareGroup share) {
+                shareProtocol.startTimers(share);
             }
         }
         log.info("Group coordinator serves {} groups ({} transactions with pending offsets)", groups.size(),
@@ -250,6 +285,8 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
         if (group == null) {
             error = generationOrMemberEpoch < 0 ? Errors.NONE
                     : apiVersion >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+        } else if (group instanceof ShareGroup) {
+            error = Errors.GROUP_ID_NOT_FOUND; // Kafka: "Group ... is not a consumer group."
         } else if (group instanceof ConsumerGroup consumer) {
             error = consumer.validateOffsetCommit(memberId, generationOrMemberEpoch, apiVersion, offsets.keySet(),
                     consumerProtocol.catalog(), false);
@@ -283,6 +320,8 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
         if (group == null) {
             error = generationOrMemberEpoch < 0 ? Errors.NONE
                     : apiVersion >= 6 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+        } else if (group instanceof ShareGroup) {
+            error = Errors.GROUP_ID_NOT_FOUND;
         } else if (group instanceof ConsumerGroup consumer) {
             boolean anonymous = generationOrMemberEpoch == -1 && (memberId == null || memberId.isEmpty())
                     && instanceId == null;
@@ -358,6 +397,8 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
         Errors groupError = Errors.NONE;
         if (group instanceof ConsumerGroup consumer && (memberId != null || memberEpoch >= 0)) {
             groupError = consumer.validateOffsetFetch(memberId, memberEpoch);
+        } else if (group instanceof ShareGroup) {
+            groupError = Errors.GROUP_ID_NOT_FOUND; // share groups commit no offsets; Kafka refuses the fetch
         }
         Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
         Set<TopicPartition> unstable = requireStable ? pendingPartitions(groupId) : new java.util.HashSet<>();
@@ -393,7 +434,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
 
     OffsetDeleteResult deleteOffsets(Changes<GroupRecord> changes, String groupId, Collection<TopicPartition> partitions) {
         Group group = groups.get(groupId);
-        if (group == null || group.isDead()) {
+        if (group == null || group.isDead() || group instanceof ShareGroup) {
             return new OffsetDeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
         }
         if (group instanceof ClassicGroup classic && !classic.isEmpty()
@@ -515,7 +556,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
      */
     GroupDescription describeGroup(String groupId) {
         Group found = groups.get(groupId);
-        if (found instanceof ConsumerGroup) {
+        if (found instanceof ConsumerGroup || found instanceof ShareGroup) {
             throw new GroupIdNotFoundException("Group " + groupId + " is not a classic group.");
         }
         if (!(found instanceof ClassicGroup group) || group.isDead()) {
@@ -531,14 +572,18 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
                 stable ? group.protocolName() : "", members);
     }
 
-    /** DeleteGroups for one group: NONE, GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP. */
-    Errors deleteGroup(Changes<GroupRecord> changes, String groupId) {
+    /** DeleteGroups for one group: NONE, GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP, with the deleted group's type. */
+    GroupDeletion deleteGroup(Changes<GroupRecord> changes, String groupId) {
         Group group = groups.get(groupId);
         if (group == null || group.isDead()) {
-            return Errors.GROUP_ID_NOT_FOUND;
+            return new GroupDeletion(Errors.GROUP_ID_NOT_FOUND, null);
         }
         if (!group.isEmpty()) {
-            return Errors.NON_EMPTY_GROUP;
+            return new GroupDeletion(Errors.NON_EMPTY_GROUP, group.type());
+        }
+        if (group instanceof ShareGroup share) {
+            shareProtocol.delete(changes, share);
+            return new GroupDeletion(Errors.NONE, GroupType.SHARE);
         }
         for (TopicPartition tp : new ArrayList<>(group.offsets().keySet())) {
             changes.add(new OffsetCommitRecord(groupId, tp.topic(), tp.partition(), null));
@@ -548,7 +593,19 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
         } else {
             changes.add(new ClassicGroupRecord(groupId, null));
         }
-        return Errors.NONE;
+        return new GroupDeletion(Errors.NONE, group.type());
+    }
+
+    /** ShareGroupDescribe: one described group (or its error) per id, in order. */
+    List<ShareGroupDescribeResponseData.DescribedGroup> shareGroupDescribe(List<String> groupIds) {
+        List<ShareGroupDescribeResponseData.DescribedGroup> out = new ArrayList<>();
+        groupIds.forEach(groupId -> out.add(shareProtocol.describe(groupId)));
+        return out;
+    }
+
+    /** Whether the member belongs to the share group now. */
+    boolean isShareGroupMember(String groupId, String memberId) {
+        return groups.get(groupId) instanceof ShareGroup share && !share.isDead() && share.hasMember(memberId);
     }
 
     /** ConsumerGroupDescribe: one described group (or its error) per id, in order. */

@@ -5,6 +5,7 @@ package io.spillway.coordinator.group;
  * key is the state (the topic is compacted by key); a null payload is the key's tombstone. How records are
  * laid out is {@link GroupRecordSerde}'s business.
  */
-public sealed interface GroupRecord permits OffsetCommitRecord, ClassicGroupRecord, ConsumerGroupChange {
+public sealed interface GroupRecord permits OffsetCommitRecord, ClassicGroupRecord, ConsumerGroupChange,
+        ShareGroupChange {
     String groupId();
 }

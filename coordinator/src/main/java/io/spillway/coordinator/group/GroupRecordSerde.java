@@ -5,6 +5,7 @@ import io.spillway.common.codec.RecordReader;
 import io.spillway.common.codec.RecordWriter;
 import io.spillway.coordinator.group.classic.ClassicGroupSnapshot;
 import io.spillway.coordinator.group.consumer.ConsumerGroupRecords;
+import io.spillway.coordinator.group.share.ShareGroupRecords;
 import io.spillway.coordinator.runtime.RecordSerde;
 
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import java.util.List;
  *           OFFSET(1): string topic, int32 partition
  *           GROUP(2):  nothing more
  *           3-7:       consumer-protocol group records, see {@link ConsumerGroupRecords}
+ *           8-12:      share group records, see {@link ShareGroupRecords}
  * value = int16 version, then:
  *   OFFSET v0: int64 offset, int32 leader epoch, string metadata, int64 commit time
  *          v1: as v0, then int64 expire time (-1 for none)
@@ -44,6 +46,11 @@ public final class GroupRecordSerde implements RecordSerde<GroupRecord> {
             return new RecordWriter().int16(OFFSET).string(r.groupId()).string(r.topic()).int32(r.partition()).toBytes();
         } else if (record instanceof ClassicGroupRecord r) {
             return new RecordWriter().int16(GROUP).string(r.groupId()).toBytes();
+        }
+        if (record instanceof ShareGroupChange r) {
+            RecordWriter key = new RecordWriter().int16(ShareGroupRecords.type(r.change())).string(r.groupId());
+            ShareGroupRecords.writeKeySuffix(key, r.change());
+            return key.toBytes();
         }
         ConsumerGroupChange r = (ConsumerGroupChange) record;
         RecordWriter key = new RecordWriter().int16(ConsumerGroupRecords.type(r.change())).string(r.groupId());
@@ -76,6 +83,9 @@ public final class GroupRecordSerde implements RecordSerde<GroupRecord> {
         } else if (record instanceof ClassicGroupRecord r) {
             return r.snapshot() == null ? null : classicGroupValue(r.snapshot());
         }
+        if (record instanceof ShareGroupChange r) {
+            return ShareGroupRecords.value(r.change());
+        }
         return ConsumerGroupRecords.value(((ConsumerGroupChange) record).change());
     }
 
@@ -105,6 +115,10 @@ public final class GroupRecordSerde implements RecordSerde<GroupRecord> {
         if (ConsumerGroupRecords.isConsumerGroupType(type)) {
             var change = ConsumerGroupRecords.decode(type, key, valueBytes);
             return change == null ? null : new ConsumerGroupChange(groupId, change);
+        }
+        if (ShareGroupRecords.isShareGroupType(type)) {
+            var change = ShareGroupRecords.decode(type, key, valueBytes);
+            return change == null ? null : new ShareGroupChange(groupId, change);
         }
         return null; // a record type of a newer broker that this one can do without
     }

@@ -5,7 +5,9 @@ public enum GroupType {
     /** JoinGroup/SyncGroup/Heartbeat (and simple groups that only hold offsets). */
     CLASSIC("classic"),
     /** KIP-848: ConsumerGroupHeartbeat with server-side assignment. */
-    CONSUMER("consumer");
+    CONSUMER("consumer"),
+    /** KIP-932: ShareGroupHeartbeat; members share partitions and acknowledge records one by one. */
+    SHARE("share");
 
     private final String kafkaName;
 

@@ -10,6 +10,7 @@ import io.spillway.coordinator.group.GroupCoordinator.Leaving;
 import io.spillway.coordinator.group.GroupRecord;
 import io.spillway.coordinator.group.consumer.ConsumerGroup;
 import io.spillway.coordinator.group.consumer.ConsumerGroupProtocol;
+import io.spillway.coordinator.group.share.ShareGroup;
 import io.spillway.coordinator.runtime.Changes;
 import io.spillway.coordinator.runtime.CoordinatorTimer;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -75,6 +76,9 @@ public final class ClassicGroupProtocol {
         request.protocols().forEach(p -> protocols.add(new ClassicMember.Protocol(p.name(), p.metadata())));
         boolean unknownMember = request.memberId() == null || request.memberId().isEmpty();
         Group found = groups.get(groupId);
+        if (found instanceof ShareGroup) {
+            return joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, ""); // as Kafka answers a share group's id
+        }
         if (found instanceof ConsumerGroup consumer) {
             if (!consumer.isEmpty()) {
                 // Kafka with group.consumer.migration.policy=disabled: no classic members in a consumer group.

@@ -158,8 +158,10 @@ public final class ConsumerGroupProtocol {
             }
             created = true;
             log.info("Group {} changes from the classic to the consumer protocol (it was empty)", groupId);
+        } else if (existing instanceof ConsumerGroup consumer) {
+            group = consumer;
         } else {
-            group = (ConsumerGroup) existing;
+            throw new GroupIdNotFoundException("Group " + groupId + " is not a consumer group.");
         }
         if (created) {
             // In the map before its first record, so that replaying that record finds it; removed again on failure.

@@ -9,18 +9,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A topic catalog a test changes at will (create topics, add partitions). Thread safe. */
-final class FakeTopics implements TopicCatalog {
+public final class FakeTopics implements TopicCatalog {
     private final Map<String, TopicInfo> byName = new ConcurrentHashMap<>();
     private final Map<Uuid, TopicInfo> byId = new ConcurrentHashMap<>();
 
-    TopicInfo create(String name, int partitions) {
+    public TopicInfo create(String name, int partitions) {
         TopicInfo topic = new TopicInfo(Uuid.randomUuid(), name, partitions);
         byName.put(name, topic);
         byId.put(topic.id(), topic);
         return topic;
     }
 
-    TopicInfo addPartitions(String name, int newCount) {
+    public TopicInfo addPartitions(String name, int newCount) {
         TopicInfo old = byName.get(name);
         TopicInfo topic = new TopicInfo(old.id(), name, newCount);
         byName.put(name, topic);
@@ -28,7 +28,7 @@ final class FakeTopics implements TopicCatalog {
         return topic;
     }
 
-    void delete(String name) {
+    public void delete(String name) {
         TopicInfo old = byName.remove(name);
         byId.remove(old.id());
     }

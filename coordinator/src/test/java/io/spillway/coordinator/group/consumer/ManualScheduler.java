@@ -17,17 +17,17 @@ import java.util.concurrent.TimeUnit;
  * the clock past their due time. Supports what the group coordinator uses (one-shot {@code schedule}
  * of a Runnable, {@code execute}). Thread safe enough for single-threaded tests.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
     private final ManualTime time;
     private final List<Task> tasks = new ArrayList<>();
     private long sequence;
 
-    ManualScheduler(ManualTime time) {
+    public ManualScheduler(ManualTime time) {
         this.time = time;
     }
 
     /** Moves the clock forward, running every task that falls due on the way, in due order. */
-    void advanceMs(long deltaMs) {
+    public void advanceMs(long deltaMs) {
         long target = time.nowMs() + deltaMs;
         while (true) {
             Task next;
