@@ -1,5 +1,6 @@
 package io.spillway.broker.group;
 
+import io.spillway.broker.share.InMemoryShareStateStore;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Throttle;
 import io.spillway.broker.Topics;

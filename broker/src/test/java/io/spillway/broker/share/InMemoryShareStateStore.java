@@ -15,11 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** A ShareStateStore in memory for the broker's share tests: writes complete at once. */
-final class InMemoryShareStateStore implements ShareStateStore {
-    final Map<SharePartitionKey, SharePartitionState> states = new ConcurrentHashMap<>();
+/**
+ * A share state store in memory for the broker's share tests (share-partitions and share-group handlers): every
+ * call completes at once; writes under an older state epoch are fenced as the share coordinator fences them.
+ * Thread safe.
+ */
+public final class InMemoryShareStateStore implements ShareStateStore {
+    public final Map<SharePartitionKey, SharePartitionState> states = new ConcurrentHashMap<>();
+    /** Every delete call, as "group:topics" (topics "all" for null). */
+    public final List<String> deletes = new CopyOnWriteArrayList<>();
     private final List<Consumer<SharePartitionKey>> listeners = new CopyOnWriteArrayList<>();
-    volatile int writes;
+    /** When set, the next delete fails with it (and deletes nothing). */
+    public volatile RuntimeException failNextDelete;
+    public volatile int writes;
 
     @Override
     public CompletableFuture<SharePartitionState> read(SharePartitionKey key) {
@@ -54,6 +62,12 @@ final class InMemoryShareStateStore implements ShareStateStore {
 
     @Override
     public synchronized CompletableFuture<Void> delete(String groupId, Set<Uuid> topicIds) {
+        RuntimeException failure = failNextDelete;
+        if (failure != null) {
+            failNextDelete = null;
+            return CompletableFuture.failedFuture(failure);
+        }
+        deletes.add(groupId + ":" + (topicIds == null ? "all" : topicIds.size()));
         states.keySet().removeIf(k -> {
             boolean match = k.groupId().equals(groupId) && (topicIds == null || topicIds.contains(k.topicId()));
             if (match) {
