@@ -31,6 +31,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -162,6 +166,9 @@ class ShareConsumerTest {
                             done.set(true);
                         }
                     }
+                    // Implicit mode accepts a poll's records at the next poll or commit; close alone would release
+                    // the last poll's records (as Kafka's client does), and another consumer would get them again.
+                    consumer.commitSync();
                 }
                 return null;
             }));
@@ -309,6 +316,7 @@ class ShareConsumerTest {
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>(topic, outcome + i));
                 }
+                producer.flush(); // an abort discards what is not sent yet: these records must reach the log
                 if (outcome.equals("commit")) {
                     producer.commitTransaction();
                 } else {
@@ -318,6 +326,63 @@ class ShareConsumerTest {
         }
         assertThat(readAll("share-txn-committed", topic, 20)).hasSize(20).allMatch(v -> v.startsWith("commit"));
         assertThat(readAll("share-txn-all", topic, 30)).hasSize(30);
+    }
+
+    @Test
+    void adminDescribesAltersAndDeletesShareGroupOffsets() throws Exception {
+        String topic = "share-admin";
+        String group = "share-admin-g";
+        createTopic(topic, 1);
+        groupConfigs(group, Map.of("share.auto.offset.reset", "earliest"));
+        produce(topic, 100);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Set<Long> accepted = new HashSet<>();
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "explicit")) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (accepted.size() < 50 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    boolean accept = r.offset() < 50;
+                    consumer.acknowledge(r, accept ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+                    if (accept) {
+                        accepted.add(r.offset());
+                    }
+                }
+                consumer.commitSync();
+            }
+        }
+        assertThat(accepted).hasSize(50);
+        SharePartitionOffsetInfo info = shareOffsets(group).get(tp);
+        assertThat(info.startOffset()).isEqualTo(50);
+        assertThat(info.lag()).contains(50L);
+
+        admin.alterShareGroupOffsets(group, Map.of(tp, 80L)).all().get();
+        info = shareOffsets(group).get(tp);
+        assertThat(info.startOffset()).isEqualTo(80);
+        assertThat(info.lag()).contains(20L);
+        List<Long> after = new ArrayList<>();
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "implicit")) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (after.size() < 20 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> after.add(r.offset()));
+            }
+            consumer.commitSync();
+        }
+        assertThat(after).as("the altered start offset is where delivery goes on")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.range(80, 100).boxed().toList());
+        assertThat(shareOffsets(group).get(tp).lag()).contains(0L);
+
+        admin.deleteShareGroupOffsets(group, Set.of(topic)).all().get();
+        assertThat(shareOffsets(group)).isEmpty();
+        admin.deleteShareGroups(List.of(group)).all().get();
+        assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get())
+                .noneMatch(g -> g.groupId().equals(group));
+    }
+
+    private static Map<TopicPartition, SharePartitionOffsetInfo> shareOffsets(String group) throws Exception {
+        return admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                .partitionsToOffsetInfo(group).get();
     }
 
     private static List<String> readAll(String group, String topic, int expected) {

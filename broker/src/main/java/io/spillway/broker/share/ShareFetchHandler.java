@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  * now. The response goes out once the acknowledgements' new state is stored.
  */
 public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData, ShareFetchResponseData> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ShareFetchHandler.class);
     /** Records per fetch when the request names no limit (v0 had none). */
     static final int DEFAULT_MAX_RECORDS = 500;
     /** ShareFetch v2: ShareAcquireMode 1 acquires no more than MaxRecords (record-limit mode). */
@@ -81,6 +82,10 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         }
         ShareSessions.Key key = new ShareSessions.Key(groupId, memberId);
         int epoch = request.shareSessionEpoch();
+        if (log.isDebugEnabled()) {
+            log.debug("ShareFetch group '{}' member {} epoch {} acks {} from {}", groupId, memberId, epoch, acks.size(),
+                    context.describeClient());
+        }
         long now = time.nowMs();
         ShareSessions.Session session;
         List<ShareSessions.Partition> forgotten = new ArrayList<>();
@@ -143,15 +148,17 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         int maxRecords = request.maxRecords() > 0 ? request.maxRecords() : DEFAULT_MAX_RECORDS;
         boolean strict = context.apiVersion() >= 2 && request.shareAcquireMode() == RECORD_LIMIT_MODE;
         int maxBytes = request.maxBytes() > 0 ? request.maxBytes() : Integer.MAX_VALUE;
-        return acked.thenCompose(ackErrors -> {
+        // Acquisition reads the log: after the acknowledgements are stored it goes on on the workers, not on the
+        // share coordinator's thread that completed the write.
+        return onWorkers(acked, ackErrors -> {
             List<ShareTarget> targets = new ArrayList<>();
             for (ShareSessions.Partition p : session.partitionsInRoundOrder()) {
                 ShareTarget target = named.get(p);
                 targets.add(target != null ? target : ShareTarget.resolve(context, topics, p.topicId(), p.partition()));
             }
-            return loadAll(groupId, targets)
-                    .thenCompose(loaded -> acquireOrWait(memberId, loaded, maxRecords, strict, maxBytes, settings,
-                            request.maxWaitMs() > 0 ? now + request.maxWaitMs() : now))
+            long deadlineMs = request.maxWaitMs() > 0 ? now + request.maxWaitMs() : now;
+            return onWorkers(loadAll(groupId, targets), loaded -> acquireOrWait(memberId, loaded, maxRecords, strict,
+                    maxBytes, settings, deadlineMs))
                     .thenApply(acquired -> {
                         Map<ShareSessions.Partition, Object> results = new LinkedHashMap<>(acquired);
                         for (ShareTarget t : targets) {
@@ -162,6 +169,15 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
                         return response(settings, named, ackErrors, results);
                     });
         });
+    }
+
+    /**
+     * Continues with {@code next} at once when {@code stage} is already complete, else on the workers: a stage
+     * completed by a coordinator's write must not have the log read on that coordinator's thread.
+     */
+    private <T, U> CompletableFuture<U> onWorkers(CompletableFuture<T> stage,
+                                                 java.util.function.Function<T, CompletableFuture<U>> next) {
+        return stage.isDone() ? stage.thenCompose(next) : stage.thenComposeAsync(next, executor);
     }
 
     /** A loaded share-partition of the session, or the error its load gave. */

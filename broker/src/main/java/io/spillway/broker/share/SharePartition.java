@@ -273,6 +273,10 @@ final class SharePartition {
         if (ranges.isEmpty()) {
             return Acquired.NONE;
         }
+        if (log.isDebugEnabled()) {
+            log.debug("Share group '{}' member {} acquired {} of {}-{}", key.groupId(), memberId, ranges, topicName,
+                    key.partition());
+        }
         ByteBuffer slice = read.records().duplicate();
         slice.position(slice.position() + sliceStart).limit(slice.position() + (sliceEnd - sliceStart));
         return new Acquired(MemoryRecords.readableRecords(slice.slice()), ranges);
@@ -318,6 +322,13 @@ final class SharePartition {
                     return CompletableFuture.completedFuture(Errors.INVALID_RECORD_STATE);
                 }
             }
+            if (log.isDebugEnabled()) {
+                for (AckBatch b : batches) {
+                    log.debug("Share group '{}' member {} acknowledges {}..{} {} of {}-{}", key.groupId(), memberId,
+                            b.firstOffset(), b.lastOffset(), java.util.Arrays.toString(b.types()), topicName,
+                            key.partition());
+                }
+            }
             Lock renewLock = null;
             int[] releasedCount = {0};
             for (AckBatch b : batches) {
@@ -358,6 +369,8 @@ final class SharePartition {
                 return CompletableFuture.completedFuture(null);
             }
             released = records.releaseMember(memberId, settings.deliveryLimit());
+            log.debug("Share group '{}': released {} records of {}-{} that member {} held", key.groupId(), released,
+                    topicName, key.partition(), memberId);
             publish();
             stored = persist();
         }

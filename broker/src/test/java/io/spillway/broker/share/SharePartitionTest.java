@@ -125,6 +125,43 @@ class SharePartitionTest {
     }
 
     @Test
+    void concurrentMembersNeverShareARecord() throws Exception {
+        produce(3_000, 250);
+        SharePartition p = load(EARLIEST);
+        java.util.Map<Long, String> owner = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int m = 0; m < 3; m++) {
+            String member = "m" + m;
+            threads.add(new Thread(() -> {
+                while (owner.size() < 3_000) {
+                    Acquired got = p.acquire(member, 100, false, 1 << 20, EARLIEST);
+                    List<AckBatch> acks = new ArrayList<>();
+                    for (AcquiredRange r : got.ranges()) {
+                        for (long o = r.firstOffset(); o <= r.lastOffset(); o++) {
+                            String before = owner.putIfAbsent(o, member);
+                            if (before != null) {
+                                duplicates.add(o + " " + before + "/" + member);
+                            }
+                        }
+                        acks.add(new AckBatch(r.firstOffset(), r.lastOffset(), new byte[]{1}));
+                    }
+                    if (!acks.isEmpty()) {
+                        assertEquals(Errors.NONE, p.acknowledge(member, acks, EARLIEST, false).join());
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(List.of(), duplicates);
+        assertEquals(3_000, owner.size());
+        assertEquals(3_000, p.startOffset());
+    }
+
+    @Test
     void acknowledgementsAreStoredBeforeTheyAreAnswered() {
         produce(10, 10);
         SharePartition p = load(EARLIEST);
