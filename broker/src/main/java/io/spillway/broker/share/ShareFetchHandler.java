@@ -148,32 +148,31 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         int maxRecords = request.maxRecords() > 0 ? request.maxRecords() : DEFAULT_MAX_RECORDS;
         boolean strict = context.apiVersion() >= 2 && request.shareAcquireMode() == RECORD_LIMIT_MODE;
         int maxBytes = request.maxBytes() > 0 ? request.maxBytes() : Integer.MAX_VALUE;
-        // Acquisition reads the log: after the acknowledgements are stored it goes on on the workers, not on the
-        // share coordinator's thread that completed the write.
-        return onWorkers(acked, ackErrors -> {
-            List<ShareTarget> targets = new ArrayList<>();
-            for (ShareSessions.Partition p : session.partitionsInRoundOrder()) {
-                ShareTarget target = named.get(p);
-                targets.add(target != null ? target : ShareTarget.resolve(context, topics, p.topicId(), p.partition()));
+        // The acknowledgements are applied to the in-flight records now (their storing goes on meanwhile), so the
+        // acquisition below already sees what they released; the response waits for both, so it never confirms an
+        // acknowledgement that is not stored yet.
+        List<ShareTarget> targets = new ArrayList<>();
+        for (ShareSessions.Partition p : session.partitionsInRoundOrder()) {
+            ShareTarget target = named.get(p);
+            targets.add(target != null ? target : ShareTarget.resolve(context, topics, p.topicId(), p.partition()));
+        }
+        long deadlineMs = request.maxWaitMs() > 0 ? now + request.maxWaitMs() : now;
+        CompletableFuture<Map<ShareSessions.Partition, Object>> fetched = onWorkers(loadAll(groupId, targets),
+                loaded -> acquireOrWait(memberId, loaded, maxRecords, strict, maxBytes, settings, deadlineMs));
+        return acked.thenCombine(fetched, (ackErrors, acquired) -> {
+            Map<ShareSessions.Partition, Object> results = new LinkedHashMap<>(acquired);
+            for (ShareTarget t : targets) {
+                if (!t.ok()) {
+                    results.put(t.partition(), t.error());
+                }
             }
-            long deadlineMs = request.maxWaitMs() > 0 ? now + request.maxWaitMs() : now;
-            return onWorkers(loadAll(groupId, targets), loaded -> acquireOrWait(memberId, loaded, maxRecords, strict,
-                    maxBytes, settings, deadlineMs))
-                    .thenApply(acquired -> {
-                        Map<ShareSessions.Partition, Object> results = new LinkedHashMap<>(acquired);
-                        for (ShareTarget t : targets) {
-                            if (!t.ok()) {
-                                results.put(t.partition(), t.error());
-                            }
-                        }
-                        return response(settings, named, ackErrors, results);
-                    });
+            return response(settings, named, ackErrors, results);
         });
     }
 
     /**
      * Continues with {@code next} at once when {@code stage} is already complete, else on the workers: a stage
-     * completed by a coordinator's write must not have the log read on that coordinator's thread.
+     * completed by a coordinator (a share-partition's first load) must not have the log read on its thread.
      */
     private <T, U> CompletableFuture<U> onWorkers(CompletableFuture<T> stage,
                                                  java.util.function.Function<T, CompletableFuture<U>> next) {
