@@ -35,8 +35,7 @@ public final class CompareMain {
               --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
                                         kafka-fsync is Kafka with log.flush.interval.messages=1)
               --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics, secure,
-                                        isolation, compaction, share (default all but share: Spillway does
-                                        not serve share groups yet, docs/share-groups.md)
+                                        isolation, compaction, share (default all)
               --reps N                  runs per target and workload (default 3)
               --duration D              measured time of a produce / tailing run (default 15s)
               --warmup D                warm-up before each of them, excluded (default 5s)
@@ -72,11 +71,8 @@ public final class CompareMain {
             "--heap", "--report");
     static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure",
             "isolation", "compaction", "share");
-    /**
-     * What runs without --workloads: all but "share", which fails on Spillway until it serves share groups
-     * (ShareGroupHeartbeat, ShareFetch; docs/share-groups.md). Then it joins the default, and CompareSmokeTest's rows.
-     */
-    static final List<String> DEFAULT_WORKLOADS = WORKLOADS.stream().filter(w -> !w.equals("share")).toList();
+    /** What runs without --workloads: every workload. */
+    static final List<String> DEFAULT_WORKLOADS = WORKLOADS;
 
     /** Everything a comparison run needs, from the command line. */
     record Settings(List<Contender> contenders, List<String> workloads, int reps, Duration duration, Duration warmup,

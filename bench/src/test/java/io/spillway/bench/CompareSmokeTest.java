@@ -64,7 +64,9 @@ class CompareSmokeTest {
                 .anySatisfy(r -> assertThat(r).contains("over SASL_SSL", "produced"))
                 .anySatisfy(r -> assertThat(r).contains("over PLAINTEXT", "consumed"))
                 .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, alone", "p99"))
-                .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, beside", "p99"));
+                .anySatisfy(r -> assertThat(r).contains("quiet tenant, 1,000 records/s, beside", "p99"))
+                .anySatisfy(r -> assertThat(r).startsWith("| share consume").contains("1 consumer", "records (records/s)"))
+                .anySatisfy(r -> assertThat(r).startsWith("| share consume").contains("4 consumers", "throughput (MiB/s)"));
         assertThat(printed).contains("noisy tenant:", "against its quota of 16 MiB/s");
         if (Files.isReadable(Path.of("/proc/self/stat"))) { // the broker's CPU comes from /proc
             assertThat(rows).anySatisfy(r -> assertThat(r).contains("catch-up read", "broker CPU per MiB read (ms)"))
