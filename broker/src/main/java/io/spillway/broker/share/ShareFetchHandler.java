@@ -100,10 +100,8 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
             }
             List<ShareSessions.Partition> ok = named.values().stream().filter(ShareTarget::ok)
                     .map(ShareTarget::partition).toList();
-            ShareSessions.Session replaced = sessions.get(key);
-            if (replaced != null) {
-                partitions.releaseHeld(groupId, memberId, List.copyOf(replaced.partitions));
-            }
+            // A member opening a new session (after an error or a reconnect) keeps what it holds: it may still
+            // acknowledge those records, as with Kafka; the locks give them back if it does not.
             session = sessions.open(key, ok, now);
             if (session == null) {
                 return failed(Errors.SHARE_SESSION_LIMIT_REACHED, "this broker holds its maximum of share sessions"
