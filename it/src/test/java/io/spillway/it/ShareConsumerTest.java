@@ -45,7 +45,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
+import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
+import org.apache.kafka.common.requests.ShareFetchResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -378,6 +387,98 @@ class ShareConsumerTest {
         admin.deleteShareGroups(List.of(group)).all().get();
         assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get())
                 .noneMatch(g -> g.groupId().equals(group));
+    }
+
+    @Test
+    void badShareRequestsGetKafkasErrorsAndChangeNothing() throws Exception {
+        String topic = "share-bad";
+        String group = "share-bad-g";
+        createTopic(topic, 1);
+        groupConfigs(group, Map.of("share.auto.offset.reset", "earliest"));
+        produce(topic, 10);
+        Uuid topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+        String member = Uuid.randomUuid().toString();
+        String bootstrap = server.bootstrap();
+        int colon = bootstrap.lastIndexOf(':');
+        try (WireClient wire = new WireClient(bootstrap.substring(0, colon),
+                Integer.parseInt(bootstrap.substring(colon + 1)), 30_000)) {
+            // no session yet
+            assertThat(shareFetch(wire, group, member, 5, topicId, List.of()).errorCode())
+                    .isEqualTo(Errors.SHARE_SESSION_NOT_FOUND.code());
+            assertThat(shareAcknowledge(wire, group, member, 0, topicId, ack(0, 0, (byte) 1)).errorCode())
+                    .isEqualTo(Errors.INVALID_SHARE_SESSION_EPOCH.code());
+            // a session cannot start with acknowledgements
+            assertThat(shareFetch(wire, group, member, 0, topicId, List.of(fetchAck(0, 0, (byte) 1))).errorCode())
+                    .isEqualTo(Errors.INVALID_REQUEST.code());
+            // open it: the ten records are acquired
+            ShareFetchResponseData opened = shareFetch(wire, group, member, 0, topicId, List.of());
+            assertThat(opened.errorCode()).isZero();
+            assertThat(opened.responses()).singleElement().satisfies(t -> assertThat(t.partitions()).singleElement()
+                    .satisfies(p -> assertThat(p.acquiredRecords()).extracting(a -> a.lastOffset() - a.firstOffset() + 1)
+                            .containsExactly(10L)));
+            // records never acquired, an unknown type, a wrong epoch, an unknown topic
+            assertThat(partitionError(shareAcknowledge(wire, group, member, 1, topicId, ack(5, 12, (byte) 1))))
+                    .isEqualTo(Errors.INVALID_RECORD_STATE.code());
+            assertThat(partitionError(shareAcknowledge(wire, group, member, 2, topicId, ack(0, 0, (byte) 9))))
+                    .isEqualTo(Errors.INVALID_REQUEST.code());
+            assertThat(shareAcknowledge(wire, group, "other-member", 1, topicId, ack(0, 0, (byte) 1)).errorCode())
+                    .as("another member has no session").isEqualTo(Errors.SHARE_SESSION_NOT_FOUND.code());
+            assertThat(shareAcknowledge(wire, group, member, 7, topicId, ack(0, 0, (byte) 1)).errorCode())
+                    .isEqualTo(Errors.INVALID_SHARE_SESSION_EPOCH.code());
+            assertThat(shareFetch(wire, group, member, 3, Uuid.randomUuid(), List.of()).responses())
+                    .anySatisfy(t -> assertThat(t.partitions()).singleElement().satisfies(p ->
+                            assertThat(p.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_ID.code())));
+            // none of that changed the share-partition: all ten records are still held and can be accepted
+            assertThat(partitionError(shareAcknowledge(wire, group, member, 4, topicId, ack(0, 9, (byte) 1))))
+                    .isEqualTo(Errors.NONE.code());
+            assertThat(shareOffsets(group).get(new TopicPartition(topic, 0)).startOffset()).isEqualTo(10);
+        }
+    }
+
+    private static ShareFetchResponseData shareFetch(WireClient wire, String group, String member, int epoch,
+                                                     Uuid topicId, List<ShareFetchRequestData.AcknowledgementBatch> acks)
+            throws Exception {
+        ShareFetchRequestData request = new ShareFetchRequestData().setGroupId(group).setMemberId(member)
+                .setShareSessionEpoch(epoch).setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20).setMaxRecords(100)
+                .setBatchSize(100);
+        ShareFetchRequestData.FetchTopic topic = new ShareFetchRequestData.FetchTopic().setTopicId(topicId);
+        topic.partitions().add(new ShareFetchRequestData.FetchPartition().setPartitionIndex(0)
+                .setAcknowledgementBatches(acks));
+        request.topics().add(topic);
+        ShareFetchResponse response = wire.send(WireClient.request(ApiKeys.SHARE_FETCH, request,
+                ApiKeys.SHARE_FETCH.latestVersion()));
+        return response.data();
+    }
+
+    private static ShareAcknowledgeResponseData shareAcknowledge(WireClient wire, String group, String member, int epoch,
+                                                                 Uuid topicId,
+                                                                 ShareAcknowledgeRequestData.AcknowledgementBatch batch)
+            throws Exception {
+        ShareAcknowledgeRequestData request = new ShareAcknowledgeRequestData().setGroupId(group).setMemberId(member)
+                .setShareSessionEpoch(epoch);
+        ShareAcknowledgeRequestData.AcknowledgeTopic topic = new ShareAcknowledgeRequestData.AcknowledgeTopic()
+                .setTopicId(topicId);
+        topic.partitions().add(new ShareAcknowledgeRequestData.AcknowledgePartition().setPartitionIndex(0)
+                .setAcknowledgementBatches(List.of(batch)));
+        request.topics().add(topic);
+        ShareAcknowledgeResponse response = wire.send(WireClient.request(ApiKeys.SHARE_ACKNOWLEDGE, request,
+                ApiKeys.SHARE_ACKNOWLEDGE.latestVersion()));
+        return response.data();
+    }
+
+    private static ShareAcknowledgeRequestData.AcknowledgementBatch ack(long first, long last, byte type) {
+        return new ShareAcknowledgeRequestData.AcknowledgementBatch().setFirstOffset(first).setLastOffset(last)
+                .setAcknowledgeTypes(List.of(type));
+    }
+
+    private static ShareFetchRequestData.AcknowledgementBatch fetchAck(long first, long last, byte type) {
+        return new ShareFetchRequestData.AcknowledgementBatch().setFirstOffset(first).setLastOffset(last)
+                .setAcknowledgeTypes(List.of(type));
+    }
+
+    private static short partitionError(ShareAcknowledgeResponseData response) {
+        assertThat(response.errorCode()).isZero();
+        return response.responses().iterator().next().partitions().get(0).errorCode();
     }
 
     private static Map<TopicPartition, SharePartitionOffsetInfo> shareOffsets(String group) throws Exception {
