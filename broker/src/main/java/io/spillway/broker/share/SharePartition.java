@@ -425,6 +425,19 @@ final class SharePartition {
         return e == Errors.UNKNOWN_SERVER_ERROR ? Errors.COORDINATOR_NOT_AVAILABLE : e;
     }
 
+    /**
+     * Retires this copy if nothing is locked (it is being dropped from memory after a long idle time): its state
+     * is all stored, and from now on it refuses use, as a fenced copy does. Returns whether it retired.
+     */
+    synchronized boolean retireIfIdle() {
+        if (records.hasLocks()) {
+            return false;
+        }
+        fenced = true;
+        publishedFenced = true;
+        return true;
+    }
+
     /** Marks this copy unusable (its stored state was replaced or deleted by an admin operation). */
     synchronized void fence() {
         fenced = true;

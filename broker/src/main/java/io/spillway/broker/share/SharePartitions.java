@@ -173,7 +173,9 @@ public final class SharePartitions {
                 }
                 if (p.hasLocks()) {
                     p.expireLocks(now, settings.apply(key.groupId()));
-                } else if (now - entry.lastUsedMs > IDLE_DROP_MS || !p.isUsable()) {
+                } else if (!p.isUsable() || (now - entry.lastUsedMs > IDLE_DROP_MS && p.retireIfIdle())) {
+                    // A retired copy refuses further use, so a fetch that got it just before cannot hand out
+                    // records beside the copy the next fetch loads.
                     partitions.remove(key, entry);
                 }
             });
