@@ -69,11 +69,11 @@ final class InFlightRecords {
     enum AckType {
         GAP, ACCEPT, RELEASE, REJECT, RENEW;
 
+        /** By wire id (the ordinal); values() would copy the array for every offset acknowledged. */
+        private static final AckType[] BY_ID = values();
+
         static AckType fromId(byte id) {
-            if (id < 0 || id >= values().length) {
-                return null;
-            }
-            return values()[id];
+            return id < 0 || id >= BY_ID.length ? null : BY_ID[id];
         }
     }
 
