@@ -43,9 +43,10 @@ final class GroupCommitFlusher implements Runnable {
     private boolean closing;
     /** How long each group commit's fsyncs took. */
     private final SyncTimes syncTimes = new SyncTimes();
-    /** Bytes and entries written so far, and as of the last fsync (for the group commit's size). Guarded by lock. */
+    /** Bytes and entries written so far (for the group commit's size). Guarded by lock. */
     private long writtenBytes;
     private long writtenEntries;
+    /** Bytes and entries written as of the last good fsync. Flusher thread only. */
     private long syncedBytes;
     private long syncedEntries;
     /** Told about each fsync (metrics); set once wired, read by the flusher thread. */
@@ -134,8 +135,8 @@ final class GroupCommitFlusher implements Runnable {
     public void run() {
         while (true) {
             long target;
-            long batchBytes;
-            long batchEntries;
+            long targetBytes;
+            long targetEntries;
             List<Segment> toSync;
             synchronized (lock) {
                 while (!closing && (writtenEnd == durableEnd || failure != null)) {
@@ -148,10 +149,8 @@ final class GroupCommitFlusher implements Runnable {
                     return;
                 }
                 target = writtenEnd;
-                batchBytes = writtenBytes - syncedBytes;
-                batchEntries = writtenEntries - syncedEntries;
-                syncedBytes = writtenBytes;
-                syncedEntries = writtenEntries;
+                targetBytes = writtenBytes;
+                targetEntries = writtenEntries;
                 toSync = new ArrayList<>(sealedToSync);
                 sealedToSync.clear();
             }
@@ -181,14 +180,25 @@ final class GroupCommitFlusher implements Runnable {
                 if (fsync) {
                     long nanos = System.nanoTime() - startNanos;
                     syncTimes.record(nanos);
-                    syncListener.synced(nanos, batchBytes, batchEntries);
+                    tellListener(nanos, targetBytes - syncedBytes, targetEntries - syncedEntries);
                 }
+                syncedBytes = targetBytes;
+                syncedEntries = targetEntries;
             } catch (IOException | RuntimeException e) {
                 log.error("fsync of the shared log failed; appends waiting for it are failed and producers will retry. "
                         + "Check the disk under the data directory.", e);
                 syncFailure = new StorageException("fsync of the shared log failed: " + e.getMessage(), e);
             }
             completeUpTo(target, syncFailure);
+        }
+    }
+
+    /** Tells the sync listener; a listener's bug must never pass for an fsync failure. */
+    private void tellListener(long nanos, long bytes, long entries) {
+        try {
+            syncListener.synced(nanos, bytes, entries);
+        } catch (RuntimeException e) {
+            log.warn("The shared log's sync listener failed (fsync statistics may be off): {}", e.toString());
         }
     }
 
