@@ -70,8 +70,9 @@ public final class HttpListener implements AutoCloseable {
             return new HttpListener(loop, channel);
         } catch (Exception e) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-            String why = e instanceof BindException ? "port " + port + " is already in use or " + host
-                    + " is not an address of this machine" : e.toString();
+            String why = !(e instanceof BindException) ? e.toString()
+                    : String.valueOf(e.getMessage()).contains("in use") ? "port " + port + " is already in use"
+                    : host + " is not an address of this machine (" + e.getMessage() + ")";
             throw new IllegalStateException("HTTP listener cannot bind " + host + ":" + port + ": " + why + ". Set "
                     + HttpSettings.LISTENER + " to a free host:port (port 0 picks one) or " + HttpSettings.ENABLE
                     + "=false", e);
