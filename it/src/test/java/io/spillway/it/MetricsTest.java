@@ -29,6 +29,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The HTTP listener of a real broker: /health, /ready, a bad path, and /metrics scraped after known traffic from the
@@ -143,6 +144,26 @@ class MetricsTest {
         HttpResponse<String> bad = get("/no-such-page");
         assertThat(bad.statusCode()).isEqualTo(404);
         assertThat(bad.body()).contains("No such path: /no-such-page");
+    }
+
+    @Test
+    void anHttpPortInUseFailsTheStartAndLeavesNothingBehind() throws Exception {
+        Path otherDir = TempDirs.create("spillway-metrics-port-in-use");
+        try {
+            int taken = server.httpPort();
+            ServerConfig clash = ServerConfig.builder().dataDir(otherDir).host("127.0.0.1").port(0)
+                    .set("spillway.http.listener", "127.0.0.1:" + taken).build();
+            assertThatThrownBy(() -> SpillwayServer.start(clash))
+                    .hasMessageContaining("port " + taken + " is already in use")
+                    .hasMessageContaining("spillway.http.listener");
+            // the failed start closed what it had opened: the data directory can be used at once
+            try (SpillwayServer again = SpillwayServer.start(ServerConfig.builder().dataDir(otherDir).host("127.0.0.1")
+                    .port(0).set("spillway.http.enable", "false").build())) {
+                assertThat(again.httpPort()).isEqualTo(-1);
+            }
+        } finally {
+            TempDirs.deleteQuietly(otherDir);
+        }
     }
 
     @Test
