@@ -54,8 +54,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener and
- * background tasks, wired by constructors. Start with {@link #start}, stop with {@link #close}.
+ * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener, HTTP listener
+ * (/health, /ready, /metrics; see docs/metrics.md) and background tasks, wired by constructors. Start with
+ * {@link #start}, stop with {@link #close}.
  */
 public final class SpillwayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpillwayServer.class);
