@@ -31,6 +31,8 @@ public final class ApiDispatcher {
     private final Registration[] registrations = new Registration[Short.MAX_VALUE];
     /** What request_percentage measures handling time against; null: no quotas. */
     private volatile Quotas quotas;
+    /** Told about every handled request (metrics). */
+    private volatile RequestMetrics metrics = RequestMetrics.NONE;
 
     private record Registration(ApiKeys key, short minVersion, short maxVersion, ApiHandler<ApiMessage, ApiMessage> handler) {
     }
@@ -50,6 +52,12 @@ public final class ApiDispatcher {
     /** Measures requests against client quotas from now on (request_percentage, and throttles set by handlers). */
     public ApiDispatcher withQuotas(Quotas quotas) {
         this.quotas = quotas;
+        return this;
+    }
+
+    /** Tells {@code requestMetrics} about every request handled from now on. */
+    public ApiDispatcher withRequestMetrics(RequestMetrics requestMetrics) {
+        this.metrics = requestMetrics;
         return this;
     }
 
@@ -101,6 +109,11 @@ public final class ApiDispatcher {
         Quotas quotas = this.quotas;
         if (quotas != null && !EXEMPT_FROM_REQUEST_QUOTA.contains(context.apiKey())) {
             context.throttle().atLeast(quotas.recordRequestTime(context, System.nanoTime() - startNanos));
+        }
+        RequestMetrics metrics = this.metrics;
+        if (metrics != RequestMetrics.NONE) {
+            ApiKeys api = context.apiKey();
+            future.whenComplete((response, error) -> metrics.completed(api, System.nanoTime() - startNanos, error != null));
         }
         return future.exceptionally(error -> errorResponse(context, request, error)).thenApply(response -> {
             if (response != null) {

@@ -85,6 +85,20 @@ public final class BrokerApis {
                                        ShareService shares, TransactionCoordinator transactions, TransactionMarkers markers,
                                        TopicPartition groupPartition, Executor executor, Time time,
                                        Authorizer authorizer, Quotas quotas) {
+        return create(topics, settings, identity, purgatory, groups, shares, transactions, markers, groupPartition,
+                executor, time, authorizer, quotas, TopicTraffic.NONE);
+    }
+
+    /**
+     * As {@link #create(Topics, BrokerSettings, BrokerIdentity, FetchPurgatory, GroupCoordinator, ShareService,
+     * TransactionCoordinator, TransactionMarkers, TopicPartition, Executor, Time, Authorizer, Quotas)}, with the
+     * records and bytes that Produce and Fetch move per topic told to {@code traffic} (metrics).
+     */
+    public static ApiDispatcher create(Topics topics, BrokerSettings settings, BrokerIdentity identity,
+                                       FetchPurgatory purgatory, GroupCoordinator groups,
+                                       ShareService shares, TransactionCoordinator transactions, TransactionMarkers markers,
+                                       TopicPartition groupPartition, Executor executor, Time time,
+                                       Authorizer authorizer, Quotas quotas, TopicTraffic traffic) {
         ShareStateStore shareStates = shares.store();
         ApiDispatcher dispatcher = new ApiDispatcher().withQuotas(quotas);
         Streams streams = new Streams(topics, settings);
@@ -95,10 +109,10 @@ public final class BrokerApis {
                 .register(ApiKeys.METADATA, new MetadataHandler(topics, creator, identity))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(topics, identity))
                 .register(ApiKeys.LIST_CONFIG_RESOURCES, new ListConfigResourcesHandler(topics, identity, groups))
-                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions, quotas))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(topics, transactions, quotas, traffic))
                 .register(ApiKeys.FETCH, new FetchHandler(topics, purgatory, executor, time,
                         FetchHandler.DEFAULT_MAX_SESSIONS, quotas, !"false".equals(settings.staticConfigs()
-                                .getOrDefault(FetchHandler.ZERO_COPY_SETTING, "true").trim())))
+                                .getOrDefault(FetchHandler.ZERO_COPY_SETTING, "true").trim()), traffic))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(topics))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(topics))
                 .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(transactions))

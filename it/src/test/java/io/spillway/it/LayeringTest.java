@@ -67,4 +67,21 @@ class LayeringTest {
                         "io.spillway.server..")
                 .check(classes);
     }
+
+    @Test
+    void nothingBelowTheHttpLayerKnowsItOrTheMetricsLibrary() {
+        noClasses().that().resideInAnyPackage("io.spillway.common..", "io.spillway.storage..", "io.spillway.log..",
+                        "io.spillway.meta..", "io.spillway.coordinator..", "io.spillway.broker..", "io.spillway.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.spillway.http..", "io.micrometer..",
+                        "io.prometheus..")
+                .check(classes);
+    }
+
+    @Test
+    void httpSitsBesideProtocolAboveBroker() {
+        noClasses().that().resideInAPackage("io.spillway.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.spillway.server..", "io.spillway.protocol..",
+                        "io.spillway.storage.local..")
+                .check(classes);
+    }
 }

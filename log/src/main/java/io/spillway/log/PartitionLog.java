@@ -441,6 +441,7 @@ public final class PartitionLog {
         long start;
         long end;
         List<AbortedTransaction> aborted = null;
+        long offsetsRead;
         synchronized (this) {
             hw = highWatermark;
             lso = lastStableOffsetLocked();
@@ -457,7 +458,7 @@ public final class PartitionLog {
             };
             if (index == null || fetchOffset >= upper) {
                 return new PendingRead(this, fetchOffset, new long[0], new int[0], 0, hw, lso, start, end,
-                        readCommitted ? List.of() : null);
+                        readCommitted ? List.of() : null, 0);
             }
             int from = index.slotContaining(fetchOffset);
             int to = from;
@@ -476,12 +477,15 @@ public final class PartitionLog {
                 locations[i] = index.location(from + i);
                 sizes[i] = index.size(from + i);
             }
+            long readEnd = count == 0 ? fetchOffset : index.lastOffset(to - 1) + 1;
+            // offsets the client gets from its fetch offset on (it skips the records of a first batch before it)
+            offsetsRead = count == 0 ? 0 : readEnd - Math.max(fetchOffset, index.baseOffset(from));
             if (readCommitted) {
-                long readEnd = count == 0 ? fetchOffset : index.lastOffset(to - 1) + 1;
                 aborted = transactions == null ? List.of() : transactions.abortedIn(fetchOffset, readEnd);
             }
         }
-        return new PendingRead(this, fetchOffset, locations, sizes, total, hw, lso, start, end, aborted);
+        return new PendingRead(this, fetchOffset, locations, sizes, total, hw, lso, start, end, aborted,
+                Math.max(0, offsetsRead));
     }
 
     SharedLog storage() {

@@ -23,13 +23,16 @@ public final class PendingRead {
     private final long logStartOffset;
     private final long logEndOffset;
     private final List<AbortedTransaction> abortedTransactions;
+    private final long offsetsRead;
     private ByteBuffer records;
     private int[] positions;
     private RuntimeException failure;
     private StoredSlice[] slices;
 
     PendingRead(PartitionLog log, long fetchOffset, long[] locations, int[] sizes, int totalBytes, long highWatermark,
-                long lastStableOffset, long logStartOffset, long logEndOffset, List<AbortedTransaction> abortedTransactions) {
+                long lastStableOffset, long logStartOffset, long logEndOffset, List<AbortedTransaction> abortedTransactions,
+                long offsetsRead) {
+        this.offsetsRead = offsetsRead;
         this.log = log;
         this.fetchOffset = fetchOffset;
         this.locations = locations;
@@ -45,6 +48,15 @@ public final class PendingRead {
     /** Bytes this read will return. */
     public int totalBytes() {
         return totalBytes;
+    }
+
+    /**
+     * Offsets this read hands the client from its fetch offset on, to the end of the last batch: the records it gets
+     * (metrics). Without reading the batches it cannot tell the offsets compaction removed or the control records
+     * apart, so for compacted or transactional topics this is an upper bound.
+     */
+    public long offsetsRead() {
+        return offsetsRead;
     }
 
     private void allocate() {

@@ -229,4 +229,16 @@ class PartitionLogTest {
         log.append(Batches.plain(NOW, "fits")).durable().get(10, TimeUnit.SECONDS);
         assertThat(log.logEndOffset()).isEqualTo(1);
     }
+
+    @Test
+    void aPlannedReadCountsTheOffsetsItHandsOutFromTheFetchOffset() throws Exception {
+        PartitionLog log = open();
+        appendDurably(log, Batches.plain(NOW, "a", "b", "c"));      // offsets 0-2
+        appendDurably(log, Batches.plain(NOW, "d", "e"));           // offsets 3-4
+        assertThat(log.planRead(0, Integer.MAX_VALUE, true, false).offsetsRead()).isEqualTo(5);
+        // from the middle of the first batch: the client skips offset 0 of the batch sent whole
+        assertThat(log.planRead(1, Integer.MAX_VALUE, true, false).offsetsRead()).isEqualTo(4);
+        assertThat(log.planRead(3, Integer.MAX_VALUE, true, false).offsetsRead()).isEqualTo(2);
+        assertThat(log.planRead(5, Integer.MAX_VALUE, true, false).offsetsRead()).isZero();
+    }
 }

@@ -159,6 +159,11 @@ public final class MetadataStore implements Closeable {
         return Collections.unmodifiableCollection(streams.values());
     }
 
+    /** How many topics there are in all streams: cheap at a million topics (metrics). Thread safe. */
+    public int topicCount() {
+        return topicsById.size();
+    }
+
     /** How many topics the stream holds. */
     public synchronized int topicCount(String streamPath) {
         return topicCounts.getOrDefault(streamPath, 0);

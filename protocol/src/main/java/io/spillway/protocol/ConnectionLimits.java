@@ -124,6 +124,11 @@ public final class ConnectionLimits {
         }
     }
 
+    /** Open connections by listener name, a copy (metrics); listeners that never had one are absent. */
+    public synchronized Map<String, Integer> openByListener() {
+        return new HashMap<>(byListener);
+    }
+
     private void setAccepting(String listener, boolean accepting) {
         listenerAcceptors.getOrDefault(listener, List.of()).forEach(a -> a.config().setAutoRead(accepting));
     }

@@ -100,6 +100,24 @@ public final class KafkaServer implements AutoCloseable {
         return ports;
     }
 
+    /**
+     * Open client connections by listener name, every listener present (0 when it has none): for the connections
+     * metric. Thread safe; cheap (one short lock).
+     */
+    public Map<String, Integer> connections() {
+        Map<String, Integer> open = limits.openByListener();
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (ListenerSpec listener : listeners) {
+            out.put(listener.name(), open.getOrDefault(listener.name(), 0));
+        }
+        return out;
+    }
+
+    /** The listeners' names, in configured order. */
+    public List<String> listenerNames() {
+        return listeners.stream().map(ListenerSpec::name).toList();
+    }
+
     private void initConnection(SocketChannel ch, ListenerSpec listener) {
         if (!limits.admit(ch, listener.name())) {
             ch.close();

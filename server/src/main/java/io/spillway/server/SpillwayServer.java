@@ -25,6 +25,12 @@ import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
 import io.spillway.broker.ScramCredentials;
 import io.spillway.broker.quota.Quotas;
+import io.spillway.broker.TopicTraffic;
+import io.spillway.http.BrokerHttp;
+import io.spillway.http.HttpSettings;
+import io.spillway.http.Readiness;
+import io.spillway.http.metrics.BrokerMetrics;
+import io.spillway.http.metrics.MetricsSettings;
 import io.spillway.protocol.KafkaServer;
 import io.spillway.protocol.ListenerSpec;
 import io.spillway.protocol.security.SaslOutsideExchange;
@@ -48,8 +54,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener and
- * background tasks, wired by constructors. Start with {@link #start}, stop with {@link #close}.
+ * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener, HTTP listener
+ * (/health, /ready, /metrics; see docs/metrics.md) and background tasks, wired by constructors. Start with
+ * {@link #start}, stop with {@link #close}.
  */
 public final class SpillwayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpillwayServer.class);
@@ -71,6 +78,12 @@ public final class SpillwayServer implements AutoCloseable {
     private final KafkaServer listener;
     private final BrokerIdentity identity;
     private final Topics topics;
+    /** What /ready answers; set ready once the Kafka listener is bound, not ready from the start of close. */
+    private final Readiness readiness = new Readiness();
+    /** The metrics, or null when the HTTP listener is off (nothing could read them). */
+    private volatile BrokerMetrics metrics;
+    /** The HTTP listener (/health, /ready, /metrics), or null when off. */
+    private volatile BrokerHttp http;
 
     private SpillwayServer(ServerConfig config, DataDirLock lock, MetadataStore meta, LogManager logs,
                            StorageMaintenance maintenance, ScheduledExecutorService checkpoints,
@@ -101,6 +114,10 @@ public final class SpillwayServer implements AutoCloseable {
         Time time = Time.SYSTEM;
         // Listener settings first: a mistake in them stops the broker before it opens and locks the data directory.
         List<ListenerSpec> listenerSpecs = Listeners.specs(config, time);
+        // A broker whose Kafka ports are all picked by the OS (tests, tools) gets a picked HTTP port by default too.
+        HttpSettings httpSettings = HttpSettings.parse(config.settings(),
+                listenerSpecs.stream().allMatch(spec -> spec.port() == 0));
+        MetricsSettings metricsSettings = MetricsSettings.parse(config.settings());
         Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         int nodeId = config.getInt("node.id", 0);
@@ -111,6 +128,11 @@ public final class SpillwayServer implements AutoCloseable {
                 .withFsync(config.getBoolean(ServerConfig.FSYNC, true))
                 .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES))
                 .withDeleteDelayMs(config.getLong("log.segment.delete.delay.ms", LocalSharedLogConfig.DEFAULT_DELETE_DELAY_MS)));
+        // Metrics exist only to be scraped: without the HTTP listener nothing records them.
+        BrokerMetrics metrics = httpSettings.enabled() ? BrokerMetrics.create(metricsSettings) : null;
+        if (metrics != null) {
+            wal.syncListener(metrics.walSyncs());
+        }
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-scheduler"));
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         boolean fsync = config.getBoolean(ServerConfig.FSYNC, true);
@@ -164,7 +186,10 @@ public final class SpillwayServer implements AutoCloseable {
         groups.shareGroupListener(shares::memberLeft);
         ApiDispatcher dispatcher = BrokerApis.create(topics, settings, identity, purgatory, groups, shares,
                 transactions, markers, new TopicPartition(GroupCoordinators.OFFSETS_TOPIC, 0), workers, time, authorizer,
-                quotas);
+                quotas, metrics != null ? metrics.topicTraffic() : TopicTraffic.NONE);
+        if (metrics != null) {
+            dispatcher.withRequestMetrics(metrics.requests());
+        }
         int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup, time);
@@ -188,11 +213,35 @@ public final class SpillwayServer implements AutoCloseable {
         RetentionTask retention = new RetentionTask(logs, meta::persistLogStarts, time);
         scheduler.scheduleWithFixedDelay(retention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
 
-        // Tools and tests read the first "Kafka listener on host:port" of this line.
-        log.info("Spillway is ready: Kafka listener on {}, data in {}, fsync before ack {}", describe(listenerSpecs, boundPorts),
+        SpillwayServer server = new SpillwayServer(config, lock, meta, logs, maintenance, checkpoints, scheduler, workers,
+                groupEvents, txnEvents, shareEvents, groups, transactions, shareStates, listener, identity, topics);
+        // The coordinators loaded before the Kafka listener was bound: clients can be served from here on.
+        server.readiness.ready();
+        if (httpSettings.enabled()) {
+            try {
+                server.startHttp(httpSettings, metrics, listener, groups);
+            } catch (RuntimeException | InterruptedException e) {
+                log.error("{}", e.getMessage());
+                server.close();
+                throw e;
+            }
+        }
+        // Tools and tests read the first "Kafka listener on host:port" of this line (and "HTTP on host:port").
+        BrokerHttp http = server.http;
+        log.info("Spillway is ready: Kafka listener on {}, {}, data in {}, fsync before ack {}",
+                describe(listenerSpecs, boundPorts), http != null ? "HTTP on " + http.describe() : "HTTP off",
                 config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
-        return new SpillwayServer(config, lock, meta, logs, maintenance, checkpoints, scheduler, workers, groupEvents, txnEvents,
-                shareEvents, groups, transactions, shareStates, listener, identity, topics);
+        return server;
+    }
+
+    /** Binds the HTTP listener, after the Kafka listener, with the metrics that need the running broker. */
+    private void startHttp(HttpSettings settings, BrokerMetrics brokerMetrics, KafkaServer kafka, GroupCoordinator groups)
+            throws InterruptedException {
+        this.metrics = brokerMetrics;
+        brokerMetrics.bindStorage(logs, meta);
+        brokerMetrics.bindConnections(kafka.listenerNames(), kafka::connections);
+        brokerMetrics.bindGroupLag(groups, topics);
+        http = BrokerHttp.start(settings, readiness, brokerMetrics);
     }
 
     public int port() {
@@ -225,6 +274,12 @@ public final class SpillwayServer implements AutoCloseable {
         return config;
     }
 
+    /** The HTTP listener's bound port (the actual one when the setting asked for 0); -1 when HTTP is off. */
+    public int httpPort() {
+        BrokerHttp h = http;
+        return h == null ? -1 : h.address().getPort();
+    }
+
     /** For tests and tools inside the process: the topics and their logs. */
     public Topics topics() {
         return topics;
@@ -240,6 +295,11 @@ public final class SpillwayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        readiness.stopping();
+        BrokerHttp h = http;
+        if (h != null) {
+            h.close(); // first: a scrape must not read a broker being taken apart
+        }
         listener.close();
         scheduler.shutdownNow();
         transactions.unload();
@@ -275,6 +335,10 @@ public final class SpillwayServer implements AutoCloseable {
             lock.close();
         } catch (IOException e) {
             log.warn("Error while closing storage: {}", e.getMessage());
+        }
+        BrokerMetrics m = metrics;
+        if (m != null) {
+            m.close();
         }
         log.info("Spillway stopped (data in {})", config.dataDir().toAbsolutePath());
     }

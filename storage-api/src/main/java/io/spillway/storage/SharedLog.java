@@ -100,6 +100,11 @@ public interface SharedLog extends Closeable {
     /** Bytes the log occupies on disk. */
     long sizeBytes();
 
+    /** Segment files the log has now, the active one included (metrics). */
+    default int segmentCount() {
+        return sealedSegmentSizes().size() + 1;
+    }
+
     /** Where the log lives, for operators (DescribeLogDirs). */
     String directory();
 

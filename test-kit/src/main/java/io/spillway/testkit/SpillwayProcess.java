@@ -369,6 +369,11 @@ public final class SpillwayProcess implements AutoCloseable {
                 cmd.add("--set");
                 cmd.add(e.getKey() + "=" + e.getValue());
             }
+            if (!settings.containsKey("spillway.http.listener")) {
+                // brokers of tests run side by side (and restart on fixed Kafka ports): none may want HTTP port 8080
+                cmd.add("--set");
+                cmd.add("spillway.http.listener=" + host + ":0");
+            }
             return List.copyOf(cmd);
         }
 

@@ -2,6 +2,7 @@ package io.spillway.broker.fetch;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.TopicTraffic;
 import io.spillway.broker.Topics;
 import io.spillway.broker.quota.Quotas;
 import io.spillway.common.Time;
@@ -44,6 +45,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
     private final FetchPurgatory purgatory;
     private final Executor executor;
     private final Quotas quotas;
+    private final TopicTraffic traffic;
 
     /**
      * Whether records on disk are answered as {@link StoredRecords} (sent with sendfile, see
@@ -60,6 +62,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
 
     public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions,
                         Quotas quotas, boolean zeroCopy) {
+        this(topics, purgatory, executor, time, maxSessions, quotas, zeroCopy, TopicTraffic.NONE);
+    }
+
+    /** @param traffic told the records and bytes each response gives out per topic (metrics) */
+    public FetchHandler(Topics topics, FetchPurgatory purgatory, Executor executor, Time time, int maxSessions,
+                        Quotas quotas, boolean zeroCopy, TopicTraffic traffic) {
+        this.traffic = traffic;
         this.zeroCopy = zeroCopy;
         this.topics = topics;
         this.quotas = quotas;
@@ -225,6 +234,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
         }
         long totalBytes = 0;
         Map<String, Long> bytesByStream = new HashMap<>();
+        TopicMetadata lastTopic = null;
+        long topicBytes = 0;
+        long topicRecords = 0;
         for (int i = 0; i < n; i++) {
             planned[i] = reads[i] == null ? planned[i] : complete(planned[i], reads[i]);
             int bytes = planned[i].records() == null ? 0 : planned[i].records().sizeInBytes();
@@ -232,7 +244,21 @@ public final class FetchHandler implements ApiHandler<FetchRequestData, FetchRes
             if (bytes > 0 && w.topic != null) {
                 totalBytes += bytes;
                 bytesByStream.merge(w.topic.stream(), (long) bytes, Long::sum);
+                // a request lists a topic's partitions together: one call per run of the same topic
+                if (w.topic != lastTopic) {
+                    if (lastTopic != null) {
+                        traffic.fetched(lastTopic.kafkaName(), topicRecords, topicBytes);
+                    }
+                    lastTopic = w.topic;
+                    topicBytes = 0;
+                    topicRecords = 0;
+                }
+                topicBytes += bytes;
+                topicRecords += reads[i] == null ? 0 : reads[i].offsetsRead();
             }
+        }
+        if (lastTopic != null) {
+            traffic.fetched(lastTopic.kafkaName(), topicRecords, topicBytes);
         }
         // Over a quota, the records read still go out and the client pauses before its next fetch. (Kafka instead
         // answers such a fetch empty, so the bytes are read again later; at coarse quota windows that wastes most

@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.common.TopicNames;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.TopicTraffic;
 import io.spillway.broker.Topics;
 import io.spillway.broker.quota.Quotas;
 import io.spillway.coordinator.txn.TransactionCoordinator;
@@ -49,11 +50,18 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
     private final Topics topics;
     private final TransactionCoordinator transactions;
     private final Quotas quotas;
+    private final TopicTraffic traffic;
 
     public ProduceHandler(Topics topics, TransactionCoordinator transactions, Quotas quotas) {
+        this(topics, transactions, quotas, TopicTraffic.NONE);
+    }
+
+    /** @param traffic told the records and bytes of each topic once they are durable (metrics) */
+    public ProduceHandler(Topics topics, TransactionCoordinator transactions, Quotas quotas, TopicTraffic traffic) {
         this.topics = topics;
         this.transactions = transactions;
         this.quotas = quotas;
+        this.traffic = traffic;
     }
 
     @Override
@@ -145,7 +153,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
                 unverified.add(new Unverified(tp, partition, records, first, out));
                 return;
             }
-            completed(context, partition, partition.append(records.buffer()), out, pending);
+            completed(tp.topic(), records.sizeInBytes(), partition.append(records.buffer()), out, pending);
         } catch (TransactionNotVerifiedException e) {
             // The transaction ended here between the check and the append: verify, as for a first write.
             partition.queuedForVerification(first.producerId());
@@ -194,7 +202,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
                             } else if (attempts.get(i).failure() != null) {
                                 failed(context, u.partition(), attempts.get(i).failure(), u.out());
                             } else {
-                                completed(context, u.partition(), attempts.get(i).result(), u.out(), durable);
+                                completed(u.tp().topic(), u.records().sizeInBytes(), attempts.get(i).result(), u.out(),
+                                        durable);
                             }
                         }
                         return CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new));
@@ -239,8 +248,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
         };
     }
 
-    private static void completed(RequestContext context, PartitionLog partition, AppendResult result,
-                                  ProduceResponseData.PartitionProduceResponse out, List<CompletableFuture<Void>> pending) {
+    private void completed(String topic, long bytes, AppendResult result,
+                           ProduceResponseData.PartitionProduceResponse out, List<CompletableFuture<Void>> pending) {
         out.setBaseOffset(result.baseOffset())
                 .setLogAppendTimeMs(result.logAppendTimeMs())
                 .setLogStartOffset(result.logStartOffset());
@@ -248,6 +257,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData, Prod
             if (error != null) {
                 out.setBaseOffset(-1).setLogAppendTimeMs(-1);
                 fail(out, Errors.KAFKA_STORAGE_ERROR, error.getMessage());
+            } else {
+                traffic.produced(topic, result.lastOffset() - result.baseOffset() + 1, bytes);
             }
             return null;
         }));

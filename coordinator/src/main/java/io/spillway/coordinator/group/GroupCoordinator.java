@@ -219,6 +219,15 @@ public final class GroupCoordinator {
                 memberEpoch));
     }
 
+    /**
+     * A copy of every group's committed offsets (group id → partition → offset), groups without offsets left out: for
+     * consumer-group lag computed outside the coordinator (metrics). Offsets pending in open transactions are not in
+     * it. The copy is made on the coordinator's event thread, so its cost grows with the number of committed offsets.
+     */
+    public CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+        return runtime.read("committed-offsets", GroupCoordinatorShard::committedOffsets);
+    }
+
     /** OffsetDelete: the group error, and per partition NONE or GROUP_SUBSCRIBED_TO_TOPIC. */
     public record OffsetDeleteResult(Errors groupError, Map<TopicPartition, Errors> partitionErrors) {
     }

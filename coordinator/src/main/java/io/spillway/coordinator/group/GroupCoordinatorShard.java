@@ -539,6 +539,20 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupRecord> {
 
     // ---------------------------------------------------------------- admin: list, describe, delete
 
+    /** Every group's committed offsets, copied (see {@link GroupCoordinator#committedOffsets}). */
+    Map<String, Map<TopicPartition, Long>> committedOffsets() {
+        Map<String, Map<TopicPartition, Long>> out = new HashMap<>();
+        for (Group group : groups.values()) {
+            if (group.isDead() || group.offsets().isEmpty()) {
+                continue;
+            }
+            Map<TopicPartition, Long> offsets = new HashMap<>(group.offsets().size() * 2);
+            group.offsets().forEach((tp, committed) -> offsets.put(tp, committed.offset()));
+            out.put(group.groupId(), offsets);
+        }
+        return out;
+    }
+
     List<GroupListing> listGroups() {
         List<GroupListing> listings = new ArrayList<>();
         for (Group group : groups.values()) {

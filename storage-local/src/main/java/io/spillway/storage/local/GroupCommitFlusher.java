@@ -43,6 +43,14 @@ final class GroupCommitFlusher implements Runnable {
     private boolean closing;
     /** How long each group commit's fsyncs took. */
     private final SyncTimes syncTimes = new SyncTimes();
+    /** Bytes and entries written so far (for the group commit's size). Guarded by lock. */
+    private long writtenBytes;
+    private long writtenEntries;
+    /** Bytes and entries written as of the last good fsync. Flusher thread only. */
+    private long syncedBytes;
+    private long syncedEntries;
+    /** Told about each fsync (metrics); set once wired, read by the flusher thread. */
+    private volatile io.spillway.storage.SyncListener syncListener = io.spillway.storage.SyncListener.NONE;
     /** Set once an fsync failed; from then on nothing more is acknowledged as durable. */
     private volatile StorageException failure;
     private final Thread thread;
@@ -69,10 +77,12 @@ final class GroupCommitFlusher implements Runnable {
         thread.start();
     }
 
-    /** An entry ending at {@code endLocation} has been written; wake the flusher. */
-    void written(long endLocation) {
+    /** An entry of {@code entryBytes} ending at {@code endLocation} has been written; wake the flusher. */
+    void written(long endLocation, long entryBytes) {
         synchronized (lock) {
             writtenEnd = endLocation;
+            writtenBytes += entryBytes;
+            writtenEntries++;
             lock.notifyAll();
         }
     }
@@ -116,10 +126,17 @@ final class GroupCommitFlusher implements Runnable {
         return syncTimes;
     }
 
+    /** From now on, tells {@code listener} about every fsync (its contract: {@link io.spillway.storage.SyncListener}). */
+    void syncListener(io.spillway.storage.SyncListener listener) {
+        this.syncListener = listener;
+    }
+
     @Override
     public void run() {
         while (true) {
             long target;
+            long targetBytes;
+            long targetEntries;
             List<Segment> toSync;
             synchronized (lock) {
                 while (!closing && (writtenEnd == durableEnd || failure != null)) {
@@ -132,6 +149,8 @@ final class GroupCommitFlusher implements Runnable {
                     return;
                 }
                 target = writtenEnd;
+                targetBytes = writtenBytes;
+                targetEntries = writtenEntries;
                 toSync = new ArrayList<>(sealedToSync);
                 sealedToSync.clear();
             }
@@ -159,14 +178,27 @@ final class GroupCommitFlusher implements Runnable {
                     active.channel.force(false);
                 }
                 if (fsync) {
-                    syncTimes.record(System.nanoTime() - startNanos);
+                    long nanos = System.nanoTime() - startNanos;
+                    syncTimes.record(nanos);
+                    tellListener(nanos, targetBytes - syncedBytes, targetEntries - syncedEntries);
                 }
+                syncedBytes = targetBytes;
+                syncedEntries = targetEntries;
             } catch (IOException | RuntimeException e) {
                 log.error("fsync of the shared log failed; appends waiting for it are failed and producers will retry. "
                         + "Check the disk under the data directory.", e);
                 syncFailure = new StorageException("fsync of the shared log failed: " + e.getMessage(), e);
             }
             completeUpTo(target, syncFailure);
+        }
+    }
+
+    /** Tells the sync listener; a listener's bug must never pass for an fsync failure. */
+    private void tellListener(long nanos, long bytes, long entries) {
+        try {
+            syncListener.synced(nanos, bytes, entries);
+        } catch (RuntimeException e) {
+            log.warn("The shared log's sync listener failed (fsync statistics may be off): {}", e.toString());
         }
     }
 

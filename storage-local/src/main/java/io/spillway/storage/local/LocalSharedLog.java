@@ -45,6 +45,8 @@ public final class LocalSharedLog implements SharedLog {
     /** Guarded by appendLock. */
     private Segment active;
     private GroupCommitFlusher flusher;
+    /** Handed to the flusher when it starts. Guarded by appendLock. */
+    private io.spillway.storage.SyncListener syncListener = io.spillway.storage.SyncListener.NONE;
     /**
      * Completes durability futures, so that their continuations run here and never on the flusher thread.
      * One thread keeps completions in sync order; continuations must be short and must not block.
@@ -103,6 +105,7 @@ public final class LocalSharedLog implements SharedLog {
                 fileEnd = end;
                 flusher = new GroupCommitFlusher(config.fsync(), config.flushIntervalMs(), end, segments::get,
                         this::drainStaged, completions);
+                flusher.syncListener(syncListener);
                 flusher.start();
                 recovered = true;
                 if (summary.truncatedBytes() > 0) {
@@ -165,7 +168,7 @@ public final class LocalSharedLog implements SharedLog {
             if (segment.id != lastSegmentId) {
                 segment.retainCount.incrementAndGet();
             }
-            flusher.written(Locations.of(segment.id, segment.sizeBytes));
+            flusher.written(Locations.of(segment.id, segment.sizeBytes), entryBytes);
             return Locations.of(segment.id, position);
         }
     }
@@ -412,7 +415,21 @@ public final class LocalSharedLog implements SharedLog {
         return flusher;
     }
 
+    /**
+     * From now on, tells {@code listener} about every group-commit fsync (metrics); none is told before. May be called
+     * before or after {@link #recover}.
+     */
+    public void syncListener(io.spillway.storage.SyncListener listener) {
+        synchronized (appendLock) {
+            syncListener = listener;
+            if (flusher != null) {
+                flusher.syncListener(listener);
+            }
+        }
+    }
+
     /** Number of segment files, for tests and metrics. */
+    @Override
     public int segmentCount() {
         return segments.size();
     }
