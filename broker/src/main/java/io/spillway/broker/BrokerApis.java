@@ -153,7 +153,7 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(groups))
                 .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(groups, shareStates))
                 .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(groups))
-                .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(topics, shares, purgatory, executor, time))
+                .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(topics, shares, purgatory, executor, time, traffic))
                 .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(topics, shares, time))
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, new ConsumerGroupHeartbeatHandler(groups))
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, new ConsumerGroupDescribeHandler(groups))

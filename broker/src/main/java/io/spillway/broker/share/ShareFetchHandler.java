@@ -2,6 +2,7 @@ package io.spillway.broker.share;
 
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
+import io.spillway.broker.TopicTraffic;
 import io.spillway.broker.Topics;
 import io.spillway.broker.fetch.DelayedFetch;
 import io.spillway.broker.fetch.FetchPurgatory;
@@ -43,9 +44,16 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
     private final FetchPurgatory purgatory;
     private final Executor executor;
     private final Time time;
+    private final TopicTraffic traffic;
 
     public ShareFetchHandler(Topics topics, ShareService service, FetchPurgatory purgatory, Executor executor,
                              Time time) {
+        this(topics, service, purgatory, executor, time, TopicTraffic.NONE);
+    }
+
+    /** @param traffic told of the records and bytes each response hands out (metrics) */
+    public ShareFetchHandler(Topics topics, ShareService service, FetchPurgatory purgatory, Executor executor,
+                             Time time, TopicTraffic traffic) {
         this.topics = topics;
         this.partitions = service.partitions();
         this.sessions = service.sessions();
@@ -53,6 +61,7 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         this.purgatory = purgatory;
         this.executor = executor;
         this.time = time;
+        this.traffic = traffic;
     }
 
     @Override
@@ -231,7 +240,7 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
     }
 
     /** One round over the session's partitions until the records or bytes are used up. */
-    private static Map<ShareSessions.Partition, Object> acquire(String memberId, List<Loaded> loaded, int maxRecords,
+    private Map<ShareSessions.Partition, Object> acquire(String memberId, List<Loaded> loaded, int maxRecords,
                                                                 boolean strict, int maxBytes,
                                                                 ShareGroupSettings settings) {
         Map<ShareSessions.Partition, Object> results = new LinkedHashMap<>();
@@ -251,6 +260,7 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
             }
             Acquired acquired = l.partition().acquire(memberId, recordsLeft, strict, (int) bytesLeft, settings);
             if (!acquired.isEmpty()) {
+                traffic.fetched(l.target().topic().kafkaName(), acquired.recordCount(), acquired.records().sizeInBytes());
                 results.put(l.target().partition(), acquired);
                 recordsLeft -= acquired.recordCount();
                 bytesLeft -= acquired.records().sizeInBytes();
