@@ -36,6 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +55,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ExecutorService LAUNCHES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cli-launch");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static Path dataDir;
     private static Path work;
@@ -119,6 +128,17 @@ class CliTest {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** {@link #spillway} on another thread: launches that do not depend on each other overlap. */
+    private static CompletableFuture<Run> async(String stdin, String... args) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return spillway(stdin, args);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, LAUNCHES);
+    }
+
     private static Run ok(String stdin, String... args) throws Exception {
         Run r = spillway(stdin, args);
         assertThat(r.exit()).as("bin/spillway %s\n%s", String.join(" ", args), r).isZero();
@@ -127,19 +147,23 @@ class CliTest {
 
     @Test
     void helpListsEveryCommandAndUsageErrorsExitWithTwo() throws Exception {
+        CompletableFuture<Run> serveHelpRun = async(null, "help", "serve");
+        CompletableFuture<Run> badRun = async(null, "topic", "list", "--no-such-flag");
         Run help = ok(null, "--help");
         assertThat(help.out()).contains("serve", "status", "topic", "stream", "group", "produce", "consume", "config",
                 "Exit codes", "could not be reached");
-        Run serveHelp = ok(null, "help", "serve");
+        Run serveHelp = serveHelpRun.get();
+        assertThat(serveHelp.exit()).as("%s", serveHelp).isZero();
         assertThat(serveHelp.out()).contains("Usage: spillway serve", "--data-dir").doesNotContain("produce");
 
-        Run bad = spillway(null, "topic", "list", "--no-such-flag");
+        Run bad = badRun.get();
         assertThat(bad.exit()).as("%s", bad).isEqualTo(2);
         assertThat(bad.err()).contains("--no-such-flag");
     }
 
     @Test
     void topicsAreCreatedDescribedChangedAndDeleted() throws Exception {
+        CompletableFuture<Run> unknownRun = async(null, "topic", "describe", "cli-missing");
         ok(null, "topic", "create", "cli-orders", "--partitions", "3", "--config", "retention.ms=3600000");
         assertThat(admin.describeTopics(List.of("cli-orders")).allTopicNames().get().get("cli-orders").partitions())
                 .hasSize(3);
@@ -165,7 +189,7 @@ class CliTest {
         assertThat(again.exit()).as("%s", again).isEqualTo(1);
         assertThat(again.err()).contains("topic 'cli-orders' already exists").doesNotContain("Exception");
 
-        Run unknown = spillway(null, "topic", "describe", "cli-missing");
+        Run unknown = unknownRun.get();
         assertThat(unknown.exit()).as("%s", unknown).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("spillway topic describe: topic 'cli-missing' does not exist");
 
@@ -175,6 +199,7 @@ class CliTest {
 
     @Test
     void streamsAreCreatedListedConfiguredAndDeleted() throws Exception {
+        CompletableFuture<Run> notAStreamRun = async(null, "stream", "create", "cli-fraud");
         ok(null, "stream", "create", "/cli/fraud", "--partitions", "2", "--config", "retention.ms=86400000");
         admin.createTopics(List.of(new NewTopic("/cli/fraud:cards", java.util.Optional.empty(),
                 java.util.Optional.empty()))).all().get();
@@ -193,7 +218,7 @@ class CliTest {
         assertThat(admin.describeTopics(List.of("/cli/fraud:cards")).allTopicNames().get()
                 .get("/cli/fraud:cards").partitions()).as("the stream's default partitions").hasSize(2);
 
-        Run notAStream = spillway(null, "stream", "create", "cli-fraud");
+        Run notAStream = notAStreamRun.get();
         assertThat(notAStream.exit()).as("%s", notAStream).isEqualTo(2);
         assertThat(notAStream.err()).contains("not a stream path");
 
@@ -203,7 +228,13 @@ class CliTest {
 
     @Test
     void produceAndConsumeRoundTripJsonAndTextLines() throws Exception {
-        admin.createTopics(List.of(new NewTopic("cli-events", 2, (short) 1))).all().get();
+        CompletableFuture<Run> missingRun = async(null, "consume", "cli-nope", "--timeout-ms", "3000");
+        admin.createTopics(List.of(new NewTopic("cli-events", 2, (short) 1), new NewTopic("cli-bad-input", 1, (short) 1)))
+                .all().get();
+        Path bad = work.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"value\":\"fine\"}\n{\"value\": oops}\n");
+        CompletableFuture<Run> badLineRun = async(null, "produce", "cli-bad-input", "--format", "json", "--file",
+                bad.toString());
         String lines = "{\"key\":\"k1\",\"value\":\"v1\",\"headers\":{\"h\":\"x\"},\"partition\":1}\n"
                 + "{\"key\":\"k2\",\"value\":{\"amount\":12.5},\"partition\":0}\n"
                 + "{\"value\":\"no key\",\"partition\":0}\n";
@@ -242,15 +273,13 @@ class CliTest {
                 .partitionsToOffsetAndMetadata().get();
         assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(5);
 
-        Run missing = spillway(null, "consume", "cli-nope", "--timeout-ms", "3000");
+        Run missing = missingRun.get();
         assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
         assertThat(missing.err()).contains("topic 'cli-nope' does not exist");
 
-        Path bad = work.resolve("bad.jsonl");
-        Files.writeString(bad, "{\"value\":\"fine\"}\n{\"value\": oops}\n");
-        Run badLine = spillway(null, "produce", "cli-events", "--format", "json", "--file", bad.toString());
+        Run badLine = badLineRun.get();
         assertThat(badLine.exit()).as("%s", badLine).isEqualTo(1);
-        assertThat(badLine.err()).contains("line 2 of " + bad);
+        assertThat(badLine.err()).contains("line 2 of " + bad, "1 records before it were produced");
     }
 
     @Test
@@ -280,6 +309,8 @@ class CliTest {
             assertThat(g.get("type").asText()).isEqualTo("share");
         });
 
+        CompletableFuture<Run> tableRun = async(null, "group", "describe", "cli-lagging");
+        CompletableFuture<Run> shareRun = async(null, "group", "describe", shareGroup, "-o", "json");
         JsonNode described = ok(null, "group", "describe", "cli-lagging", "-o", "json").json();
         assertThat(described.get("totalLag").asLong()).isEqualTo(3 + 0);
         JsonNode first = described.get("partitions").get(0);
@@ -287,10 +318,12 @@ class CliTest {
         assertThat(first.get("committedOffset").asLong()).isEqualTo(2);
         assertThat(first.get("endOffset").asLong()).isEqualTo(5);
         assertThat(first.get("lag").asLong()).isEqualTo(3);
-        Run table = ok(null, "group", "describe", "cli-lagging");
+        Run table = tableRun.get();
+        assertThat(table.exit()).as("%s", table).isZero();
         assertThat(table.out()).contains("COMMITTED-OFFSET", "END-OFFSET", "LAG", "MEMBER");
 
-        JsonNode share = ok(null, "group", "describe", shareGroup, "-o", "json").json();
+        assertThat(shareRun.get().exit()).as("%s", shareRun.get()).isZero();
+        JsonNode share = shareRun.get().json();
         assertThat(share.get("type").asText()).isEqualTo("share");
         assertThat(share.get("partitions")).isNotEmpty();
 
@@ -335,13 +368,17 @@ class CliTest {
     @Test
     void statusAndConfigsAndAnUnreachableBroker() throws Exception {
         admin.createTopics(List.of(new NewTopic("cli-status", 4, (short) 1))).all().get();
+        long started = System.nanoTime();
+        CompletableFuture<Run> downRun = async(null, "topic", "list", "--bootstrap-server",
+                "127.0.0.1:" + Ports.freePort(), "--timeout-ms", "1500");
+        CompletableFuture<Run> statusTable = async(null, "status");
         JsonNode status = ok(null, "status", "-o", "json").json();
         assertThat(status.get("clusterId").asText()).isNotBlank();
         assertThat(status.get("brokers").get(0).get("port").asInt()).isEqualTo(server.port());
         assertThat(status.get("topics").asInt()).isPositive();
         assertThat(status.get("partitions").asInt()).isGreaterThanOrEqualTo(4);
         assertThat(status.has("groups")).isTrue();
-        assertThat(ok(null, "status").out()).contains("Cluster id:", "Partitions:", "Groups:");
+        assertThat(statusTable.get().out()).as("%s", statusTable.get()).contains("Cluster id:", "Partitions:", "Groups:");
 
         JsonNode broker = ok(null, "config", "broker", "--all", "-o", "json").json();
         assertThat(broker.get("resource").asText()).isEqualTo("broker");
@@ -359,9 +396,7 @@ class CliTest {
             assertThat(c.get("value").asText()).isEqualTo("50000");
         });
 
-        long started = System.nanoTime();
-        Run down = spillway(null, "topic", "list", "--bootstrap-server", "127.0.0.1:" + Ports.freePort(),
-                "--timeout-ms", "1500");
+        Run down = downRun.get();
         assertThat(down.exit()).as("%s", down).isEqualTo(3);
         assertThat(down.err()).contains("cannot reach the broker").doesNotContain("at org.");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));

@@ -32,7 +32,7 @@ public final class ClientOptions {
 
     @Option(names = "--timeout-ms", paramLabel = "MS",
             description = "How long to wait for the broker before giving up with exit code 3 (default "
-                    + DEFAULT_TIMEOUT_MS + ").")
+                    + DEFAULT_TIMEOUT_MS + "); consume also stops after this long without a new record.")
     Integer timeoutMs;
 
     @Option(names = {"-v", "--verbose"}, description = "Print client warnings and stack traces of errors on stderr.")
