@@ -77,6 +77,9 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Show records, MiB and rate on stderr (default: when stderr is a terminal).")
     Boolean progress;
 
+    /** Counted down once the consumer is closed, so a SIGTERM/Ctrl-C lets it commit and leave its group first. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+
     @Override
     public Integer call() {
         if (Topics.isStreamPath(topic)) {
@@ -85,6 +88,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         RecordLine.Format lineFormat = format != null ? format
                 : options.json() ? RecordLine.Format.json : RecordLine.Format.text;
+        Thread hook = new Thread(this::stopAndWait, "spillway-consume-stop");
         try (BrokerConnection broker = new BrokerConnection(options)) {
             broker.checkReachable();
             Progress meter = new Progress(progress, "consumed");
@@ -106,30 +110,46 @@ public final class ConsumeCommand implements Callable<Integer> {
                         consumer.seekToEnd(tps);
                     }
                 }
+                this.consumer = consumer;
+                Runtime.getRuntime().addShutdownHook(hook);
                 run(consumer, out, lineFormat, meter);
             } catch (IOException e) {
-                throw CliException.failed("cannot write " + (file != null ? file : "stdout") + ": " + e.getMessage());
+                if (!(file == null && String.valueOf(e.getMessage()).contains("Broken pipe"))) {
+                    throw CliException.failed("cannot write " + (file != null ? file : "stdout") + ": " + e.getMessage());
+                } // the reader of stdout is gone (| head): a normal end
             } catch (KafkaException e) {
                 throw BrokerConnection.translate(e, "consume topic '" + topic + "'", "topic '" + topic + "'");
             }
             meter.finish();
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // shutting down (the hook runs and waits for 'closed'), or the hook was never added
+            }
         }
         return ExitCodes.OK;
     }
 
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    private void stopAndWait() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void run(KafkaConsumer<byte[], byte[]> consumer, Writer out, RecordLine.Format lineFormat, Progress meter)
             throws IOException {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            consumer.wakeup();
-            try {
-                finished.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "spillway-consume-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>(); // only what reached the output
+        Map<TopicPartition, OffsetAndMetadata> batch = new HashMap<>();
         Integer idleMs = options.timeoutMs;
         long lastRecord = System.nanoTime();
         try {
@@ -152,28 +172,21 @@ public final class ConsumeCommand implements Callable<Integer> {
                     out.write(RecordLine.format(r, lineFormat, keySeparator));
                     out.write('\n');
                     meter.add(1, (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length));
-                    toCommit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    batch.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
                 out.flush();
+                toCommit.putAll(batch);
+                batch.clear();
                 if (group != null && !toCommit.isEmpty()) {
                     consumer.commitAsync(new HashMap<>(toCommit), null);
                 }
             }
         } catch (WakeupException e) {
-            // Ctrl-C: commit what was written, then stop
+            // Ctrl-C or SIGTERM: commit what was written, then stop
         } finally {
-            out.flush();
-            try {
-                if (group != null && !toCommit.isEmpty()) {
-                    consumer.commitSync(toCommit, Duration.ofMillis(options.timeoutMs()));
-                }
-            } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it waits for 'finished'
-                }
+            // also after a failed write: the records of the unflushed batch are not committed
+            if (group != null && !toCommit.isEmpty()) {
+                consumer.commitSync(toCommit, Duration.ofMillis(options.timeoutMs()));
             }
         }
     }
