@@ -30,12 +30,24 @@ import java.util.concurrent.TimeUnit;
 public final class BrokerConnection implements AutoCloseable {
 
     private final ClientOptions options;
+    private final int timeoutMs;
     private Admin admin;
     private String clusterId;
 
     public BrokerConnection(ClientOptions options) {
+        this(options, options.timeoutMs());
+    }
+
+    /** With a timeout other than --timeout-ms for reaching the broker and for each request. */
+    public BrokerConnection(ClientOptions options, int timeoutMs) {
         this.options = options;
+        this.timeoutMs = timeoutMs;
         ClientLogging.configure(options.verbose());
+    }
+
+    /** How long to wait for the broker, in milliseconds. */
+    public int timeoutMs() {
+        return timeoutMs;
     }
 
     public ClientOptions options() {
@@ -47,14 +59,14 @@ public final class BrokerConnection implements AutoCloseable {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "spillway-cli");
-        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(options.timeoutMs()));
-        props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(options.timeoutMs()));
+        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
+        props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
         if (options.commandConfig != null) {
             Properties file = new Properties();
             try (InputStream in = Files.newInputStream(options.commandConfig)) {
                 file.load(in);
             } catch (IOException e) {
-                throw CliException.failed("cannot read --command-config " + options.commandConfig + ": " + e);
+                throw CliException.failed("cannot read --command-config " + options.commandConfig + ": " + ioMessage(e));
             }
             file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k).trim()));
         }
@@ -84,7 +96,7 @@ public final class BrokerConnection implements AutoCloseable {
 
     private String probe() {
         try {
-            return admin.describeCluster().clusterId().get(options.timeoutMs(), TimeUnit.MILLISECONDS);
+            return admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted");
@@ -105,7 +117,7 @@ public final class BrokerConnection implements AutoCloseable {
 
     private CliException unreachable(Throwable cause) {
         return CliException.unreachable("cannot reach the broker at " + options.bootstrap() + " within "
-                + options.timeoutMs() + " ms (is it running? see --bootstrap-server, SPILLWAY_BOOTSTRAP)", cause);
+                + timeoutMs + " ms (is it running? see --bootstrap-server, SPILLWAY_BOOTSTRAP)", cause);
     }
 
     /**
@@ -116,7 +128,7 @@ public final class BrokerConnection implements AutoCloseable {
      */
     public <T> T await(KafkaFuture<T> future, String what, String subject) {
         try {
-            return future.get(options.timeoutMs() + 5_000L, TimeUnit.MILLISECONDS);
+            return future.get(timeoutMs + 5_000L, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted while waiting to " + what);
@@ -149,6 +161,20 @@ public final class BrokerConnection implements AutoCloseable {
             message = "cannot " + what + ": " + rootMessage(cause);
         }
         return new CliException(ExitCodes.FAILED, message, cause);
+    }
+
+    /** An I/O failure in words: "no such file" rather than the bare path Java puts in the message. */
+    static String ioMessage(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static String rootMessage(Throwable t) {

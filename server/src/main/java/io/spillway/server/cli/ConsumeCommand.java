@@ -45,6 +45,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ConsumeCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final int MIN_BROKER_TIMEOUT_MS = 5_000;
 
     @Mixin
     ClientOptions options;
@@ -89,12 +90,15 @@ public final class ConsumeCommand implements Callable<Integer> {
         RecordLine.Format lineFormat = format != null ? format
                 : options.json() ? RecordLine.Format.json : RecordLine.Format.text;
         Thread hook = new Thread(this::stopAndWait, "spillway-consume-stop");
-        try (BrokerConnection broker = new BrokerConnection(options)) {
+        // --timeout-ms is the idle time here; the broker gets at least MIN_BROKER_TIMEOUT_MS to answer (a fetch waits
+        // up to fetch.max.wait.ms=500 on the broker, so shorter request timeouts could never succeed)
+        int brokerTimeoutMs = Math.max(options.timeoutMs(), MIN_BROKER_TIMEOUT_MS);
+        try (BrokerConnection broker = new BrokerConnection(options, brokerTimeoutMs)) {
             broker.checkReachable();
             Progress meter = new Progress(progress, "consumed");
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(broker));
                  Writer out = new BufferedWriter(new OutputStreamWriter(open(), StandardCharsets.UTF_8), 1 << 16)) {
-                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofMillis(options.timeoutMs()));
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofMillis(broker.timeoutMs()));
                 if (partitions == null || partitions.isEmpty()) {
                     throw CliException.failed("topic '" + topic + "' does not exist");
                 }
@@ -112,10 +116,11 @@ public final class ConsumeCommand implements Callable<Integer> {
                 }
                 this.consumer = consumer;
                 Runtime.getRuntime().addShutdownHook(hook);
-                run(consumer, out, lineFormat, meter);
+                run(consumer, out, lineFormat, meter, broker.timeoutMs());
             } catch (IOException e) {
                 if (!(file == null && String.valueOf(e.getMessage()).contains("Broken pipe"))) {
-                    throw CliException.failed("cannot write " + (file != null ? file : "stdout") + ": " + e.getMessage());
+                    throw CliException.failed("cannot write " + (file != null ? file : "stdout") + ": "
+                            + BrokerConnection.ioMessage(e));
                 } // the reader of stdout is gone (| head): a normal end
             } catch (KafkaException e) {
                 throw BrokerConnection.translate(e, "consume topic '" + topic + "'", "topic '" + topic + "'");
@@ -146,8 +151,8 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
     }
 
-    private void run(KafkaConsumer<byte[], byte[]> consumer, Writer out, RecordLine.Format lineFormat, Progress meter)
-            throws IOException {
+    private void run(KafkaConsumer<byte[], byte[]> consumer, Writer out, RecordLine.Format lineFormat, Progress meter,
+                     int brokerTimeoutMs) throws IOException {
         Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>(); // only what reached the output
         Map<TopicPartition, OffsetAndMetadata> batch = new HashMap<>();
         Integer idleMs = options.timeoutMs;
@@ -186,7 +191,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         } finally {
             // also after a failed write: the records of the unflushed batch are not committed
             if (group != null && !toCommit.isEmpty()) {
-                consumer.commitSync(toCommit, Duration.ofMillis(options.timeoutMs()));
+                consumer.commitSync(toCommit, Duration.ofMillis(brokerTimeoutMs));
             }
         }
     }
@@ -198,7 +203,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         try {
             return Files.newOutputStream(file);
         } catch (IOException e) {
-            throw CliException.failed("cannot write " + file + ": " + e.getMessage());
+            throw CliException.failed("cannot write " + file + ": " + BrokerConnection.ioMessage(e));
         }
     }
 

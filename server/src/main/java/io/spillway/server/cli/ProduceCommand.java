@@ -104,7 +104,7 @@ public final class ProduceCommand implements Callable<Integer> {
             } catch (KafkaException e) {
                 failure.compareAndSet(null, e);
             } catch (IOException e) {
-                throw CliException.failed("cannot close " + source + ": " + e.getMessage());
+                throw CliException.failed("cannot close " + source + ": " + BrokerConnection.ioMessage(e));
             }
             meter.finish();
             if (failure.get() != null) {
@@ -126,7 +126,7 @@ public final class ProduceCommand implements Callable<Integer> {
         try {
             return Files.newInputStream(file);
         } catch (IOException e) {
-            throw CliException.failed("cannot read " + file + ": " + e.getMessage());
+            throw CliException.failed("cannot read " + file + ": " + BrokerConnection.ioMessage(e));
         }
     }
 
@@ -134,7 +134,7 @@ public final class ProduceCommand implements Callable<Integer> {
         try {
             return in.readLine();
         } catch (IOException e) {
-            throw CliException.failed("cannot read " + source + ": " + e.getMessage());
+            throw CliException.failed("cannot read " + source + ": " + BrokerConnection.ioMessage(e));
         }
     }
 
@@ -146,8 +146,8 @@ public final class ProduceCommand implements Callable<Integer> {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(options.timeoutMs()));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(120_000, options.timeoutMs() + 1_000L)));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(broker.timeoutMs()));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(120_000, broker.timeoutMs() + 1_000L)));
         props.remove(org.apache.kafka.clients.CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
         return props;
     }

@@ -53,6 +53,10 @@ public final class TopicCommand {
     @Command(name = "describe", description = "Partitions with leader and offsets, and the configs that are not defaults.",
             mixinStandardHelpOptions = true)
     int describe(@Mixin ClientOptions options, @Parameters(paramLabel = "NAME") String name) {
+        if (Topics.isStreamPath(name)) {
+            throw new CliException(ExitCodes.USAGE, "'" + name + "' is a stream: see 'spillway config stream " + name
+                    + "' and 'spillway topic list --stream " + name + "'");
+        }
         try (BrokerConnection broker = new BrokerConnection(options)) {
             TopicDescription description = Topics.describe(broker, name);
             List<TopicPartition> partitions = Topics.partitions(description);
