@@ -341,9 +341,10 @@ class CliTest {
 
         ok(null, "group", "delete", "cli-lagging");
         assertThat(admin.listGroups().all().get()).noneSatisfy(g -> assertThat(g.groupId()).isEqualTo("cli-lagging"));
-        Run gone = spillway(null, "group", "describe", "cli-lagging");
+        Run gone = spillway(null, "group", "describe", "cli-lagging", "--verbose");
         assertThat(gone.exit()).as("%s", gone).isEqualTo(1);
-        assertThat(gone.err()).contains("group 'cli-lagging' does not exist");
+        assertThat(gone.err()).startsWith("spillway group describe: group 'cli-lagging' does not exist")
+                .as("--verbose adds the stack trace").contains("\tat io.spillway.server.cli.");
     }
 
     private static void consumeAsShareGroup(String group, String topic) throws Exception {
