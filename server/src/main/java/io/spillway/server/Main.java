@@ -1,8 +1,11 @@
 package io.spillway.server;
 
+import io.spillway.server.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,19 +18,32 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** The {@code spillway} command line. */
+/**
+ * The {@code spillway} command line: {@code serve} runs the broker; the client commands of
+ * {@link io.spillway.server.cli.Cli} (topic, stream, group, produce, consume, status, config) talk to one.
+ */
 @Command(name = "spillway", mixinStandardHelpOptions = true, version = "Spillway 0.1.0",
         description = "Kafka-compatible event streaming platform.",
-        subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Serve.class})
 public final class Main implements Runnable {
 
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The whole command line: serve, the client commands, then help. */
+    static CommandLine commandLine() {
+        CommandLine root = Cli.install(new CommandLine(new Main()));
+        root.addSubcommand(new CommandLine.HelpCommand());
+        return root;
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
