@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** The {@code spillway} command line. */
-@Command(name = "spillway", mixinStandardHelpOptions = true, version = "Spillway 0.1.0",
+@Command(name = "spillway", mixinStandardHelpOptions = true, version = "Spillway " + SpillwayServer.VERSION,
         description = "Kafka-compatible event streaming platform.",
         subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +61,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener, HTTP listener
- * (/health, /ready, /metrics; see docs/metrics.md) and background tasks, wired by constructors. Start with
+ * (/health, /ready, /metrics, see docs/metrics.md; the REST admin API /api/v1/, see docs/rest-api.md) and background tasks, wired by constructors. Start with
  * {@link #start}, stop with {@link #close}.
  */
 public final class SpillwayServer implements AutoCloseable {
