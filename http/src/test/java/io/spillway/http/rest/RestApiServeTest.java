@@ -75,4 +75,17 @@ class RestApiServeTest {
         assertThat(r.bodyText()).contains("SASL_AUTHENTICATION_FAILED");
         assertThat(serve("GET", "/api/v1/openapi.json", "").status()).isEqualTo(200); // the document is public
     }
+
+    @Test
+    void theEventLoopOnlyHandsTheCallOver() {
+        readiness.ready();
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        RestApi deferred = new RestApi(routes, readiness, new BasicAuthenticator(null, () -> false), queued::add);
+        CompletableFuture<Response> answer = deferred.serve(new Request("GET", "/api/v1/ok", Map.of(), Map.of(),
+                new byte[0]));
+        assertThat(answer).isNotDone(); // authentication and the operation wait for the executor
+        assertThat(queued).hasSize(1);
+        queued.get(0).run();
+        assertThat(answer.join().status()).isEqualTo(200);
+    }
 }
