@@ -1,5 +1,6 @@
 package io.spillway.http.rest;
 
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -23,8 +24,8 @@ public final class KafkaErrors {
             case THROTTLING_QUOTA_EXCEEDED -> 429;
             case UNKNOWN_SERVER_ERROR -> 500;
             case UNSUPPORTED_VERSION -> 501;
-            default -> error.exception() != null && error.exception() instanceof org.apache.kafka.common.errors.RetriableException
-                    ? 503 : 400;
+            // a retriable error is the broker's passing state (a coordinator loading): try again later
+            default -> error.exception() instanceof RetriableException ? 503 : 400;
         };
     }
 

@@ -48,5 +48,4 @@ final class StatusResource {
                     facts.partitionCount(), g.groups().size(), facts.version()));
         });
     }
-
 }
