@@ -17,14 +17,14 @@ class ShareWorkloadTest {
     }
 
     @Test
-    void shareIsSelectedByNameAndNotYetByDefault() {
+    void shareIsSelectedByNameAndByDefault() {
         CompareMain.Settings share = settings("--no-report", "--workloads", "share", "--share-records", "200k");
         assertThat(share.workloads()).containsExactly("share");
         assertThat(share.shareRecords()).isEqualTo(200_000);
         assertThat(CompareMain.sectionName(share)).isEqualTo("comparison-share");
 
         CompareMain.Settings defaults = settings("--no-report");
-        assertThat(defaults.workloads()).contains("compaction", "isolation").doesNotContain("share");
+        assertThat(defaults.workloads()).contains("compaction", "isolation", "share");
         assertThat(defaults.shareRecords()).isEqualTo(1_000_000);
         assertThat(CompareMain.sectionName(defaults)).isEqualTo("comparison");
         assertThat(CompareMain.sectionName(settings("--no-report", "--workloads",

@@ -8,6 +8,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,12 @@ public final class ApiDispatcher {
         return registrations[key.id] != null;
     }
 
+    /** The newest version of {@code key} this broker serves, or -1 when it serves none. */
+    public short latestVersion(ApiKeys key) {
+        Registration r = registrations[key.id];
+        return r == null ? -1 : r.maxVersion;
+    }
+
     /** What ApiVersions advertises. */
     public List<ApiVersion> versions() {
         List<ApiVersion> versions = new ArrayList<>();
@@ -121,6 +128,25 @@ public final class ApiDispatcher {
             }
             return response;
         });
+    }
+
+    /**
+     * Runs a request given as its message data, for callers inside the broker process (the HTTP REST API): the data
+     * is encoded at {@code context.apiVersion()} and parsed back as the Kafka listener parses a frame, so the handler
+     * sees exactly what a client sending these fields would send, and validation, ACL checks and error responses are
+     * the Kafka listener's. The Kafka path does not use this.
+     *
+     * @return the response data (never null for the APIs that always answer)
+     * @throws IllegalArgumentException if {@code data} cannot be written at that version (a caller's bug)
+     */
+    public CompletableFuture<ApiMessage> dispatch(RequestContext context, ApiMessage data) {
+        if (data.apiKey() != context.apiKey().id) {
+            throw new IllegalArgumentException(data.getClass().getSimpleName() + " is not a " + context.apiKey()
+                    + " request");
+        }
+        AbstractRequest request = AbstractRequest.parseRequest(context.apiKey(), context.apiVersion(),
+                MessageUtil.toByteBufferAccessor(data, context.apiVersion())).request;
+        return dispatch(context, request);
     }
 
     /** As Kafka: what a client needs to connect and authenticate is never throttled for the time it takes. */

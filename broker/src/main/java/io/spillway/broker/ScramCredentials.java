@@ -37,6 +37,11 @@ public final class ScramCredentials {
         return meta.scramCredential(user, mechanism);
     }
 
+    /** Whether any user has a SCRAM credential (then the HTTP API asks for a password too). */
+    public boolean hasUsers() {
+        return !meta.scramUsers().isEmpty();
+    }
+
     /**
      * Gives a user a credential for a mechanism made from a plaintext password (with a random salt), unless the user
      * already has one for that mechanism: a bootstrap user's password changed later through the admin API stays

@@ -59,7 +59,7 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
             Map<String, String> headers = new HashMap<>();
             msg.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
             Request request = new Request(msg.method().name(), uri.path(), uri.parameters(), Map.copyOf(headers),
-                    ByteBufUtil.getBytes(msg.content()));
+                    ByteBufUtil.getBytes(msg.content()), remoteAddress(ctx));
             answer = router.handle(request).handle((response, error) -> response != null ? response
                     : internalError(request, error));
         }
@@ -74,6 +74,11 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
                     written.complete(null);
                 }));
         previousWritten = written;
+    }
+
+    private static String remoteAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "unknown";
     }
 
     private static Response internalError(Request request, Throwable error) {

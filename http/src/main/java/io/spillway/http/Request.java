@@ -11,9 +11,16 @@ import java.util.Map;
  * @param query decoded query parameters by name
  * @param headers request headers by lower-case name (the last value of repeated ones)
  * @param body the request body, empty when none
+ * @param remoteAddress the client's IP address as text (what host-based ACLs match), "unknown" when not known
  */
 public record Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                     byte[] body) {
+                     byte[] body, String remoteAddress) {
+
+    /** A request whose client address is not known (tests). */
+    public Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                   byte[] body) {
+        this(method, path, query, headers, body, "unknown");
+    }
 
     /** The first value of a query parameter, or null. */
     public String queryParam(String name) {

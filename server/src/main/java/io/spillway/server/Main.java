@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * The {@code spillway} command line: {@code serve} runs the broker; the client commands of
  * {@link io.spillway.server.cli.Cli} (topic, stream, group, produce, consume, status, config) talk to one.
  */
-@Command(name = "spillway", mixinStandardHelpOptions = true, version = "Spillway 0.1.0",
+@Command(name = "spillway", mixinStandardHelpOptions = true, version = "Spillway " + SpillwayServer.VERSION,
         description = "Kafka-compatible event streaming platform.",
         subcommands = {Main.Serve.class})
 public final class Main implements Runnable {

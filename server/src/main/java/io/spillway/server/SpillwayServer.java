@@ -27,12 +27,17 @@ import io.spillway.broker.ScramCredentials;
 import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.TopicTraffic;
 import io.spillway.http.BrokerHttp;
+import io.spillway.http.rest.BasicAuthenticator;
+import io.spillway.http.rest.BrokerFacts;
+import io.spillway.http.rest.KafkaGateway;
+import io.spillway.http.rest.RestApi;
 import io.spillway.http.HttpSettings;
 import io.spillway.http.Readiness;
 import io.spillway.http.metrics.BrokerMetrics;
 import io.spillway.http.metrics.MetricsSettings;
 import io.spillway.protocol.KafkaServer;
 import io.spillway.protocol.ListenerSpec;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import io.spillway.protocol.security.SaslOutsideExchange;
 import io.spillway.protocol.security.SaslServers;
 import io.spillway.storage.RecoverySummary;
@@ -44,6 +49,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,11 +61,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A complete single-node Spillway: metadata store, shared log, partition logs, Kafka listener, HTTP listener
- * (/health, /ready, /metrics; see docs/metrics.md) and background tasks, wired by constructors. Start with
+ * (/health, /ready, /metrics, see docs/metrics.md; the REST admin API /api/v1/, see docs/rest-api.md) and background tasks, wired by constructors. Start with
  * {@link #start}, stop with {@link #close}.
  */
 public final class SpillwayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpillwayServer.class);
+    /** Spillway's version, as {@code spillway --version} and the REST API's status tell it. */
+    public static final String VERSION = "0.1.0";
 
     private final ServerConfig config;
     private final DataDirLock lock;
@@ -220,6 +228,7 @@ public final class SpillwayServer implements AutoCloseable {
         if (httpSettings.enabled()) {
             try {
                 server.startHttp(httpSettings, metrics, listener, groups);
+                server.startRestApi(dispatcher, authorizer, scramCredentials, listenerSpecs, boundPorts);
             } catch (RuntimeException | InterruptedException e) {
                 log.error("{}", e.getMessage());
                 server.close();
@@ -242,6 +251,47 @@ public final class SpillwayServer implements AutoCloseable {
         brokerMetrics.bindConnections(kafka.listenerNames(), kafka::connections);
         brokerMetrics.bindGroupLag(groups, topics);
         http = BrokerHttp.start(settings, readiness, brokerMetrics);
+    }
+
+    /**
+     * Adds the REST admin API to the HTTP listener. Its calls run through the dispatcher as the Kafka listener's do;
+     * they ask for a password (HTTP Basic, checked against the SCRAM users) once the broker has any security: a SCRAM
+     * user, a listener other than PLAINTEXT, or an authorizer.
+     */
+    private void startRestApi(ApiDispatcher dispatcher, Authorizer authorizer, ScramCredentials scramCredentials,
+                              List<ListenerSpec> listenerSpecs, Map<String, Integer> boundPorts) {
+        boolean securityConfigured = authorizer.enabled()
+                || listenerSpecs.stream().anyMatch(spec -> spec.protocol() != SecurityProtocol.PLAINTEXT);
+        BasicAuthenticator authenticator = new BasicAuthenticator(scramCredentials,
+                () -> securityConfigured || scramCredentials.hasUsers());
+        KafkaGateway gateway = new KafkaGateway(dispatcher, authorizer, listenerSpecs.get(0).name(), workers);
+        List<String> listeners = new ArrayList<>();
+        for (ListenerSpec spec : listenerSpecs) {
+            listeners.add(spec.name() + " " + spec.protocol() + " " + spec.host() + ":" + boundPorts.get(spec.name()));
+        }
+        listeners.add("HTTP " + http.describe());
+        BrokerFacts facts = new BrokerFacts() {
+            @Override
+            public int topicCount() {
+                return meta.topics().size();
+            }
+
+            @Override
+            public long partitionCount() {
+                return meta.topics().stream().mapToLong(TopicMetadata::partitionCount).sum();
+            }
+
+            @Override
+            public List<String> listeners() {
+                return listeners;
+            }
+
+            @Override
+            public String version() {
+                return VERSION;
+            }
+        };
+        RestApi.create(gateway, facts, readiness, authenticator, workers).register(http.router());
     }
 
     public int port() {
