@@ -55,25 +55,12 @@ public final class ShareAcknowledgeHandler
             return failed(Errors.GROUP_AUTHORIZATION_FAILED, null);
         }
         int epoch = request.shareSessionEpoch();
-        if (epoch == ShareRequestMetadata.INITIAL_EPOCH) {
-            return failed(Errors.INVALID_SHARE_SESSION_EPOCH, "a share session is opened by ShareFetch, not"
-                    + " ShareAcknowledge");
-        }
         ShareSessions.Key key = new ShareSessions.Key(groupId, memberId);
-        ShareSessions.Session session = sessions.get(key);
-        if (session == null) {
-            return failed(Errors.SHARE_SESSION_NOT_FOUND, null);
+        ShareSessions.Step step = sessions.forAcknowledge(key, epoch, time.nowMs());
+        if (!step.ok()) {
+            return failed(step.error(), step.message());
         }
-        if (epoch != ShareRequestMetadata.FINAL_EPOCH) {
-            synchronized (session) {
-                if (session.epoch != epoch) {
-                    return failed(Errors.INVALID_SHARE_SESSION_EPOCH, "expected share session epoch " + session.epoch
-                            + ", got " + epoch);
-                }
-                session.epoch = ShareRequestMetadata.nextEpoch(session.epoch);
-                session.lastUsedMs = time.nowMs();
-            }
-        }
+        ShareSessions.Session session = step.session();
         boolean renew = context.apiVersion() >= 2 && request.isRenewAck();
         List<PartitionAcks> acks = new ArrayList<>();
         for (ShareAcknowledgeRequestData.AcknowledgeTopic topic : request.topics()) {

@@ -96,49 +96,20 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
                     context.describeClient());
         }
         long now = time.nowMs();
-        ShareSessions.Session session;
-        List<ShareSessions.Partition> forgotten = new ArrayList<>();
-        if (epoch == ShareRequestMetadata.FINAL_EPOCH) {
-            session = sessions.get(key);
-            if (session == null) {
-                return failed(Errors.SHARE_SESSION_NOT_FOUND, null);
-            }
-        } else if (epoch == ShareRequestMetadata.INITIAL_EPOCH) {
-            if (!acks.isEmpty()) {
-                return failed(Errors.INVALID_REQUEST, "a ShareFetch that opens a share session cannot acknowledge");
-            }
-            List<ShareSessions.Partition> ok = named.values().stream().filter(ShareTarget::ok)
-                    .map(ShareTarget::partition).toList();
-            // A member opening a new session (after an error or a reconnect) keeps what it holds: it may still
-            // acknowledge those records, as with Kafka; the locks give them back if it does not.
-            session = sessions.open(key, ok, now);
-            if (session == null) {
-                return failed(Errors.SHARE_SESSION_LIMIT_REACHED, "this broker holds its maximum of share sessions"
-                        + " (group.share.max.share.sessions)");
-            }
-        } else {
-            session = sessions.get(key);
-            if (session == null) {
-                return failed(Errors.SHARE_SESSION_NOT_FOUND, null);
-            }
-            synchronized (session) {
-                if (session.epoch != epoch) {
-                    return failed(Errors.INVALID_SHARE_SESSION_EPOCH, "expected share session epoch " + session.epoch
-                            + ", got " + epoch);
-                }
-                named.values().stream().filter(ShareTarget::ok).forEach(t -> session.partitions.add(t.partition()));
-                for (ShareFetchRequestData.ForgottenTopic t : request.forgottenTopicsData()) {
-                    for (int partition : t.partitions()) {
-                        ShareSessions.Partition p = new ShareSessions.Partition(t.topicId(), partition);
-                        if (session.partitions.remove(p)) {
-                            forgotten.add(p);
-                        }
-                    }
-                }
-                session.epoch = ShareRequestMetadata.nextEpoch(session.epoch);
-                session.lastUsedMs = now;
+        List<ShareSessions.Partition> forget = new ArrayList<>();
+        for (ShareFetchRequestData.ForgottenTopic t : request.forgottenTopicsData()) {
+            for (int partition : t.partitions()) {
+                forget.add(new ShareSessions.Partition(t.topicId(), partition));
             }
         }
+        List<ShareSessions.Partition> ok = named.values().stream().filter(ShareTarget::ok).map(ShareTarget::partition)
+                .toList();
+        ShareSessions.Step step = sessions.forFetch(key, epoch, ok, forget, !acks.isEmpty(), now);
+        if (!step.ok()) {
+            return failed(step.error(), step.message());
+        }
+        ShareSessions.Session session = step.session();
+        List<ShareSessions.Partition> forgotten = step.forgotten();
         if (!forgotten.isEmpty()) {
             partitions.releaseHeld(groupId, memberId, forgotten);
         }

@@ -1,8 +1,10 @@
 package io.spillway.broker.share;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ShareRequestMetadata;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,10 +51,21 @@ final class ShareSessions {
                 return all;
             }
             int from = Math.floorMod(nextStart++, all.size());
-            java.util.ArrayList<Partition> ordered = new java.util.ArrayList<>(all.size());
+            List<Partition> ordered = new ArrayList<>(all.size());
             ordered.addAll(all.subList(from, all.size()));
             ordered.addAll(all.subList(0, from));
             return ordered;
+        }
+    }
+
+    /** A request's session step: the session to serve and the partitions it forgot, or the error to answer. */
+    record Step(Session session, List<Partition> forgotten, Errors error, String message) {
+        static Step failed(Errors error, String message) {
+            return new Step(null, List.of(), error, message);
+        }
+
+        boolean ok() {
+            return error == Errors.NONE;
         }
     }
 
@@ -77,6 +90,80 @@ final class ShareSessions {
         session.epoch = ShareRequestMetadata.nextEpoch(ShareRequestMetadata.INITIAL_EPOCH);
         sessions.put(key, session);
         return session;
+    }
+
+    /**
+     * The session step of a ShareFetch: epoch 0 opens (or replaces) the member's session with the partitions named
+     * (refused when it also acknowledges), -1 finds the session to close, any other epoch must be the session's
+     * next; it then adds the named partitions, forgets those asked and raises the epoch.
+     */
+    Step forFetch(Key key, int epoch, Collection<Partition> named, Collection<Partition> forget, boolean acknowledges,
+                  long nowMs) {
+        if (epoch == ShareRequestMetadata.FINAL_EPOCH) {
+            Session session = sessions.get(key);
+            return session == null ? Step.failed(Errors.SHARE_SESSION_NOT_FOUND, null)
+                    : new Step(session, List.of(), Errors.NONE, null);
+        }
+        if (epoch == ShareRequestMetadata.INITIAL_EPOCH) {
+            if (acknowledges) {
+                return Step.failed(Errors.INVALID_REQUEST, "a ShareFetch that opens a share session cannot acknowledge");
+            }
+            // A member opening a new session (after an error or a reconnect) keeps what it holds: it may still
+            // acknowledge those records, as with Kafka; the locks give them back if it does not.
+            Session session = open(key, named, nowMs);
+            return session == null ? Step.failed(Errors.SHARE_SESSION_LIMIT_REACHED,
+                    "this broker holds its maximum of share sessions (group.share.max.share.sessions)")
+                    : new Step(session, List.of(), Errors.NONE, null);
+        }
+        Session session = sessions.get(key);
+        if (session == null) {
+            return Step.failed(Errors.SHARE_SESSION_NOT_FOUND, null);
+        }
+        synchronized (session) {
+            if (session.epoch != epoch) {
+                return Step.failed(Errors.INVALID_SHARE_SESSION_EPOCH, "expected share session epoch "
+                        + session.epoch + ", got " + epoch);
+            }
+            session.partitions.addAll(named);
+            List<Partition> forgotten = new ArrayList<>();
+            for (Partition p : forget) {
+                if (session.partitions.remove(p)) {
+                    forgotten.add(p);
+                }
+            }
+            advance(session, nowMs);
+            return new Step(session, forgotten, Errors.NONE, null);
+        }
+    }
+
+    /**
+     * The session step of a ShareAcknowledge: it never opens a session (epoch 0 is INVALID_SHARE_SESSION_EPOCH);
+     * -1 finds the session to close; any other epoch must be the session's next, which it raises.
+     */
+    Step forAcknowledge(Key key, int epoch, long nowMs) {
+        if (epoch == ShareRequestMetadata.INITIAL_EPOCH) {
+            return Step.failed(Errors.INVALID_SHARE_SESSION_EPOCH, "a share session is opened by ShareFetch, not"
+                    + " ShareAcknowledge");
+        }
+        Session session = sessions.get(key);
+        if (session == null) {
+            return Step.failed(Errors.SHARE_SESSION_NOT_FOUND, null);
+        }
+        if (epoch != ShareRequestMetadata.FINAL_EPOCH) {
+            synchronized (session) {
+                if (session.epoch != epoch) {
+                    return Step.failed(Errors.INVALID_SHARE_SESSION_EPOCH, "expected share session epoch "
+                            + session.epoch + ", got " + epoch);
+                }
+                advance(session, nowMs);
+            }
+        }
+        return new Step(session, List.of(), Errors.NONE, null);
+    }
+
+    private static void advance(Session session, long nowMs) {
+        session.epoch = ShareRequestMetadata.nextEpoch(session.epoch);
+        session.lastUsedMs = nowMs;
     }
 
     Session get(Key key) {
