@@ -121,24 +121,12 @@ public final class Topics {
             "retention.ms", "-1", "retention.bytes", "-1");
 
     /**
-     * The topic that keeps the committed offsets of a stream's topics ({@code /path/stream:__consumer_offsets},
-     * one partition), created if the stream has none yet; null when the stream does not exist, so that offsets
-     * never bring a deleted stream back. It does not count against the stream's topic limit.
+     * A stream's own coordinator topic {@code name} (one partition: {@code /path/stream:__consumer_offsets} for the
+     * committed offsets of its topics, {@code /path/stream:__share_group_state} for their share-partition state),
+     * created if the stream has none yet; null when the stream does not exist, so that coordinator records never
+     * bring a deleted stream back. It does not count against the stream's topic limit.
      */
-    public synchronized TopicMetadata streamOffsetsTopic(String streamPath) {
-        return streamInternalTopic(streamPath, TopicNames.offsetsTopicOf(streamPath));
-    }
-
-    /**
-     * The topic that keeps the share-partition state of a stream's topics ({@code /path/stream:__share_group_state},
-     * one partition), created if the stream has none yet; null when the stream does not exist. As the offsets
-     * topic, it does not count against the stream's topic limit.
-     */
-    public synchronized TopicMetadata streamShareStateTopic(String streamPath) {
-        return streamInternalTopic(streamPath, TopicNames.shareStateTopicOf(streamPath));
-    }
-
-    private TopicMetadata streamInternalTopic(String streamPath, String name) {
+    public synchronized TopicMetadata streamInternalTopic(String streamPath, String name) {
         TopicMetadata existing = meta.topic(name);
         if (existing != null || meta.stream(streamPath) == null) {
             return existing;

@@ -1,7 +1,7 @@
 package io.spillway.server;
 
 import io.spillway.broker.Topics;
-import io.spillway.broker.group.StreamOffsetsPartitions;
+import io.spillway.broker.StreamInternalPartitions;
 import io.spillway.broker.group.TopicsCatalog;
 import io.spillway.common.TopicNames;
 import io.spillway.common.Time;
@@ -51,7 +51,7 @@ final class GroupCoordinators {
                 TimeUnit.MINUTES.toMillis(config.getLong("offsets.retention.minutes", 7 * 24 * 60)),
                 config.getInt("offset.metadata.max.bytes", GroupConfig.DEFAULT.offsetMetadataMaxBytes()),
                 config.getInt("group.max.size", GroupConfig.DEFAULT.maxGroupSize()));
-        GroupCoordinator coordinator = new GroupCoordinator(new StreamOffsetsPartitions(topics, partition),
+        GroupCoordinator coordinator = new GroupCoordinator(StreamInternalPartitions.offsets(topics, partition),
                 meta::persistLogStarts, groupConfig,
                 consumerGroupConfig(config).withGroupConfigs(meta::groupConfigs),
                 shareGroupConfig(config).withGroupConfigs(meta::groupConfigs), new TopicsCatalog(topics), events,

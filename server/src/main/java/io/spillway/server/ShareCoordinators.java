@@ -1,7 +1,7 @@
 package io.spillway.server;
 
 import io.spillway.broker.Topics;
-import io.spillway.broker.share.StreamShareStatePartitions;
+import io.spillway.broker.StreamInternalPartitions;
 import io.spillway.common.Time;
 import io.spillway.common.TopicNames;
 import io.spillway.coordinator.share.ShareCoordinator;
@@ -35,7 +35,7 @@ final class ShareCoordinators {
                     Topics.INTERNAL_TOPIC_CONFIGS))).get(0);
         }
         PartitionLog partition = topics.partition(stateTopic, 0);
-        StreamShareStatePartitions partitions = new StreamShareStatePartitions(topics, partition);
+        StreamInternalPartitions partitions = StreamInternalPartitions.shareState(topics, partition);
         ShareCoordinator coordinator = new ShareCoordinator(partitions, meta::persistLogStarts,
                 partitions::placeOfTopic, events, scheduler, time);
         coordinator.load().join();
