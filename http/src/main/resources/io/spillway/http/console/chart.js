@@ -13,7 +13,7 @@ function svg(tag, attrs) {
 /**
  * A chart element with an update(samples, windowMs) method. series: [{key, label, color}] read from sample.rates;
  * format: how an axis or legend value reads. The newest value of each series is also kept in the legend's
- * data-value attribute (what tests and scripts read).
+ * data-value attribute and the window's highest in data-max (what tests read).
  */
 export function lineChart(id, title, series, format) {
   const plot = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title});
@@ -39,7 +39,8 @@ export function lineChart(id, title, series, format) {
     }
     legend.replaceChildren(...series.map(s => {
       const value = samples.length ? samples[samples.length - 1].rates[s.key] : 0;
-      return h('span', {'data-series': s.key, 'data-value': value},
+      const peak = Math.max(0, ...samples.map(p => p.rates[s.key]));
+      return h('span', {'data-series': s.key, 'data-value': value, 'data-max': peak},
         h('i', {class: 'swatch', style: `background:${s.color}`}), `${s.label} ${format(value)}/s`);
     }));
   };
