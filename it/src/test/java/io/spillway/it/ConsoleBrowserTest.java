@@ -174,7 +174,9 @@ class ConsoleBrowserTest {
         wait.until(d -> texts("#records .record-key").equals(List.of("order-42")));
         assertThat(text("#records .record-value")).contains("\"id\": 42").contains("\"item\": \"kayak\"");
         assertThat(text("#records .record-header")).contains("source").contains("console-test");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#configs table")));
+        wait.until(d -> text("#configs").contains("show defaults too"));
+        driver.findElement(By.id("configs-all")).click();
+        wait.until(d -> text("#configs table").contains("retention.ms"));
         screenshot("topic-records");
 
         new Select(driver.findElement(By.id("browse-format"))).selectByValue("hex");

@@ -34,8 +34,10 @@ export function lineChart(id, title, series, format) {
       text(W, H - 2, 'now', 'end'));
     for (const s of series) {
       const points = samples.map(p => `${x(p.t).toFixed(1)},${y(p.rates[s.key]).toFixed(1)}`).join(' ');
-      plot.append(svg('polyline', {points, fill: 'none', stroke: s.color, 'stroke-width': 2,
-        'vector-effect': 'non-scaling-stroke'}));
+      plot.append(svg('polyline', {points, fill: 'none', stroke: s.color, 'stroke-width': 2}));
+      // The newest point as a dot: visible from the first sample on, before there is a line.
+      const newest = samples[samples.length - 1];
+      if (newest) plot.append(svg('circle', {cx: x(newest.t), cy: y(newest.rates[s.key]), r: 3, fill: s.color}));
     }
     legend.replaceChildren(...series.map(s => {
       const value = samples.length ? samples[samples.length - 1].rates[s.key] : 0;

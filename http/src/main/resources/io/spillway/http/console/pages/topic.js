@@ -26,9 +26,12 @@ export function render(view, name) {
   get(base + '/configs').then(answer => {
     const showAll = h('input', {type: 'checkbox', id: 'configs-all'});
     const body = h('div');
-    const draw = () => fill(body, table(['Config', 'Value', 'Source'], answer.configs
-      .filter(c => showAll.checked || c.source !== 'DEFAULT_CONFIG')
-      .map(c => [c.name, c.sensitive ? '(sensitive)' : (c.value ?? 'null'), h('span', {class: 'muted'}, c.source)])));
+    const draw = () => {
+      const shown = answer.configs.filter(c => showAll.checked || c.source !== 'DEFAULT_CONFIG');
+      fill(body, shown.length === 0 ? h('p', {class: 'muted'}, 'Every config has its default value.') : table(
+        ['Config', 'Value', 'Source'], shown.map(c => [c.name, c.sensitive ? '(sensitive)' : (c.value ?? 'null'),
+          h('span', {class: 'muted'}, c.source)])));
+    };
     showAll.addEventListener('change', draw);
     fill(configs, h('label', {class: 'toolbar'}, showAll, 'show defaults too'), body);
     draw();
