@@ -120,11 +120,14 @@ class ConsoleBrowserTest {
         driver.get(base);
         // 52 topics made here, plus any internal ones.
         wait.until(d -> text("#stat-topics .value").matches("\\d+") && Integer.parseInt(text("#stat-topics .value")) >= 52);
-        // The chart needs two scrapes around the traffic: produce while the page samples /metrics.
+        // A rate needs two scrapes around the traffic (every 2 s): produce for about 3 s while the page samples
+        // /metrics, so the screenshot shows a line of a few points.
         KafkaProducer<byte[], byte[]> producer = BROKER.producer(Map.of("linger.ms", "0"));
         for (int i = 0; i < 20; i++) {
             producer.send(new ProducerRecord<>("orders", ("k" + i).getBytes(), new byte[1000])).get();
+            Thread.sleep(150);
         }
+        wait.until(d -> Integer.parseInt(attribute("#chart-bytes", "data-samples")) >= 3);
         wait.until(d -> Double.parseDouble(attribute("#chart-bytes [data-series=produceBytes]", "data-max")) > 0);
         wait.until(d -> Double.parseDouble(attribute("#chart-records [data-series=produceRecords]", "data-max")) > 0);
         assertThat(driver.findElements(By.cssSelector("#chart-bytes svg polyline"))).hasSize(2);

@@ -21,16 +21,20 @@ export function lineChart(id, title, series, format) {
   const el = h('div', {class: 'chart', id}, h('div', {}, h('strong', {}, title)), plot, legend);
 
   el.update = (samples, windowMs) => {
+    el.dataset.samples = samples.length;
     const now = Date.now();
     const max = Math.max(1, ...samples.flatMap(s => series.map(x => s.rates[x.key])));
-    const x = t => PAD_LEFT + (W - PAD_LEFT) * (1 - (now - t) / windowMs);
+    // The x axis spans the history there is (at least 20 s), up to the window: a fresh tab's first samples are
+    // spread out rather than squeezed against "now".
+    const span = Math.min(windowMs, Math.max(20000, samples.length ? now - samples[0].t : 0));
+    const x = t => PAD_LEFT + (W - PAD_LEFT) * (1 - (now - t) / span);
     const y = v => PAD_TOP + (H - PAD_TOP - PAD_BOTTOM) * (1 - v / max);
     plot.replaceChildren(
       svg('line', {x1: PAD_LEFT, y1: y(0), x2: W, y2: y(0), stroke: '#cbd5e1'}),
       svg('line', {x1: PAD_LEFT, y1: y(max), x2: W, y2: y(max), stroke: '#eef2f7'}),
       text(PAD_LEFT - 4, y(max) + 4, format(max), 'end'),
       text(PAD_LEFT - 4, y(0), '0', 'end'),
-      text(PAD_LEFT, H - 2, `−${Math.round(windowMs / 60000)} min`, 'start'),
+      text(PAD_LEFT, H - 2, span >= 60000 ? `−${(span / 60000).toFixed(1)} min` : `−${Math.round(span / 1000)} s`, 'start'),
       text(W, H - 2, 'now', 'end'));
     for (const s of series) {
       const points = samples.map(p => `${x(p.t).toFixed(1)},${y(p.rates[s.key]).toFixed(1)}`).join(' ');

@@ -8,8 +8,9 @@ import {poll} from '../poll.js';
 
 const STATUS_REFRESH_MS = 10000;
 
-function card(label, value, id) {
-  return h('div', {class: 'card', id}, h('div', {class: 'label'}, label), h('div', {class: 'value'}, value));
+function card(label, value, id, small) {
+  return h('div', {class: 'card', id}, h('div', {class: 'label'}, label),
+    h('div', {class: small ? 'value small' : 'value'}, value));
 }
 
 export function render(view) {
@@ -35,7 +36,7 @@ export function render(view) {
       statusError = null;
       fill(cards, card('Topics', count(s.topics), 'stat-topics'), card('Partitions', count(s.partitions), 'stat-partitions'),
         card('Groups', count(s.groups), 'stat-groups'), card('Node', s.nodeId), card('Version', s.version),
-        card('Cluster', s.clusterId));
+        card('Cluster', s.clusterId, 'stat-cluster', true));
       fill(listeners, s.listeners.map(l => h('li', {}, l)));
       document.getElementById('broker-label').textContent = `node ${s.nodeId} · ${s.version}`;
     } catch (e) {
