@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
@@ -43,9 +44,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The web console (docs/console.md) in a real headless browser: Debian's chromium driven through Debian's chromedriver
  * by Selenium WebDriver, against an in-process broker. Every page loads without browser console errors; topic search
- * and paging over 50 topics; the record browser shows a record produced with KafkaProducer as text/JSON and hex; a
- * group's lag moves from 10 to 0 once a KafkaConsumer commits; the overview's chart shows a produce rate after
- * producing; a REST error is shown in the page. A screenshot of each page goes to target/console-screenshots.
+ * and paging over 50 topics, the stream list; the record browser shows a record produced with KafkaProducer as
+ * text/JSON and hex; a group's lag moves from 10 to 0 once a KafkaConsumer commits; the overview's chart shows a
+ * produce rate after producing; a REST error is shown in the page. A screenshot of each page goes to
+ * target/console-screenshots.
  *
  * <p>Without chromium or chromedriver the test fails in CI ({@code CI=true}: .ci/run installs them) and is skipped
  * elsewhere. Nothing is downloaded: the driver and browser binaries are named, so Selenium Manager is not asked.
@@ -106,7 +108,12 @@ class ConsoleBrowserTest {
         }
         BROKER.admin().createTopics(shelves.stream().map(n -> new NewTopic(n, 1, (short) 1)).toList())
                 .all().get(60, TimeUnit.SECONDS);
-        BROKER.admin().createTopics(List.of(new NewTopic("orders", 1, (short) 1), new NewTopic("lagging", 1, (short) 1)))
+        BROKER.admin().createTopics(List.of(new NewTopic("orders", 1, (short) 1),
+                        new NewTopic("lagging", 1, (short) 1)))
+                .all().get(60, TimeUnit.SECONDS);
+        BROKER.admin().createTopics(List.of(new NewTopic("/apps/console", Optional.of(1), Optional.empty())))
+                .all().get(60, TimeUnit.SECONDS);
+        BROKER.admin().createTopics(List.of(new NewTopic("/apps/console:events", Optional.empty(), Optional.empty())))
                 .all().get(60, TimeUnit.SECONDS);
 
         overviewShowsStatusAndAProduceRate();
@@ -119,7 +126,8 @@ class ConsoleBrowserTest {
     private void overviewShowsStatusAndAProduceRate() throws Exception {
         driver.get(base);
         // 52 topics made here, plus any internal ones.
-        wait.until(d -> text("#stat-topics .value").matches("\\d+") && Integer.parseInt(text("#stat-topics .value")) >= 52);
+        wait.until(d -> text("#stat-topics .value").matches("\\d+")
+                && Integer.parseInt(text("#stat-topics .value")) >= 52);
         // A rate needs two scrapes around the traffic (every 2 s): produce for about 3 s while the page samples
         // /metrics, so the screenshot shows a line of a few points.
         KafkaProducer<byte[], byte[]> producer = BROKER.producer(Map.of("linger.ms", "0"));
@@ -152,6 +160,17 @@ class ConsoleBrowserTest {
         wait.until(d -> links().equals(shelves(20, 40)));
         screenshot("topics");
 
+        // A stream's topics: the stream list fills the search, and a topic name with '/' and ':' links to its page.
+        driver.findElement(By.id("streams-show")).click();
+        wait.until(d -> texts("#streams a").contains("/apps/console"));
+        driver.findElement(By.xpath("//div[@id='streams']//a[text()='/apps/console']")).click();
+        wait.until(d -> links().equals(List.of("/apps/console:events")));
+        driver.findElement(By.cssSelector("a.topic-link")).click();
+        wait.until(d -> text("#topic-name").equals("/apps/console:events"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#partitions table")));
+        driver.navigate().back();
+        wait.until(d -> !links().isEmpty());
+
         WebElement search = driver.findElement(By.id("topic-search"));
         search.clear();
         search.sendKeys("SHELF-17");  // the API's search is case-insensitive
@@ -164,7 +183,8 @@ class ConsoleBrowserTest {
 
     private void recordBrowserShowsAProducedRecord() throws Exception {
         KafkaProducer<byte[], byte[]> producer = BROKER.producer();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("orders", 0, "order-42".getBytes(StandardCharsets.UTF_8),
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("orders", 0,
+                "order-42".getBytes(StandardCharsets.UTF_8),
                 "{\"id\":42,\"item\":\"kayak\"}".getBytes(StandardCharsets.UTF_8));
         record.headers().add(new RecordHeader("source", "console-test".getBytes(StandardCharsets.UTF_8)));
         long offset = producer.send(record).get().offset();

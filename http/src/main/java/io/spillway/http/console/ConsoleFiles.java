@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
 public final class ConsoleFiles {
     static final String RESOURCE_FOLDER = "io/spillway/http/console/";
     public static final String PREFIX = "/console/";
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(/[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*)*");
+    /** Segments of letters, digits, '_' and '-', with single dots inside: no "..", no hidden or empty segment. */
+    private static final String SEGMENT = "[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*";
+    private static final Pattern SAFE_NAME = Pattern.compile(SEGMENT + "(/" + SEGMENT + ")*");
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "css", "text/css; charset=utf-8",

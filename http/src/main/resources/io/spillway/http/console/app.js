@@ -30,7 +30,16 @@ function show() {
     return;
   }
   const match = hash.match(route.pattern);
-  stop = route.page.render(view, match[1] === undefined ? undefined : decodeURIComponent(match[1])) || null;
+  stop = route.page.render(view, match[1] === undefined ? undefined : decode(match[1])) || null;
+}
+
+/** A name from the address; a hand-typed one that is not valid percent-encoding is taken as it is. */
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch (e) {
+    return part;
+  }
 }
 
 window.addEventListener('hashchange', show);
