@@ -44,8 +44,10 @@ export function segment(name) {
   return encodeURIComponent(name);
 }
 
+// peek=true: the broker answers the values without a Prometheus scrape's work (no per-topic series rebalance, no lag
+// refresh), so the console's frequent reads do not shorten Prometheus' scrape intervals (docs/metrics.md).
 export async function metricsText() {
-  const response = await fetch('/metrics', {headers: {Accept: 'text/plain'}});
+  const response = await fetch('/metrics?peek=true', {headers: {Accept: 'text/plain'}});
   if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, 'GET /metrics failed');
   return response.text();
 }

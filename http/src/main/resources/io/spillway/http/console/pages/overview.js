@@ -56,8 +56,7 @@ export function render(view) {
     recordChart.update(samples, windowMs);
     fill(storage, card('WAL size on disk', bytes(latest.get('spillway_wal_size_bytes')), 'stat-wal-size'),
       card('WAL segments', count(latest.get('spillway_wal_segments'))),
-      card('Connections', count(latest.get('spillway_connections'))),
-      card('Groups with offsets', count(latest.get('spillway_consumer_groups'))));
+      card('Connections', count(latest.get('spillway_connections'))));
     showErrors();
   }
 
