@@ -27,6 +27,7 @@ import io.spillway.broker.ScramCredentials;
 import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.TopicTraffic;
 import io.spillway.http.BrokerHttp;
+import io.spillway.http.console.ConsoleFiles;
 import io.spillway.http.rest.BasicAuthenticator;
 import io.spillway.http.rest.BrokerFacts;
 import io.spillway.http.rest.KafkaGateway;
@@ -254,9 +255,9 @@ public final class SpillwayServer implements AutoCloseable {
     }
 
     /**
-     * Adds the REST admin API to the HTTP listener. Its calls run through the dispatcher as the Kafka listener's do;
-     * they ask for a password (HTTP Basic, checked against the SCRAM users) once the broker has any security: a SCRAM
-     * user, a listener other than PLAINTEXT, or an authorizer.
+     * Adds the REST admin API and the web console to the HTTP listener. The API's calls run through the dispatcher as
+     * the Kafka listener's do; they ask for a password (HTTP Basic, checked against the SCRAM users) once the broker
+     * has any security: a SCRAM user, a listener other than PLAINTEXT, or an authorizer.
      */
     private void startRestApi(ApiDispatcher dispatcher, Authorizer authorizer, ScramCredentials scramCredentials,
                               List<ListenerSpec> listenerSpecs, Map<String, Integer> boundPorts) {
@@ -292,6 +293,8 @@ public final class SpillwayServer implements AutoCloseable {
             }
         };
         RestApi.create(gateway, facts, readiness, authenticator, workers).register(http.router());
+        // The console is static files that call the REST API from the browser; the API asks for the password.
+        new ConsoleFiles(ConsoleFiles.class.getClassLoader(), workers).register(http.router());
     }
 
     public int port() {

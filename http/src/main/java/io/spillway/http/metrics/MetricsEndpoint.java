@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /metrics}: a Prometheus scrape. The scrape computes consumer-group lag and may wait for the group
+ * {@code GET /metrics}: a Prometheus scrape ({@code GET /metrics?peek=true}: the values without the scrape-time work). The scrape computes consumer-group lag and may wait for the group
  * coordinator, so it runs on a thread of its own ({@code spillway-metrics-scrape}), never on the HTTP event loop;
  * concurrent scrapes queue there one after the other. Thread safe.
  */
@@ -33,8 +33,10 @@ public final class MetricsEndpoint implements Handler, AutoCloseable {
 
     @Override
     public CompletableFuture<Response> handle(Request request) {
+        // ?peek=true: the values without the scrape-time work (BrokerMetrics.peek), for readers besides Prometheus.
+        boolean peek = "true".equals(request.queryParam("peek"));
         return CompletableFuture.supplyAsync(() -> new Response(200, CONTENT_TYPE,
-                metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of()), scrapes);
+                (peek ? metrics.peek() : metrics.scrape()).getBytes(StandardCharsets.UTF_8), Map.of()), scrapes);
     }
 
     @Override

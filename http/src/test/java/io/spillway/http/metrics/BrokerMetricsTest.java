@@ -1,5 +1,6 @@
 package io.spillway.http.metrics;
 
+import io.spillway.http.Request;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,23 @@ class BrokerMetricsTest {
                     .contains("jvm_classes_loaded_classes")
                     .contains("system_cpu_count")
                     .contains("process_uptime_seconds");
+        }
+    }
+
+    @Test
+    void aPeekLeavesTheTopicSeriesIntervalToPrometheus() {
+        try (BrokerMetrics metrics = BrokerMetrics.create(new MetricsSettings(1, 10))) {
+            MetricsEndpoint endpoint = new MetricsEndpoint(metrics);
+            metrics.topicTraffic().produced("quiet", 1, 100);
+            metrics.scrape();
+            metrics.topicTraffic().produced("busy", 10, 10_000);
+            Request peek = new Request("GET", "/metrics", Map.of("peek", List.of("true")), Map.of(), new byte[0]);
+            String peeked = endpoint.handle(peek).join().bodyText();
+            // The totals are current, but the one series stays with "quiet" until Prometheus' next scrape.
+            assertThat(peeked).contains("spillway_produce_bytes_total 10100.0")
+                    .contains("topic=\"quiet\"").doesNotContain("topic=\"busy\"");
+            assertThat(metrics.scrape()).contains("topic=\"busy\"").doesNotContain("topic=\"quiet\"");
+            endpoint.close();
         }
     }
 }
