@@ -77,7 +77,7 @@ final class Progress {
                 return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
             }
         } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
-            // fall through
+            // Not Linux, or /proc unreadable: ask the JVM below; a wrong guess only shows or hides the progress line.
         }
         return System.console() != null;
     }
