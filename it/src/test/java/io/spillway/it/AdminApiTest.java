@@ -41,7 +41,10 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -239,6 +242,23 @@ class AdminApiTest {
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
                 get(admin().listOffsets(Map.of(tp0, OffsetSpec.latest())).all());
         assertThat(ends.get(tp0).offset()).as("end offset of the re-created topic").isZero();
+    }
+
+    @Test
+    void internalTopicsCannotBeDeletedAndGroupsKeepWorking() throws Exception {
+        String topic = BROKER.createTopic("internal-guard", 1);
+        String group = EmbeddedBroker.uniqueName("internal-guard");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        get(admin().alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(3))).all());
+        for (String internal : List.of("__consumer_offsets", "__transaction_state", "__share_group_state")) {
+            assertThat(failure(admin().deleteTopics(List.of(internal)).all())).as(internal)
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("internal");
+        }
+        assertThat(get(admin().listTopics(new ListTopicsOptions().listInternal(true)).names()))
+                .contains("__consumer_offsets", "__transaction_state", "__share_group_state");
+        get(admin().alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(5))).all());
+        assertThat(get(admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).get(tp).offset())
+                .as("the group coordinator still serves").isEqualTo(5);
     }
 
     // ---------------------------------------------------------------- createPartitions

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
  */
 final class BrokerLog {
 
-    /** "12:34:56.789 INFO  [thread] Logger - message" as the broker's logback pattern writes it. */
-    static final Pattern LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (\\w+)\\s+\\[([^\\]]*)\\] (\\S+) - (.*)$");
+    /** "2026-12-05T12:34:56.789+01:00 INFO  [thread] Logger - message" as the broker's logback pattern writes it. */
+    static final Pattern LINE = Pattern.compile(
+            "^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:Z|[+-]\\d\\d:\\d\\d)) (\\w+)\\s+\\[([^\\]]*)\\] (\\S+) - (.*)$");
 
     private BrokerLog() {
     }
@@ -34,8 +36,8 @@ final class BrokerLog {
     record Event(LocalTime time, String level, String thread, String logger, String message) {
         static Event parse(String line) {
             Matcher m = LINE.matcher(line);
-            return m.matches() ? new Event(LocalTime.parse(m.group(1)), m.group(2), m.group(3), m.group(4), m.group(5))
-                    : null;
+            return m.matches() ? new Event(OffsetDateTime.parse(m.group(1)).toLocalTime(), m.group(2), m.group(3),
+                    m.group(4), m.group(5)) : null;
         }
     }
 

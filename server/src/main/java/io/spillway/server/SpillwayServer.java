@@ -122,6 +122,10 @@ public final class SpillwayServer implements AutoCloseable {
     public static SpillwayServer start(ServerConfig config) throws IOException, InterruptedException {
         Time time = Time.SYSTEM;
         // Listener settings first: a mistake in them stops the broker before it opens and locks the data directory.
+        // First line of every start: which Spillway on which JVM, with how much heap (what an operator asks first).
+        log.info("Spillway {} starting: Java {} ({}), max heap {} MiB, {} processors, data in {}", VERSION,
+                Runtime.version(), System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.getRuntime().availableProcessors(), config.dataDir().toAbsolutePath());
         List<ListenerSpec> listenerSpecs = Listeners.specs(config, time);
         // A broker whose Kafka ports are all picked by the OS (tests, tools) gets a picked HTTP port by default too.
         HttpSettings httpSettings = HttpSettings.parse(config.settings(),

@@ -101,6 +101,15 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         + "drop that state, delete the share groups or their offsets");
                 continue;
             }
+            if (TopicNames.isInternal(topic.kafkaName())) {
+                // The coordinators keep their state in it: without it every group or transaction would hang
+                // until a restart. Kafka itself lets this through; Spillway refuses and says who tried.
+                log.warn("Refused to delete internal topic '{}' asked by {}: it holds the group, transaction or share "
+                        + "coordinator's state", topic.kafkaName(), context.describeClient());
+                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Topic '" + topic.kafkaName()
+                        + "' is internal: the broker keeps its coordinators' state in it and it cannot be deleted");
+                continue;
+            }
             if (!enabled) {
                 result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
                         .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
