@@ -90,7 +90,10 @@ class BrokerProcessTest {
         int exit = broker.stop(Duration.ofSeconds(30));
         assertThat(exit).as("exit code after SIGTERM (0, or 143 when the JVM reports the signal)").isIn(0, 143);
         assertThat(broker.isAlive()).isFalse();
-        assertThat(Files.readString(broker.logFile())).contains("Kafka listener on");
+        String log = Files.readString(broker.logFile());
+        assertThat(log).contains("Kafka listener on", "Spillway 0.1.0 starting: Java ")
+                .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO ")
+                .containsPattern("Created topics lifecycle \\(2 partitions\\) for client '[^']*' at ");
 
         SpillwayProcess again = started(builder);
         try (Admin admin = admin(again)) {

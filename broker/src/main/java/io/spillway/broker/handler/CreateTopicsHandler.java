@@ -28,6 +28,9 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +46,8 @@ import java.util.concurrent.CompletableFuture;
  * assignments, configs), honours validate_only, then creates all valid ones with one durable write.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData, CreateTopicsResponseData> {
+    private static final Logger log = LoggerFactory.getLogger(CreateTopicsHandler.class);
+
     private final Topics topics;
     private final BrokerSettings settings;
     private final BrokerIdentity identity;
@@ -106,7 +111,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         }
         if (!toCreate.isEmpty()) {
-            create(toCreate, results);
+            create(context, toCreate, results);
         }
         results.values().forEach(response.topics()::add);
         return CompletableFuture.completedFuture(response);
@@ -200,10 +205,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         return new MetadataStore.NewTopic(t.name(), partitions, configs);
     }
 
-    private void create(List<MetadataStore.NewTopic> toCreate, Map<String, CreateTopicsResponseData.CreatableTopicResult> results) {
+    private void create(RequestContext context, List<MetadataStore.NewTopic> toCreate,
+                        Map<String, CreateTopicsResponseData.CreatableTopicResult> results) {
+        List<String> created = new ArrayList<>();
         try {
             for (TopicMetadata topic : topics.create(toCreate)) {
                 describe(results.get(topic.kafkaName()), topic.partitionCount(), topic.configs(), topic);
+                created.add(topic.kafkaName() + " (" + topic.partitionCount() + " partitions)");
             }
         } catch (TopicExistsException | InvalidTopicException | PolicyViolationException e) {
             // Lost a race with another creator, or names collide: create one at a time to report each precisely.
@@ -211,12 +219,16 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 try {
                     TopicMetadata topic = topics.create(List.of(t)).get(0);
                     describe(results.get(t.kafkaName()), topic.partitionCount(), topic.configs(), topic);
+                    created.add(topic.kafkaName() + " (" + topic.partitionCount() + " partitions)");
                 } catch (ApiException each) {
                     fail(results.get(t.kafkaName()), each);
                 }
             }
         } catch (ApiException e) {
             toCreate.forEach(t -> fail(results.get(t.kafkaName()), e));
+        }
+        if (!created.isEmpty()) {
+            log.info("Created topics {} for {}", TopicNamesInLog.list(created), context.describeClient());
         }
     }
 

@@ -129,6 +129,9 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
         }
+        if (!deleted.isEmpty()) {
+            log.info("Deleted topics {} for {}", TopicNamesInLog.list(deleted), context.describeClient());
+        }
         // As Kafka: the groups' committed offsets and the share groups' state of a deleted topic go with it.
         CompletableFuture<Void> offsetsForgotten = groups.forgetTopics(deleted).handle((forgotten, error) -> {
             if (error != null) {
