@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -38,6 +40,11 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine root = Cli.install(new CommandLine(new Main()));
         root.addSubcommand(new CommandLine.HelpCommand());
+        // Spillway's own settings come from the catalog, so --help and docs/configuration.md list the same ones.
+        List<String> footer = new ArrayList<>(List.of("", "Spillway's own settings (--set name=value or a properties "
+                + "file line; Kafka's broker settings use their Kafka names, see " + ConfigReference.PAGE + "):"));
+        ConfigReference.ownSettings().forEach(line -> footer.add("  " + line));
+        root.getSubcommands().get("serve").getCommandSpec().usageMessage().width(120).footer(footer.toArray(String[]::new));
         return root;
     }
 
@@ -92,13 +99,20 @@ public final class Main implements Runnable {
             ServerConfig.Builder builder = ServerConfig.builder();
             file.stringPropertyNames().forEach(k -> builder.set(k, file.getProperty(k).trim()));
             builder.setAll(settings);
+            // Kafka's log.dirs (or log.dir) names the data directory too, so a server.properties from Kafka keeps its data path.
             builder.dataDir(dataDir != null ? dataDir : Paths.get(first(env.get("SPILLWAY_DATA_DIR"),
-                    file.getProperty("data.dir"), "data")));
+                    setting("data.dir", file), setting("log.dirs", file), setting("log.dir", file), "data")));
             builder.host(host != null ? host : first(env.get("SPILLWAY_HOST"), file.getProperty("listener.host"),
                     ServerConfig.DEFAULT_HOST));
             builder.port(port != null ? port : Integer.parseInt(first(env.get("SPILLWAY_PORT"),
                     file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)).trim()));
             return builder.build();
+        }
+
+        /** A setting from --set, else from the properties file. */
+        private String setting(String name, Properties file) {
+            String given = settings.get(name);
+            return given != null ? given : file.getProperty(name);
         }
 
         private static String first(String... candidates) {

@@ -1,5 +1,7 @@
 package io.spillway.server;
 
+import io.spillway.meta.config.ConfigType;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -60,19 +62,21 @@ public final class ServerConfig {
         return settings.getOrDefault(key, defaultValue);
     }
 
+    /** The setting as an int; a value that is not one fails naming the setting (the start-up check comes first). */
     public int getInt(String key, int defaultValue) {
         String v = settings.get(key);
-        return v == null ? defaultValue : Integer.parseInt(v.trim());
+        return v == null ? defaultValue : (Integer) ConfigType.INT.parse(key, v);
     }
 
     public long getLong(String key, long defaultValue) {
         String v = settings.get(key);
-        return v == null ? defaultValue : Long.parseLong(v.trim());
+        return v == null ? defaultValue : (Long) ConfigType.LONG.parse(key, v);
     }
 
+    /** The setting as a boolean: only true or false (any case) are accepted, never "anything else is false". */
     public boolean getBoolean(String key, boolean defaultValue) {
         String v = settings.get(key);
-        return v == null ? defaultValue : Boolean.parseBoolean(v.trim());
+        return v == null ? defaultValue : (Boolean) ConfigType.BOOLEAN.parse(key, v);
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
+import io.spillway.meta.config.StaticSettingsCheck;
 import io.spillway.broker.ScramCredentials;
 import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.TopicTraffic;
@@ -126,6 +127,7 @@ public final class SpillwayServer implements AutoCloseable {
         log.info("Spillway {} starting: Java {} ({}), max heap {} MiB, {} processors, data in {}", VERSION,
                 Runtime.version(), System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors(), config.dataDir().toAbsolutePath());
+        checkSettings(config);
         List<ListenerSpec> listenerSpecs = Listeners.specs(config, time);
         // A broker whose Kafka ports are all picked by the OS (tests, tools) gets a picked HTTP port by default too.
         HttpSettings httpSettings = HttpSettings.parse(config.settings(),
@@ -133,7 +135,7 @@ public final class SpillwayServer implements AutoCloseable {
         MetricsSettings metricsSettings = MetricsSettings.parse(config.settings());
         Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
-        int nodeId = config.getInt("node.id", 0);
+        int nodeId = config.getInt("node.id", config.getInt("broker.id", 0)); // Kafka's older name for it
         long startNanos = System.nanoTime();
         MetadataStore meta = MetadataStore.open(config.dataDir().resolve("meta"));
         long metaNanos = System.nanoTime();
@@ -211,6 +213,7 @@ public final class SpillwayServer implements AutoCloseable {
                 workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config, listenerSpecs).withCreationRate(quotas::connectionAllowed));
         Map<String, Integer> boundPorts = listener.start();
         boundPorts.forEach(identity::bound);
+        reportInForce(settings, config, listenerSpecs, boundPorts, identity, ioThreads, networkThreads);
         TlsReloads.schedule(listenerSpecs, scheduler, config.getLong(TlsReloads.CHECK_INTERVAL_MS, 30_000L));
 
         // One thread for checkpoints, compaction and reorganisation: each rewrite is made safe by the next checkpoint,
@@ -246,6 +249,51 @@ public final class SpillwayServer implements AutoCloseable {
                 describe(listenerSpecs, boundPorts), http != null ? "HTTP on " + http.describe() : "HTTP off",
                 config.dataDir().toAbsolutePath(), config.getBoolean(ServerConfig.FSYNC, true) ? "on" : "off");
         return server;
+    }
+
+    /**
+     * Stops the start on a setting that is not valid or an unknown {@code spillway.*} name; logs the other unknown
+     * names with the nearest known one, and the Kafka settings that have no effect here.
+     */
+    private static void checkSettings(ServerConfig config) {
+        StaticSettingsCheck.Result checked = StaticSettingsCheck.check(config.settings());
+        checked.warnings().forEach(log::warn);
+        if (!checked.withoutEffect().isEmpty()) {
+            log.info("Kafka settings with no effect in Spillway (accepted, ignored): {}",
+                    String.join(", ", checked.withoutEffect()));
+        }
+    }
+
+    /**
+     * Tells DescribeConfigs what is in force where the settings' text does not say it: the bound ports, the
+     * advertised addresses, the node id, the data directory, the thread counts and the single copy a node keeps.
+     */
+    private static void reportInForce(BrokerSettings settings, ServerConfig config, List<ListenerSpec> specs,
+                                      Map<String, Integer> boundPorts, BrokerIdentity identity, int ioThreads,
+                                      int networkThreads) {
+        List<String> listeners = new ArrayList<>();
+        List<String> advertised = new ArrayList<>();
+        for (ListenerSpec spec : specs) {
+            listeners.add(spec.name() + "://" + spec.host() + ":" + boundPorts.get(spec.name()));
+            advertised.add(spec.name() + "://" + identity.host(spec.name()) + ":" + identity.port(spec.name()));
+        }
+        settings.inForce("listeners", String.join(",", listeners));
+        settings.inForce("advertised.listeners", String.join(",", advertised));
+        settings.inForce("listener.host", config.host());
+        settings.inForce("listener.port", Integer.toString(boundPorts.get(specs.get(0).name())));
+        String nodeId = Integer.toString(settings.nodeId());
+        settings.inForce("node.id", nodeId);
+        settings.inForce("broker.id", nodeId);
+        String dataDir = config.dataDir().toAbsolutePath().toString();
+        settings.inForce("log.dirs", dataDir);
+        settings.inForce("log.dir", dataDir);
+        settings.inForce("data.dir", dataDir);
+        settings.inForce("num.io.threads", Integer.toString(ioThreads));
+        settings.inForce("num.network.threads", Integer.toString(networkThreads));
+        for (String oneCopy : List.of("offsets.topic.replication.factor", "default.replication.factor",
+                "min.insync.replicas")) {
+            settings.inForce(oneCopy, "1");
+        }
     }
 
     /** Binds the HTTP listener, after the Kafka listener, with the metrics that need the running broker. */

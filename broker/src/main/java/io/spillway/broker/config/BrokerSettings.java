@@ -4,16 +4,21 @@ import io.spillway.meta.MetadataStore;
 import io.spillway.meta.config.BrokerConfigCatalog;
 import io.spillway.meta.config.BrokerConfigKey;
 import io.spillway.meta.config.ConfigKey;
+import io.spillway.meta.config.ConfigType;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Broker-level config values: dynamic per-node override, then dynamic cluster default (both kept
- * in the metadata store), then the static value from the server's properties/flags, then Kafka's
- * default. Thread safe; reads the store's current overrides on every call.
+ * in the metadata store), then the static value from the server's properties/flags, then the catalog's
+ * default. Where the server knows better what is in force than the setting says (the port a
+ * {@code listeners} entry with port 0 bound, the data directory behind {@code log.dirs}, the node id), it
+ * reports that with {@link #inForce}, and the static or default value shows it. Thread safe; reads the store's
+ * current overrides on every call.
  */
 public final class BrokerSettings {
     /** Scope of dynamic overrides that apply to every broker. */
@@ -22,6 +27,8 @@ public final class BrokerSettings {
     private final int nodeId;
     private final Map<String, String> staticConfigs;
     private final MetadataStore meta;
+    /** What the server put in force for a setting, where that differs from the text it was given. */
+    private final Map<String, String> inForce = new ConcurrentHashMap<>();
 
     public BrokerSettings(int nodeId, Map<String, String> staticConfigs, MetadataStore meta) {
         this.nodeId = nodeId;
@@ -41,6 +48,14 @@ public final class BrokerSettings {
         return staticConfigs;
     }
 
+    /**
+     * Records the value in force for a static setting (e.g. {@code listeners} with the bound ports), reported in
+     * place of the given or default text from now on.
+     */
+    public void inForce(String name, String value) {
+        inForce.put(name, value);
+    }
+
     /** Every place {@code name} is set at broker level, most preferred first. */
     public List<ResolvedConfig.Synonym> brokerValues(String name) {
         List<ResolvedConfig.Synonym> found = new ArrayList<>(2);
@@ -54,7 +69,7 @@ public final class BrokerSettings {
         }
         v = staticConfigs.get(name);
         if (v != null) {
-            found.add(new ResolvedConfig.Synonym(name, v, ConfigSource.STATIC_BROKER_CONFIG));
+            found.add(new ResolvedConfig.Synonym(name, inForce.getOrDefault(name, v), ConfigSource.STATIC_BROKER_CONFIG));
         }
         return found;
     }
@@ -65,7 +80,8 @@ public final class BrokerSettings {
         if (!values.isEmpty()) {
             return values.get(0).value();
         }
-        return BrokerConfigCatalog.find(name).map(k -> k.key().defaultValue()).orElse(null);
+        String running = inForce.get(name);
+        return running != null ? running : BrokerConfigCatalog.find(name).map(k -> k.key().defaultValue()).orElse(null);
     }
 
     public int intValue(String name) {
@@ -77,7 +93,7 @@ public final class BrokerSettings {
     }
 
     public boolean booleanValue(String name) {
-        return Boolean.parseBoolean(require(name).trim());
+        return (Boolean) ConfigType.BOOLEAN.parse(name, require(name));
     }
 
     private String require(String name) {
@@ -92,8 +108,10 @@ public final class BrokerSettings {
     public ResolvedConfig resolve(BrokerConfigKey brokerKey) {
         ConfigKey key = brokerKey.key();
         List<ResolvedConfig.Synonym> synonyms = new ArrayList<>(brokerValues(key.name()));
-        if (key.defaultValue() != null) {
-            synonyms.add(new ResolvedConfig.Synonym(key.name(), key.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+        String defaultValue = staticConfigs.containsKey(key.name()) ? key.defaultValue()
+                : inForce.getOrDefault(key.name(), key.defaultValue());
+        if (defaultValue != null) {
+            synonyms.add(new ResolvedConfig.Synonym(key.name(), defaultValue, ConfigSource.DEFAULT_CONFIG));
         }
         if (synonyms.isEmpty()) {
             return new ResolvedConfig(key, null, ConfigSource.DEFAULT_CONFIG, brokerKey.readOnly(), List.of());

@@ -15,6 +15,7 @@ import static io.spillway.meta.config.ValueRule.eachOneOf;
 import static io.spillway.meta.config.ValueRule.none;
 import static io.spillway.meta.config.ValueRule.oneOf;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -23,29 +24,86 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The broker-level configs a single-node broker reports in DescribeConfigs for resource type
- * BROKER, with Apache Kafka 4.4's defaults ({@code null} where Kafka has none) and whether each
- * is read-only (static-only in Kafka). It holds every broker synonym a topic config refers to
- * (see {@link ConfigSynonyms}), the {@code group.*} settings group configs default to and are bounded by
- * (see {@link GroupConfigCatalog}), plus the basic broker settings clients commonly inspect; it is
- * not Kafka's full broker config list.
+ * Every setting the broker is started with, and what DescribeConfigs reports for resource type BROKER: the
+ * Kafka-named settings Spillway reads (with Apache Kafka 4.4's defaults where Spillway behaves the same, Spillway's
+ * own where a single node differs, {@code null} where there is none), Spillway's own {@code spillway.*} settings
+ * ({@link SpillwaySettingKeys}), and Kafka's TLS and SASL settings ({@link KafkaSecurityKeys}). Each key says
+ * whether it is read-only (static-only, as in Kafka). It holds every broker synonym a topic config refers to
+ * (see {@link ConfigSynonyms}) and the {@code group.*} settings group configs default to and are bounded by (see
+ * {@link GroupConfigCatalog}). Kafka settings that mean nothing to a single node are in
+ * {@link KafkaSettingsWithoutEffect}; the start-up check of a broker's settings is {@link StaticSettingsCheck}.
  *
  * <p>Immutable and thread-safe.
  */
 public final class BrokerConfigCatalog {
     private static final String MAX_LONG = String.valueOf(Long.MAX_VALUE);
-    private static final boolean READ_ONLY = true;
-    private static final boolean DYNAMIC = false;
+    static final boolean READ_ONLY = true;
+    static final boolean DYNAMIC = false;
 
     private static final Map<String, BrokerConfigKey> KEYS;
     private static final List<BrokerConfigKey> ALL;
 
     static {
-        List<BrokerConfigKey> keys = List.of(
+        List<BrokerConfigKey> kafka = List.of(
+                // Settings Spillway reads at start (static only) that Kafka users know by these names.
+                key("advertised.listeners", STRING, null, READ_ONLY, none(),
+                        "Addresses clients are told to connect to, as NAME://host:port; default: the listeners' own."),
+                key("allow.everyone.if.no.acl.found", BOOLEAN, "false", READ_ONLY, none(),
+                        "With an authorizer: whether a resource without any ACL is open to everyone."),
+                key("authorizer.class.name", STRING, "", READ_ONLY, none(),
+                        "Authorizer to enforce ACLs with; empty means no authorization."),
+                key("connections.max.reauth.ms", LONG, "0", READ_ONLY, atLeast(0),
+                        "How long a SASL session lasts before the client must re-authenticate; 0 = forever."),
+                key("group.initial.rebalance.delay.ms", INT, "3000", READ_ONLY, atLeast(0),
+                        "How long a classic group waits for more members before its first rebalance."),
+                key("group.max.session.timeout.ms", INT, "1800000", READ_ONLY, atLeast(1),
+                        "Largest session timeout a classic-protocol consumer may ask for."),
+                key("group.max.size", INT, "2147483647", READ_ONLY, atLeast(1),
+                        "Most members a classic group may have."),
+                key("group.min.session.timeout.ms", INT, "6000", READ_ONLY, atLeast(1),
+                        "Smallest session timeout a classic-protocol consumer may ask for."),
+                key("group.share.max.size", INT, "200", READ_ONLY, between(1, 1000),
+                        "Most members a share group may have."),
+                key("listener.security.protocol.map", STRING,
+                        "SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT", READ_ONLY, none(),
+                        "Security protocol of each listener name, as NAME:PROTOCOL,..."),
+                key("log.retention.check.interval.ms", LONG, "300000", READ_ONLY, atLeast(1),
+                        "How often retention looks for data to delete, in ms."),
+                key("max.connections", INT, "2147483647", READ_ONLY, atLeast(0),
+                        "Most client connections the broker accepts at once."),
+                key("max.connections.per.ip", INT, "2147483647", READ_ONLY, atLeast(0),
+                        "Most connections from one IP address."),
+                key("max.connections.per.ip.overrides", STRING, "", READ_ONLY, none(),
+                        "Per-address exceptions to max.connections.per.ip, as host:count,..."),
+                key("offset.metadata.max.bytes", INT, "4096", READ_ONLY, atLeast(0),
+                        "Largest metadata string a committed offset may carry."),
+                key("offsets.retention.check.interval.ms", LONG, "600000", READ_ONLY, atLeast(1),
+                        "How often expired committed offsets are removed, in ms."),
+                key("offsets.retention.minutes", INT, "10080", READ_ONLY, atLeast(1),
+                        "How long the offsets of an empty group are kept."),
+                key("quota.window.num", INT, "11", READ_ONLY, atLeast(1),
+                        "Number of samples a client quota rate is measured over."),
+                key("quota.window.size.seconds", INT, "1", READ_ONLY, atLeast(1),
+                        "Length of one quota sample, in seconds."),
+                key("sasl.enabled.mechanisms", LIST, "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN", READ_ONLY,
+                        eachOneOf("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN", "OAUTHBEARER"),
+                        "SASL mechanisms SASL listeners offer (Kafka's default, GSSAPI, is not supported)."),
+                key("sasl.server.max.receive.size", INT, "524288", READ_ONLY, atLeast(1),
+                        "Largest SASL handshake message the broker accepts, in bytes."),
+                key("super.users", STRING, null, READ_ONLY, none(),
+                        "Principals the authorizer lets do everything, as User:name;User:other."),
+                key("transaction.max.timeout.ms", INT, "900000", READ_ONLY, atLeast(1),
+                        "Largest transaction timeout a producer may ask for."),
+                key("transaction.remove.expired.transaction.cleanup.interval.ms", INT, "3600000", READ_ONLY, atLeast(1),
+                        "How often expired transactional ids are removed, in ms."),
+                key("transaction.two.phase.commit.enable", BOOLEAN, "false", READ_ONLY, none(),
+                        "Whether producers may keep prepared transactions across restarts (KIP-939)."),
+                key("transactional.id.expiration.ms", INT, "604800000", READ_ONLY, atLeast(1),
+                        "How long an idle transactional id is kept."),
                 key("auto.create.topics.enable", BOOLEAN, "true", READ_ONLY, none(),
                         "Create a topic automatically when a client asks for one that is missing."),
-                key("broker.id", INT, "-1", READ_ONLY, none(),
-                        "Broker id; in KRaft mode it equals node.id."),
+                key("broker.id", INT, "0", READ_ONLY, atLeast(0),
+                        "Broker id; always equals node.id."),
                 key("compression.gzip.level", INT, "-1", DYNAMIC, betweenOr(1, 9, -1),
                         "Default gzip level for topics (-1 = codec default)."),
                 key("compression.lz4.level", INT, "9", DYNAMIC, between(1, 17),
@@ -191,10 +249,10 @@ public final class BrokerConfigCatalog {
                         "Default min.compaction.lag.ms for topics."),
                 key("log.cleanup.policy", LIST, "delete", DYNAMIC, eachOneOf("compact", "delete"),
                         "Default cleanup.policy for topics."),
-                key("log.dir", LIST, "/tmp/kafka-logs", READ_ONLY, none(),
-                        "Data directory, used when log.dirs is not set."),
+                key("log.dir", LIST, "data", READ_ONLY, none(),
+                        "The data directory (--data-dir), used when log.dirs is not set; Spillway keeps one."),
                 key("log.dirs", LIST, null, READ_ONLY, none(),
-                        "Data directories; overrides log.dir."),
+                        "The data directory (--data-dir); overrides log.dir. Spillway keeps one, so one entry only."),
                 key("log.flush.interval.messages", LONG, MAX_LONG, DYNAMIC, atLeast(1),
                         "Default flush.messages for topics."),
                 key("log.flush.interval.ms", LONG, null, DYNAMIC, none(),
@@ -249,20 +307,23 @@ public final class BrokerConfigCatalog {
                         "Default max.message.bytes for topics."),
                 key("min.insync.replicas", INT, "1", DYNAMIC, atLeast(1),
                         "Default min.insync.replicas for topics."),
-                key("node.id", INT, null, READ_ONLY, atLeast(0),
-                        "This node's id; required, no default."),
+                key("node.id", INT, "0", READ_ONLY, atLeast(0),
+                        "This node's id (Kafka requires it; Spillway, a single node, defaults to 0)."),
                 key("num.io.threads", INT, "8", DYNAMIC, atLeast(1),
                         "Threads that process requests."),
                 key("num.network.threads", INT, "3", DYNAMIC, atLeast(1),
                         "Threads that read and write network requests."),
                 key("num.partitions", INT, "1", READ_ONLY, atLeast(1),
                         "Partition count of automatically created topics."),
-                key("offsets.topic.replication.factor", SHORT, "3", READ_ONLY, atLeast(1),
-                        "Replication factor of the consumer offsets topic."),
+                key("offsets.topic.replication.factor", SHORT, "1", READ_ONLY, atLeast(1),
+                        "Replication factor of the consumer offsets topic; a single node keeps one copy, so always 1."),
                 key("socket.request.max.bytes", INT, "104857600", READ_ONLY, atLeast(1),
                         "Largest request the broker accepts, in bytes."),
                 key("unclean.leader.election.enable", BOOLEAN, "false", DYNAMIC, none(),
                         "Default unclean.leader.election.enable for topics."));
+        List<BrokerConfigKey> keys = new ArrayList<>(kafka);
+        keys.addAll(SpillwaySettingKeys.all());
+        keys.addAll(KafkaSecurityKeys.all());
         Map<String, BrokerConfigKey> byName = new TreeMap<>();
         for (BrokerConfigKey k : keys) {
             if (byName.put(k.name(), k) != null) {
@@ -276,10 +337,10 @@ public final class BrokerConfigCatalog {
     private BrokerConfigCatalog() {
     }
 
-    private static BrokerConfigKey key(String name, ConfigType type, String defaultValue,
+    static BrokerConfigKey key(String name, ConfigType type, String defaultValue,
             boolean readOnly, ValueRule rule, String documentation) {
         return new BrokerConfigKey(
-                new ConfigKey(name, type, defaultValue, documentation, null, false, rule),
+                new ConfigKey(name, type, defaultValue, documentation, null, type == ConfigType.PASSWORD, rule),
                 readOnly);
     }
 

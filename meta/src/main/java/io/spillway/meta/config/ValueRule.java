@@ -84,6 +84,23 @@ public final class ValueRule {
         });
     }
 
+    /** An address as {@code host:port}, the host possibly empty (all interfaces) and the port 0-65535. */
+    public static ValueRule hostAndPort() {
+        return new ValueRule("host:port", v -> {
+            String s = (String) v;
+            int colon = s.lastIndexOf(':');
+            if (colon < 0) {
+                return "must be host:port, e.g. 127.0.0.1:8080";
+            }
+            try {
+                int port = Integer.parseInt(s.substring(colon + 1));
+                return port < 0 || port > 65535 ? "the port must be between 0 and 65535" : null;
+            } catch (NumberFormatException e) {
+                return "must be host:port with a numeric port, e.g. 127.0.0.1:8080";
+            }
+        });
+    }
+
     /**
      * A share group's {@code share.auto.offset.reset}: {@code earliest}, {@code latest} or
      * {@code by_duration:<ISO-8601 duration>} with a duration that is not negative (all case-sensitive).
