@@ -3,13 +3,16 @@ package io.spillway.server;
 import io.spillway.server.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -38,6 +41,13 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine root = Cli.install(new CommandLine(new Main()));
         root.addSubcommand(new CommandLine.HelpCommand());
+        // serve: a failed start is one line for the operator and exit code 1 (StartupFailure), the stack trace only
+        // at DEBUG; the client commands keep their own handler
+        IExecutionExceptionHandler clientErrors = root.getExecutionExceptionHandler();
+        root.setExecutionExceptionHandler((ex, command, parseResult) ->
+                command.getCommandSpec().userObject() instanceof Serve serve
+                        ? StartupFailure.report(ex, serve.resolved != null ? serve.resolved.dataDir() : null)
+                        : clientErrors.handleExecutionException(ex, command, parseResult));
         return root;
     }
 
@@ -67,6 +77,9 @@ public final class Main implements Runnable {
                 description = "A broker setting by its Kafka name (e.g. num.partitions=3) or spillway.* name; repeatable.")
         Map<String, String> settings = new LinkedHashMap<>();
 
+        /** What {@link #resolve} built last, so that a failed start can name the data directory. */
+        ServerConfig resolved;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig config = resolve(System.getenv());
@@ -87,6 +100,13 @@ public final class Main implements Runnable {
             if (propertiesPath != null) {
                 try (InputStream in = Files.newInputStream(propertiesPath)) {
                     file.load(in);
+                } catch (IOException e) {
+                    String source = configFile != null ? "--config" : "SPILLWAY_CONFIG";
+                    String why = e instanceof NoSuchFileException ? "does not exist"
+                            : e instanceof AccessDeniedException ? "cannot be read: permission denied"
+                            : "cannot be read: " + e.getMessage();
+                    throw new IllegalArgumentException("Properties file " + propertiesPath.toAbsolutePath() + " ("
+                            + source + ") " + why + "; give the path of a readable file or leave out " + source, e);
                 }
             }
             ServerConfig.Builder builder = ServerConfig.builder();
@@ -96,9 +116,27 @@ public final class Main implements Runnable {
                     file.getProperty("data.dir"), "data")));
             builder.host(host != null ? host : first(env.get("SPILLWAY_HOST"), file.getProperty("listener.host"),
                     ServerConfig.DEFAULT_HOST));
-            builder.port(port != null ? port : Integer.parseInt(first(env.get("SPILLWAY_PORT"),
-                    file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)).trim()));
-            return builder.build();
+            builder.port(port != null ? port(String.valueOf(port), "--port")
+                    : env.get("SPILLWAY_PORT") != null && !env.get("SPILLWAY_PORT").isBlank()
+                    ? port(env.get("SPILLWAY_PORT"), "SPILLWAY_PORT")
+                    : port(first(file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)),
+                    "listener.port"));
+            resolved = builder.build();
+            return resolved;
+        }
+
+        /** {@code value} as a TCP port, or an error naming {@code source} (a flag, variable or setting). */
+        private static int port(String value, String source) {
+            try {
+                int p = Integer.parseInt(value.trim());
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the source
+            }
+            throw new IllegalArgumentException("Invalid value " + value.trim() + " for " + source
+                    + ": must be a port number 0-65535");
         }
 
         private static String first(String... candidates) {
