@@ -15,6 +15,7 @@ import io.spillway.broker.auth.Authorizer;
 import io.spillway.protocol.security.SaslServers;
 
 import javax.net.ssl.SSLEngine;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,12 +93,34 @@ public final class KafkaServer implements AutoCloseable {
                             initConnection(ch, listener);
                         }
                     });
-            Channel channel = bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
+            Channel channel;
+            try {
+                channel = bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) { // Netty rethrows the (checked) BindException undeclared
+                throw bindFailure(listener, e);
+            }
             channels.add(channel);
             limits.addAcceptor(channel, listener.name());
             ports.put(listener.name(), ((InetSocketAddress) channel.localAddress()).getPort());
         }
         return ports;
+    }
+
+    /**
+     * The failure to bind {@code listener} as one sentence for an operator: the listener's name, host:port, why and
+     * what to do. Channels bound before stay open until {@link #close}.
+     */
+    private static IllegalStateException bindFailure(ListenerSpec listener, Exception e) {
+        String address = listener.host() + ":" + listener.port();
+        String why = !(e instanceof BindException) ? e.toString()
+                : String.valueOf(e.getMessage()).contains("in use")
+                ? "port " + listener.port() + " is already in use (another Spillway or Kafka broker?)"
+                : listener.host() + " is not an address of this machine (" + e.getMessage() + ")";
+        return new IllegalStateException("Kafka listener " + listener.name() + " cannot bind " + address + ": " + why
+                + ". Stop the process using it, or choose another host:port with --port or the listeners setting "
+                + "(port 0 picks a free one)", e);
     }
 
     /**

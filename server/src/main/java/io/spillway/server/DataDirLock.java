@@ -22,10 +22,17 @@ final class DataDirLock implements AutoCloseable {
         FileLock lock = channel.tryLock();
         if (lock == null) {
             channel.close();
-            throw new IOException("Data directory " + dataDir.toAbsolutePath()
+            throw new InUseException("Data directory " + dataDir.toAbsolutePath()
                     + " is in use by another Spillway process; stop it or choose another --data-dir");
         }
         return new DataDirLock(channel, lock);
+    }
+
+    /** The data directory is locked by another process; the message says which directory and what to do. */
+    static final class InUseException extends IOException {
+        InUseException(String message) {
+            super(message);
+        }
     }
 
     @Override

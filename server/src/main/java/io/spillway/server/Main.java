@@ -3,13 +3,16 @@ package io.spillway.server;
 import io.spillway.server.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -45,6 +48,13 @@ public final class Main implements Runnable {
                 + "file line; Kafka's broker settings use their Kafka names, see " + ConfigReference.PAGE + "):"));
         ConfigReference.ownSettings().forEach(line -> footer.add("  " + line));
         root.getSubcommands().get("serve").getCommandSpec().usageMessage().width(120).footer(footer.toArray(String[]::new));
+        // serve: a failed start is one line for the operator and exit code 1 (StartupFailure), the stack trace only
+        // at DEBUG; the client commands keep their own handler
+        IExecutionExceptionHandler clientErrors = root.getExecutionExceptionHandler();
+        root.setExecutionExceptionHandler((ex, command, parseResult) ->
+                command.getCommandSpec().userObject() instanceof Serve serve
+                        ? StartupFailure.report(ex, serve.resolved != null ? serve.resolved.dataDir() : null)
+                        : clientErrors.handleExecutionException(ex, command, parseResult));
         return root;
     }
 
@@ -74,6 +84,9 @@ public final class Main implements Runnable {
                 description = "A broker setting by its Kafka name (e.g. num.partitions=3) or spillway.* name; repeatable.")
         Map<String, String> settings = new LinkedHashMap<>();
 
+        /** What {@link #resolve} built last, so that a failed start can name the data directory. */
+        ServerConfig resolved;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig config = resolve(System.getenv());
@@ -94,6 +107,13 @@ public final class Main implements Runnable {
             if (propertiesPath != null) {
                 try (InputStream in = Files.newInputStream(propertiesPath)) {
                     file.load(in);
+                } catch (IOException e) {
+                    String source = configFile != null ? "--config" : "SPILLWAY_CONFIG";
+                    String why = e instanceof NoSuchFileException ? "does not exist"
+                            : e instanceof AccessDeniedException ? "cannot be read: permission denied"
+                            : "cannot be read: " + e.getMessage();
+                    throw new IllegalArgumentException("Properties file " + propertiesPath.toAbsolutePath() + " ("
+                            + source + ") " + why + "; give the path of a readable file or leave out " + source, e);
                 }
             }
             ServerConfig.Builder builder = ServerConfig.builder();
@@ -104,9 +124,27 @@ public final class Main implements Runnable {
                     setting("data.dir", file), setting("log.dirs", file), setting("log.dir", file), "data")));
             builder.host(host != null ? host : first(env.get("SPILLWAY_HOST"), file.getProperty("listener.host"),
                     ServerConfig.DEFAULT_HOST));
-            builder.port(port != null ? port : Integer.parseInt(first(env.get("SPILLWAY_PORT"),
-                    file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)).trim()));
-            return builder.build();
+            builder.port(port != null ? port(String.valueOf(port), "--port")
+                    : env.get("SPILLWAY_PORT") != null && !env.get("SPILLWAY_PORT").isBlank()
+                    ? port(env.get("SPILLWAY_PORT"), "SPILLWAY_PORT")
+                    : port(first(file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)),
+                    "listener.port"));
+            resolved = builder.build();
+            return resolved;
+        }
+
+        /** {@code value} as a TCP port, or an error naming {@code source} (a flag, variable or setting). */
+        private static int port(String value, String source) {
+            try {
+                int p = Integer.parseInt(value.trim());
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the source
+            }
+            throw new IllegalArgumentException("Invalid value " + value.trim() + " for " + source
+                    + ": must be a port number 0-65535");
         }
 
         /** A setting from --set, else from the properties file. */

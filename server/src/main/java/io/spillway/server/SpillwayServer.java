@@ -121,6 +121,22 @@ public final class SpillwayServer implements AutoCloseable {
     }
 
     public static SpillwayServer start(ServerConfig config) throws IOException, InterruptedException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            return start(config, opened);
+        } catch (Throwable e) {
+            releaseAfterFailedStart(opened, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The start; adds to {@code opened} what a failure before the server exists must release (the data directory
+     * lock, the metadata store, the shared log, the thread pools, the Kafka listener), and clears it once the server
+     * owns them (from there {@link #close} releases everything).
+     */
+    private static SpillwayServer start(ServerConfig config, List<AutoCloseable> opened)
+            throws IOException, InterruptedException {
         Time time = Time.SYSTEM;
         // Listener settings first: a mistake in them stops the broker before it opens and locks the data directory.
         // First line of every start: which Spillway on which JVM, with how much heap (what an operator asks first).
@@ -135,20 +151,25 @@ public final class SpillwayServer implements AutoCloseable {
         MetricsSettings metricsSettings = MetricsSettings.parse(config.settings());
         Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        opened.add(lock);
         int nodeId = config.getInt("node.id", config.getInt("broker.id", 0)); // Kafka's older name for it
         long startNanos = System.nanoTime();
         MetadataStore meta = MetadataStore.open(config.dataDir().resolve("meta"));
+        opened.add(meta);
         long metaNanos = System.nanoTime();
         LocalSharedLog wal = new LocalSharedLog(LocalSharedLogConfig.defaults(config.dataDir().resolve("wal"))
                 .withFsync(config.getBoolean(ServerConfig.FSYNC, true))
                 .withSegmentBytes(config.getLong(ServerConfig.WAL_SEGMENT_BYTES, LocalSharedLogConfig.DEFAULT_SEGMENT_BYTES))
                 .withDeleteDelayMs(config.getLong("log.segment.delete.delay.ms", LocalSharedLogConfig.DEFAULT_DELETE_DELAY_MS)));
+        opened.add(wal::close);
         // Metrics exist only to be scraped: without the HTTP listener nothing records them.
         BrokerMetrics metrics = httpSettings.enabled() ? BrokerMetrics.create(metricsSettings) : null;
         if (metrics != null) {
+            opened.add(metrics);
             wal.syncListener(metrics.walSyncs());
         }
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-scheduler"));
+        opened.add(scheduler::shutdownNow);
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         boolean fsync = config.getBoolean(ServerConfig.FSYNC, true);
         long checkpointIntervalMs = config.getLong(ServerConfig.CHECKPOINT_INTERVAL_MS, 60_000L);
@@ -173,17 +194,21 @@ public final class SpillwayServer implements AutoCloseable {
                 (openNanos - metaNanos) / 1_000_000, (recoverNanos - openNanos) / 1_000_000, recovered.detail());
 
         ExecutorService groupEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-group-coordinator"));
+        opened.add(groupEvents::shutdownNow);
         GroupCoordinator groups = GroupCoordinators.start(config, topics, meta, groupEvents, scheduler, time);
         ExecutorService txnEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-txn-coordinator"));
+        opened.add(txnEvents::shutdownNow);
         TransactionMarkers markers = new TransactionMarkers(topics, groups, GroupCoordinators.OFFSETS_TOPIC, scheduler,
                 TransactionConfig.DEFAULT.markerRetryMs());
         TransactionCoordinator transactions = TransactionCoordinators.start(config, topics, meta, markers, txnEvents,
                 scheduler, time);
         ExecutorService shareEvents = Executors.newSingleThreadExecutor(new NamedThreads("spillway-share-coordinator"));
+        opened.add(shareEvents::shutdownNow);
         ShareCoordinator shareStates = ShareCoordinators.start(topics, meta, shareEvents, scheduler, time);
 
         int ioThreads = config.getInt("num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
+        opened.add(workers::shutdownNow);
         ScramCredentials scramCredentials = new ScramCredentials(meta);
         SaslBootstrapUsers.apply(config, scramCredentials);
         LinkedHashMap<String, String> advertisedHosts = new LinkedHashMap<>();
@@ -211,6 +236,7 @@ public final class SpillwayServer implements AutoCloseable {
         KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
                 config.getInt("sasl.server.max.receive.size", KafkaServer.DEFAULT_SASL_MAX_RECEIVE_BYTES), dispatcher,
                 workers, networkThreads, saslServers, authorizer, Listeners.connectionLimits(config, listenerSpecs).withCreationRate(quotas::connectionAllowed));
+        opened.add(listener);
         Map<String, Integer> boundPorts = listener.start();
         boundPorts.forEach(identity::bound);
         reportInForce(settings, config, listenerSpecs, boundPorts, identity, ioThreads, networkThreads);
@@ -219,6 +245,7 @@ public final class SpillwayServer implements AutoCloseable {
         // One thread for checkpoints, compaction and reorganisation: each rewrite is made safe by the next checkpoint,
         // and none of them may run on the shared log's flusher or delay the shared scheduler.
         ScheduledExecutorService checkpoints = Executors.newSingleThreadScheduledExecutor(new NamedThreads("spillway-checkpoint"));
+        opened.add(checkpoints::shutdownNow);
         if (logs.keepsCheckpoints()) {
             checkpoints.scheduleWithFixedDelay(new CheckpointTask(logs), checkpointIntervalMs, checkpointIntervalMs,
                     TimeUnit.MILLISECONDS);
@@ -231,6 +258,7 @@ public final class SpillwayServer implements AutoCloseable {
 
         SpillwayServer server = new SpillwayServer(config, lock, meta, logs, maintenance, checkpoints, scheduler, workers,
                 groupEvents, txnEvents, shareEvents, groups, transactions, shareStates, listener, identity, topics);
+        opened.clear(); // the server owns it all now: its close() releases everything
         // The coordinators loaded before the Kafka listener was bound: clients can be served from here on.
         server.readiness.ready();
         if (httpSettings.enabled()) {
@@ -238,7 +266,7 @@ public final class SpillwayServer implements AutoCloseable {
                 server.startHttp(httpSettings, metrics, listener, groups);
                 server.startRestApi(dispatcher, authorizer, scramCredentials, listenerSpecs, boundPorts);
             } catch (RuntimeException | InterruptedException e) {
-                log.error("{}", e.getMessage());
+                // no log line here: the exception carries the message (spillway serve reports it as one line)
                 server.close();
                 throw e;
             }
@@ -294,6 +322,16 @@ public final class SpillwayServer implements AutoCloseable {
                 "min.insync.replicas")) {
             settings.inForce(oneCopy, "1");
         }
+    /** Releases, newest first, what a start that failed had taken; problems doing so go with {@code failure}. */
+    private static void releaseAfterFailedStart(List<AutoCloseable> opened, Throwable failure) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+        opened.clear();
     }
 
     /** Binds the HTTP listener, after the Kafka listener, with the metrics that need the running broker. */
