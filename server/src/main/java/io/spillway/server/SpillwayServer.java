@@ -322,6 +322,8 @@ public final class SpillwayServer implements AutoCloseable {
                 "min.insync.replicas")) {
             settings.inForce(oneCopy, "1");
         }
+    }
+
     /** Releases, newest first, what a start that failed had taken; problems doing so go with {@code failure}. */
     private static void releaseAfterFailedStart(List<AutoCloseable> opened, Throwable failure) {
         for (int i = opened.size() - 1; i >= 0; i--) {
