@@ -148,9 +148,20 @@ class StartupErrorsTest {
                 .assertOneLine("Invalid value 70000 for --port: must be a port number 0-65535");
         failedStart(Map.of(), "serve", "--data-dir", data, "--set", "listeners=PLAINTEXT://127.0.0.1:99999")
                 .assertOneLine("Invalid port in 'PLAINTEXT://127.0.0.1:99999' of listeners");
-        // whatever a setting's validation says, it is one line with exit code 1
-        failedStart(Map.of(), "serve", "--data-dir", dir.resolve("data-2").toString(), "--port", "0",
-                "--set", "num.io.threads=many").assertOneLine("");
+        // settings are checked before anything is opened: one line naming the setting, the value and what is allowed
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "spillway.fsync=maybe")
+                .assertOneLine("Invalid value maybe for configuration spillway.fsync: must be true or false");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "num.partitions=abc")
+                .assertOneLine("Invalid value abc for configuration num.partitions: must be a whole number");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "num.io.threads=0")
+                .assertOneLine("Invalid value 0 for configuration num.io.threads: must be at least 1");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "spillway.fsnyc=false")
+                .assertOneLine("Unknown setting spillway.fsnyc (did you mean spillway.fsync?)", "--help");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "log.dirs=/a,/b")
+                .assertOneLine("Invalid value /a,/b for configuration log.dirs: Spillway keeps one data directory");
+        Path file = Files.writeString(dir.resolve("bad.properties"), "auto.create.topics.enable=yes\n");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--config", file.toString())
+                .assertOneLine("Invalid value yes for configuration auto.create.topics.enable: must be true or false");
 
         // a flag picocli cannot parse stays a usage error: exit code 2 and the usage, no stack trace
         Result usage = failedStart(Map.of(), "serve", "--port", "abc");
