@@ -520,8 +520,13 @@ class AdminApiTest {
     void metadataRequestAutoCreatesTopicsByDefault() throws Exception {
         String name = EmbeddedBroker.uniqueName("auto-created");
         assertThat(topicNames()).doesNotContain(name);
-        KafkaProducer<byte[], byte[]> producer = BROKER.producer();
-        RecordMetadata md = producer.send(new ProducerRecord<>(name, null, "hello".getBytes(UTF_8))).get(60, TimeUnit.SECONDS);
+        KafkaProducer<byte[], byte[]> producer = BROKER.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, "auto-creator"));
+        RecordMetadata md;
+        try (CapturedLog log = CapturedLog.of(io.spillway.broker.TopicCreator.class)) {
+            md = producer.send(new ProducerRecord<>(name, null, "hello".getBytes(UTF_8))).get(60, TimeUnit.SECONDS);
+            assertThat(log.info()).as("the operator learns which client created the topic").singleElement().asString()
+                    .startsWith("Auto-created topic " + name + " (1 partitions) for client 'auto-creator' at ");
+        }
         assertThat(md.offset()).isZero();
         TopicDescription description = describe(name);
         assertThat(description.partitions()).as("num.partitions=1").hasSize(1);

@@ -233,7 +233,8 @@ class StreamsAdminTest {
     void creatingChangingAndDeletingAStreamIsLoggedNamingTheClient() throws Exception {
         String stream = "/logged/" + EmbeddedBroker.uniqueName("s");
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, stream);
-        try (CapturedLog log = CapturedLog.of(Streams.class, Class.forName("io.spillway.broker.handler.ConfigOverrides"))) {
+        try (CapturedLog log = CapturedLog.of(Streams.class, io.spillway.broker.Topics.class,
+                Class.forName("io.spillway.broker.handler.ConfigOverrides"))) {
             admin().createTopics(List.of(new NewTopic(stream, Optional.of(2), Optional.empty())
                     .configs(Map.of("retention.ms", "3600000")))).all().get(30, TimeUnit.SECONDS);
             admin().incrementalAlterConfigs(Map.of(resource, List.of(
@@ -249,8 +250,13 @@ class StreamsAdminTest {
             admin().createTopics(List.of(new NewTopic(stream + ":events", Optional.empty(), Optional.empty())))
                     .all().get(30, TimeUnit.SECONDS);
             admin().deleteTopics(List.of(stream)).all().get(30, TimeUnit.SECONDS);
+            String implicit = "/logged/" + EmbeddedBroker.uniqueName("implicit");
+            admin().createTopics(List.of(new NewTopic(implicit + ":first", Optional.empty(), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
 
             String client = " for client 'spillway-it-admin' at ";
+            assertThat(log.info()).contains("Created stream " + implicit + " without settings of its own, for a topic "
+                    + "named in it");
             assertThat(log.info()).anyMatch(m -> m.startsWith("Created stream " + stream + " with settings "
                     + "num.partitions=2, retention.ms=3600000" + client));
             assertThat(log.info()).anyMatch(m -> m.startsWith("Changed configs of stream " + stream + client)
