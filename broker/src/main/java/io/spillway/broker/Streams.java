@@ -97,11 +97,13 @@ public final class Streams {
         }
     }
 
-    public StreamMetadata create(String path, Map<String, String> configs) {
+    /** Creates a stream for the client of {@code context} (named in the log line saying so). */
+    public StreamMetadata create(String path, Map<String, String> configs, RequestContext context) {
         validatePath(path);
         validateSettings(path, configs);
         StreamMetadata stream = topics.meta().createStream(path, configs);
-        log.info("Created stream {} with settings {}", path, configs);
+        log.info("Created stream {} with settings {} for {}", path, ConfigsInLog.settings(configs, ConfigsInLog.TOPIC),
+                context.describeClient());
         return stream;
     }
 
@@ -115,18 +117,23 @@ public final class Streams {
         return stream;
     }
 
-    /** Replaces a stream's settings; its topics follow the new defaults at once. */
+    /**
+     * Replaces a stream's settings; its topics follow the new defaults at once. The caller logs the change (it
+     * knows what was there before and who asked).
+     */
     public StreamMetadata setSettings(String path, Map<String, String> configs) {
         get(path);
         validateSettings(path, configs);
         StreamMetadata stream = topics.meta().setStreamConfigs(path, configs);
         topics.streamDefaultsChanged(path);
-        log.info("Stream {} has new settings {}", path, configs);
         return stream;
     }
 
-    /** Deletes the stream and every topic in it (their data goes with them); returns the topics' names. */
-    public List<String> delete(String path) {
+    /**
+     * Deletes the stream and every topic in it (their data goes with them) for the client of {@code context} (named
+     * in the log line saying so); returns the topics' names.
+     */
+    public List<String> delete(String path, RequestContext context) {
         get(path);
         List<TopicMetadata> inStream = new ArrayList<>();
         for (TopicMetadata topic : topics.all()) {
@@ -136,7 +143,8 @@ public final class Streams {
         }
         inStream.forEach(topics::delete);
         topics.meta().deleteStream(path);
-        log.info("Deleted stream {} and its {} topics", path, inStream.size());
+        log.info("Deleted stream {} and its {} for {}", path,
+                inStream.size() == 1 ? "1 topic" : inStream.size() + " topics", context.describeClient());
         return inStream.stream().map(TopicMetadata::kafkaName).toList();
     }
 

@@ -28,8 +28,11 @@ public final class TopicCreator {
         return streams.autoCreateEnabled(name);
     }
 
-    /** Creates the topic with its stream's or the broker's defaults; returns it (also if another request just created it). */
-    public TopicMetadata autoCreate(String name) {
+    /**
+     * Creates the topic with its stream's or the broker's defaults for the client of {@code context} (named in the log
+     * line saying so); returns it (also if another request just created it).
+     */
+    public TopicMetadata autoCreate(String name, RequestContext context) {
         Topics.validateName(name);
         if (TopicNames.isInternal(name)) {
             return null; // made by the broker only
@@ -37,7 +40,7 @@ public final class TopicCreator {
         int partitions = streams.defaultPartitions(name);
         try {
             TopicMetadata topic = topics.create(List.of(new MetadataStore.NewTopic(name, partitions, Map.of()))).get(0);
-            log.info("Auto-created topic {} with {} partitions", name, partitions);
+            log.info("Auto-created topic {} ({} partitions) for {}", name, partitions, context.describeClient());
             return topic;
         } catch (TopicExistsException e) {
             return topics.byName(name);

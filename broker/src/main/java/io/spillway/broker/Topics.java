@@ -15,6 +15,9 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 
 import java.util.Collection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * serialised by this object's monitor, lookups are lock-free.
  */
 public final class Topics {
+    private static final Logger logger = LoggerFactory.getLogger(Topics.class);
+
     private final MetadataStore meta;
     private final LogManager logs;
     private final TopicConfigResolver resolver;
@@ -183,6 +188,7 @@ public final class Topics {
     private void createStreamIfMissing(String stream) {
         if (meta.stream(stream) == null) {
             meta.createStream(stream, Map.of());
+            logger.info("Created stream {} without settings of its own, for a topic named in it", stream);
         }
     }
 

@@ -19,6 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
@@ -41,6 +44,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -261,6 +265,45 @@ class AdminApiTest {
                 .as("the group coordinator still serves").isEqualTo(5);
     }
 
+    // ---------------------------------------------------------------- config changes in the log
+
+    @Test
+    void everyConfigChangeIsLoggedNamingTheClientButNoSecretAndNoValidateOnly() throws Exception {
+        String topic = BROKER.createTopic("config-log", 1, Map.of("retention.ms", "3600000"));
+        ConfigResource topicResource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+        String client = " for client 'spillway-it-admin' at ";
+        try (CapturedLog log = CapturedLog.of(Class.forName("io.spillway.broker.handler.ConfigOverrides"))) {
+            get(admin().incrementalAlterConfigs(Map.of(topicResource, List.of(
+                    new AlterConfigOp(new ConfigEntry("segment.ms", "600000"), AlterConfigOp.OpType.SET))),
+                    new AlterConfigsOptions().validateOnly(true)).all());
+            assertThat(log.info()).as("validate_only changes nothing, so it logs nothing").isEmpty();
+
+            get(admin().incrementalAlterConfigs(Map.of(topicResource, List.of(
+                    new AlterConfigOp(new ConfigEntry("segment.ms", "600000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact,delete"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE)))).all());
+            assertThat(log.info()).singleElement().asString().startsWith("Changed configs of topic '" + topic + "'"
+                    + client).endsWith(": set cleanup.policy=compact,delete, segment.ms=600000; deleted retention.ms");
+
+            // A broker config the catalog does not know may be a secret: its name is logged, its value never.
+            get(admin().incrementalAlterConfigs(Map.of(broker, List.of(new AlterConfigOp(
+                    new ConfigEntry("custom.plugin.password", "hunter2"), AlterConfigOp.OpType.SET)))).all());
+            get(admin().incrementalAlterConfigs(Map.of(broker, List.of(new AlterConfigOp(
+                    new ConfigEntry("custom.plugin.password", null), AlterConfigOp.OpType.DELETE)))).all());
+            assertThat(log.info()).hasSize(3).noneMatch(m -> m.contains("hunter2"));
+            assertThat(log.info().get(1)).startsWith("Changed configs of broker 0" + client)
+                    .endsWith(": set custom.plugin.password (sensitive, value not logged)");
+            assertThat(log.info().get(2)).startsWith("Changed configs of broker 0" + client)
+                    .endsWith(": deleted custom.plugin.password");
+
+            // The same change again changes nothing and logs nothing.
+            get(admin().incrementalAlterConfigs(Map.of(topicResource, List.of(
+                    new AlterConfigOp(new ConfigEntry("segment.ms", "600000"), AlterConfigOp.OpType.SET)))).all());
+            assertThat(log.info()).hasSize(3);
+        }
+    }
+
     // ---------------------------------------------------------------- createPartitions
 
     @Test
@@ -477,8 +520,13 @@ class AdminApiTest {
     void metadataRequestAutoCreatesTopicsByDefault() throws Exception {
         String name = EmbeddedBroker.uniqueName("auto-created");
         assertThat(topicNames()).doesNotContain(name);
-        KafkaProducer<byte[], byte[]> producer = BROKER.producer();
-        RecordMetadata md = producer.send(new ProducerRecord<>(name, null, "hello".getBytes(UTF_8))).get(60, TimeUnit.SECONDS);
+        KafkaProducer<byte[], byte[]> producer = BROKER.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, "auto-creator"));
+        RecordMetadata md;
+        try (CapturedLog log = CapturedLog.of(io.spillway.broker.TopicCreator.class)) {
+            md = producer.send(new ProducerRecord<>(name, null, "hello".getBytes(UTF_8))).get(60, TimeUnit.SECONDS);
+            assertThat(log.info()).as("the operator learns which client created the topic").singleElement().asString()
+                    .startsWith("Auto-created topic " + name + " (1 partitions) for client 'auto-creator' at ");
+        }
         assertThat(md.offset()).isZero();
         TopicDescription description = describe(name);
         assertThat(description.partitions()).as("num.partitions=1").hasSize(1);

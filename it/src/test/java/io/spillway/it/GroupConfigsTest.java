@@ -211,7 +211,7 @@ class GroupConfigsTest {
         String bootstrap = server.bootstrap();
         int colon = bootstrap.lastIndexOf(':');
         try (WireClient wire = new WireClient(bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)),
-                30_000)) {
+                30_000); CapturedLog log = CapturedLog.of(Class.forName("io.spillway.broker.handler.ConfigOverrides"))) {
             AlterConfigsRequestData request = new AlterConfigsRequestData();
             AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
                     .setResourceType(ConfigResource.Type.GROUP.id()).setResourceName("g-validate");
@@ -222,6 +222,10 @@ class GroupConfigsTest {
                     ApiKeys.ALTER_CONFIGS.latestVersion()));
             assertThat(response.data().responses()).singleElement().satisfies(r ->
                     assertThat(r.errorCode()).isEqualTo(Errors.NONE.code()));
+            assertThat(log.info()).as("one line for the resource, naming the client").singleElement().asString()
+                    .startsWith("Changed configs of group 'g-validate' for client 'spillway-it-wire' at ")
+                    .endsWith(": set share.record.lock.duration.ms=20000; deleted share.delivery.count.limit, "
+                            + "share.partition.max.record.locks");
         }
         Config after = describe("g-validate");
         assertThat(after.get("share.record.lock.duration.ms").value()).isEqualTo("20000");

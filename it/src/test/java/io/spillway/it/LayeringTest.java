@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** DESIGN.md's layers, enforced: lower layers never import upper ones. */
+/** The layers of docs/architecture.md, enforced: lower layers never import upper ones. */
 class LayeringTest {
     private static JavaClasses classes;
 

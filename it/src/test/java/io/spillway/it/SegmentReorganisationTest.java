@@ -1,5 +1,7 @@
 package io.spillway.it;
 
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,49 @@ class SegmentReorganisationTest {
         assertThat(now - before).as("bytes on disk after the short-lived topic expired (%d were written)", written)
                 .isLessThan(written / 5);
         assertThat(readAll(kept)).containsExactlyElementsOf(keptValues);
+    }
+
+    @Test
+    void retentionLogsWhatItRemovedFromWhichPartitionAndWhy() throws Exception {
+        String byTime = EmbeddedBroker.uniqueName("expires");
+        String bySize = EmbeddedBroker.uniqueName("capped");
+        String kept = EmbeddedBroker.uniqueName("unlimited");
+        try (CapturedLog log = CapturedLog.of(io.spillway.log.RetentionTask.class)) {
+            // Written while nothing expires, so that the first pass that may remove anything removes it all.
+            BROKER.admin().createTopics(List.of(
+                    new NewTopic(byTime, 1, (short) 1).configs(Map.of("retention.ms", "-1")),
+                    new NewTopic(bySize, 1, (short) 1).configs(Map.of("retention.ms", "-1")),
+                    new NewTopic(kept, 1, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get();
+            long anHourAgo = System.currentTimeMillis() - 3_600_000;
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrap(),
+                    ProducerConfig.LINGER_MS_CONFIG, "0",
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                for (int i = 0; i < 5; i++) { // one batch each
+                    for (String topic : List.of(byTime, bySize, kept)) {
+                        producer.send(new ProducerRecord<>(topic, null, anHourAgo, "k" + i, "v" + i)).get();
+                    }
+                }
+            }
+            BROKER.admin().incrementalAlterConfigs(Map.of(
+                    new ConfigResource(ConfigResource.Type.TOPIC, byTime), List.of(new AlterConfigOp(
+                            new ConfigEntry("retention.ms", "60000"), AlterConfigOp.OpType.SET)),
+                    new ConfigResource(ConfigResource.Type.TOPIC, bySize), List.of(new AlterConfigOp(
+                            new ConfigEntry("retention.bytes", "1"), AlterConfigOp.OpType.SET)))).all().get();
+            String timeLine = log.awaitInfo(m -> m.contains(" of " + byTime + "-0 "), Duration.ofSeconds(30),
+                    "about " + byTime + "-0");
+            assertThat(timeLine).matches("Retention removed offsets 0 to 4 of " + byTime + "-0 \\(5 batches, \\d+ bytes\\) "
+                    + "by retention.ms=60000; its log start offset is now 5");
+            // retention.bytes=1 keeps the last batch: the log never becomes empty by size alone
+            String sizeLine = log.awaitInfo(m -> m.contains(" of " + bySize + "-0 "), Duration.ofSeconds(30),
+                    "about " + bySize + "-0");
+            assertThat(sizeLine).matches("Retention removed offsets 0 to 3 of " + bySize + "-0 \\(4 batches, \\d+ bytes\\) "
+                    + "by retention.bytes=1; its log start offset is now 4");
+            Thread.sleep(1000); // several more passes, with nothing left to remove
+            assertThat(log.info()).as("one line per partition trimmed, none for a pass that removes nothing")
+                    .containsOnlyOnce(timeLine, sizeLine).noneMatch(m -> m.contains(kept));
+        }
     }
 
     private static List<String> readAll(String topic) {

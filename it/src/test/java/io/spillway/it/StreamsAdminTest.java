@@ -1,7 +1,9 @@
 package io.spillway.it;
 
 import org.apache.kafka.clients.admin.Admin;
+import io.spillway.broker.Streams;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
@@ -225,5 +227,42 @@ class StreamsAdminTest {
         assertThatThrownBy(() -> admin().listConfigResources(Set.of(ConfigResource.Type.UNKNOWN),
                 new ListConfigResourcesOptions()).all().get(30, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(UnsupportedVersionException.class);
+    }
+
+    @Test
+    void creatingChangingAndDeletingAStreamIsLoggedNamingTheClient() throws Exception {
+        String stream = "/logged/" + EmbeddedBroker.uniqueName("s");
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, stream);
+        try (CapturedLog log = CapturedLog.of(Streams.class, io.spillway.broker.Topics.class,
+                Class.forName("io.spillway.broker.handler.ConfigOverrides"))) {
+            admin().createTopics(List.of(new NewTopic(stream, Optional.of(2), Optional.empty())
+                    .configs(Map.of("retention.ms", "3600000")))).all().get(30, TimeUnit.SECONDS);
+            admin().incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("compression.type", "lz4"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE))),
+                    new AlterConfigsOptions().validateOnly(true)).all().get(30, TimeUnit.SECONDS);
+            assertThat(log.info()).as("validate_only changes nothing, so it logs no change").noneMatch(
+                    m -> m.startsWith("Changed configs"));
+            admin().incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("compression.type", "lz4"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE))))
+                    .all().get(30, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(stream + ":events", Optional.empty(), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+            admin().deleteTopics(List.of(stream)).all().get(30, TimeUnit.SECONDS);
+            String implicit = "/logged/" + EmbeddedBroker.uniqueName("implicit");
+            admin().createTopics(List.of(new NewTopic(implicit + ":first", Optional.empty(), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+
+            String client = " for client 'spillway-it-admin' at ";
+            assertThat(log.info()).contains("Created stream " + implicit + " without settings of its own, for a topic "
+                    + "named in it");
+            assertThat(log.info()).anyMatch(m -> m.startsWith("Created stream " + stream + " with settings "
+                    + "num.partitions=2, retention.ms=3600000" + client));
+            assertThat(log.info()).anyMatch(m -> m.startsWith("Changed configs of stream " + stream + client)
+                    && m.endsWith(": set compression.type=lz4; deleted retention.ms"));
+            assertThat(log.info()).anyMatch(m -> m.startsWith("Deleted stream " + stream + " and its ")
+                    && m.contains(" topic") && m.contains(client));
+        }
     }
 }

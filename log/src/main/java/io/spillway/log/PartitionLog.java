@@ -594,20 +594,39 @@ public final class PartitionLog {
      * The log start offset that retention (retention.ms, retention.bytes) would move to now; the
      * current one if nothing expired. Never past the high watermark.
      */
-    public synchronized long retentionTarget(long nowMs) {
+    public long retentionTarget(long nowMs) {
+        return retention(nowMs).logStartOffset();
+    }
+
+    /**
+     * Where retention would move the log start offset now, and why.
+     *
+     * @param logStartOffset the current one if nothing expired; never past the high watermark
+     * @param reason the configs that expired data, e.g. "retention.ms=60000"; null if nothing expired
+     */
+    public record Retention(long logStartOffset, String reason) {
+    }
+
+    /** As {@link #retentionTarget}, with the reason for an operator's log line. */
+    public synchronized Retention retention(long nowMs) {
         LogConfig cfg = config;
         if (!cfg.deleteRetention() || index == null || index.isEmpty()) {
-            return logStartOffset;
+            return new Retention(logStartOffset, null);
         }
         int slot = index.firstSlot();
         int end = index.endSlot();
+        String reason = null;
         if (cfg.retentionMs() >= 0) {
             while (slot < end && index.lastOffset(slot) < highWatermark
                     && index.maxTimestamp(slot) < nowMs - cfg.retentionMs()) {
                 slot++;
             }
+            if (slot > index.firstSlot()) {
+                reason = "retention.ms=" + cfg.retentionMs();
+            }
         }
         if (cfg.retentionBytes() >= 0) {
+            int timeExpired = slot;
             long size = sizeBytes;
             for (int s = index.firstSlot(); s < slot; s++) {
                 size -= index.size(s);
@@ -616,23 +635,44 @@ public final class PartitionLog {
                 size -= index.size(slot);
                 slot++;
             }
+            if (slot > timeExpired) {
+                String bySize = "retention.bytes=" + cfg.retentionBytes();
+                reason = reason == null ? bySize : reason + " and " + bySize;
+            }
         }
         if (slot == index.firstSlot()) {
-            return logStartOffset;
+            return new Retention(logStartOffset, null);
         }
-        return Math.max(logStartOffset, index.lastOffset(slot - 1) + 1);
+        long target = Math.max(logStartOffset, index.lastOffset(slot - 1) + 1);
+        return new Retention(target, target > logStartOffset ? reason : null);
+    }
+
+    /**
+     * What a {@link #trimTo} removed.
+     *
+     * @param offsets how far the log start offset moved (records, and offsets compaction or aborted transactions
+     *     had already emptied)
+     * @param batches stored batches let go of
+     * @param bytes their size
+     */
+    public record Trimmed(long offsets, int batches, long bytes) {
+        public static final Trimmed NOTHING = new Trimmed(0, 0, 0);
     }
 
     /**
      * Moves the log start offset forward (retention, DeleteRecords) and lets go of storage no longer
      * needed. The caller persists the new log start first, so a crash cannot bring records back.
      */
-    public void trimTo(long newLogStartOffset) {
+    public Trimmed trimTo(long newLogStartOffset) {
         List<Integer> released = new ArrayList<>();
+        Trimmed trimmed;
         synchronized (this) {
             if (newLogStartOffset <= logStartOffset) {
-                return;
+                return Trimmed.NOTHING;
             }
+            long movedBy = newLogStartOffset - logStartOffset;
+            int batches = 0;
+            long bytes = 0;
             logStartOffset = newLogStartOffset;
             if (logEndOffset < newLogStartOffset) {
                 logEndOffset = newLogStartOffset;
@@ -649,6 +689,8 @@ public final class PartitionLog {
                         released.add(segment);
                     }
                     sizeBytes -= index.size(slot);
+                    bytes += index.size(slot);
+                    batches++;
                 }
                 index.trimBefore(keepFrom);
                 if (index.isEmpty()) {
@@ -661,8 +703,10 @@ public final class PartitionLog {
             if (producers != null) {
                 producers.forgetBefore(newLogStartOffset);
             }
+            trimmed = new Trimmed(movedBy, batches, bytes);
         }
         released.forEach(storage::release);
+        return trimmed;
     }
 
     /** The stored batches of a range of this partition, as the {@link LogCleaner} and the reorganiser read them. */

@@ -33,23 +33,38 @@ public final class RetentionTask implements Runnable {
         }
     }
 
-    /** @return the number of partitions trimmed */
+    /**
+     * One pass. Each partition it trims gets one INFO line: what was removed, the new log start offset and the
+     * config that expired it; a partition with nothing to remove gets none.
+     *
+     * @return the number of partitions trimmed
+     */
     public int runOnce() {
         long nowMs = time.nowMs();
         Map<Long, Long> targets = new HashMap<>();
         Map<Long, PartitionLog> byKey = new HashMap<>();
+        Map<Long, String> reasons = new HashMap<>();
         for (PartitionLog partition : logs.all()) {
-            long target = partition.retentionTarget(nowMs);
-            if (target > partition.logStartOffset()) {
-                targets.put(partition.key(), target);
+            PartitionLog.Retention retention = partition.retention(nowMs);
+            if (retention.logStartOffset() > partition.logStartOffset()) {
+                targets.put(partition.key(), retention.logStartOffset());
                 byKey.put(partition.key(), partition);
+                reasons.put(partition.key(), retention.reason());
             }
         }
         if (targets.isEmpty()) {
             return 0;
         }
         store.persist(targets);
-        targets.forEach((key, offset) -> byKey.get(key).trimTo(offset));
+        targets.forEach((key, offset) -> {
+            PartitionLog partition = byKey.get(key);
+            PartitionLog.Trimmed trimmed = partition.trimTo(offset);
+            if (trimmed.offsets() > 0) {
+                log.info("Retention removed offsets {} to {} of {} ({} batches, {} bytes) by {}; its log start offset "
+                        + "is now {}", offset - trimmed.offsets(), offset - 1, partition.name(), trimmed.batches(),
+                        trimmed.bytes(), reasons.get(key), offset);
+            }
+        });
         log.debug("Retention moved the log start of {} partitions", targets.size());
         return targets.size();
     }

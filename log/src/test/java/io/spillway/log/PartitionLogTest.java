@@ -150,7 +150,14 @@ class PartitionLogTest {
         int segmentsBefore = ((io.spillway.storage.local.LocalSharedLog) logs.storage()).segmentCount();
         long target = log.retentionTarget(NOW);
         assertThat(target).isGreaterThan(0).isLessThan(20);
-        log.trimTo(target);
+        assertThat(log.retention(NOW)).isEqualTo(new PartitionLog.Retention(target, "retention.bytes=2000"));
+        long sizeBefore = log.sizeBytes();
+        PartitionLog.Trimmed trimmed = log.trimTo(target);
+        assertThat(trimmed.offsets()).isEqualTo(target);
+        assertThat(trimmed.batches()).isEqualTo((int) target); // one record per batch
+        assertThat(trimmed.bytes()).isEqualTo(sizeBefore - log.sizeBytes());
+        assertThat(log.trimTo(target)).as("nothing more to trim").isEqualTo(PartitionLog.Trimmed.NOTHING);
+        assertThat(log.retention(NOW)).as("nothing expired").isEqualTo(new PartitionLog.Retention(target, null));
         assertThat(log.logStartOffset()).isEqualTo(target);
         assertThat(log.sizeBytes()).isGreaterThanOrEqualTo(2000).isLessThan(2500);
         assertThat(((io.spillway.storage.local.LocalSharedLog) logs.storage()).segmentCount()).isLessThan(segmentsBefore);
@@ -160,7 +167,7 @@ class PartitionLogTest {
         log.config(new LogConfig(1048588, false, true, TimestampType.CREATE_TIME, Long.MAX_VALUE, Long.MAX_VALUE,
                 "producer", 1000, -1));
         time.advanceMs(5000);
-        assertThat(log.retentionTarget(time.nowMs())).isEqualTo(20);
+        assertThat(log.retention(time.nowMs())).isEqualTo(new PartitionLog.Retention(20, "retention.ms=1000"));
         log.trimTo(20);
         assertThat(log.sizeBytes()).isZero();
         assertThat(appendDurably(log, Batches.plain(time.nowMs(), "next")).baseOffset()).isEqualTo(20);

@@ -1,5 +1,6 @@
 package io.spillway.broker.handler;
 
+import io.spillway.broker.ConfigsInLog;
 import io.spillway.broker.Streams;
 import io.spillway.coordinator.group.GroupCoordinator;
 import io.spillway.broker.Topics;
@@ -45,6 +46,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -160,9 +162,9 @@ final class ConfigOverrides {
             if (type == ConfigResource.Type.TOPIC) {
                 alterTopic(context, resourceName, change, validateOnly);
             } else if (type == ConfigResource.Type.BROKER) {
-                alterBroker(resourceName, change, validateOnly);
+                alterBroker(context, resourceName, change, validateOnly);
             } else if (type == ConfigResource.Type.GROUP) {
-                alterGroup(resourceName, change, validateOnly);
+                alterGroup(context, resourceName, change, validateOnly);
             } else {
                 throw unsupportedType(resourceType);
             }
@@ -190,7 +192,7 @@ final class ConfigOverrides {
                     + "configs to change (broker-wide topic defaults are BROKER configs such as log.retention.ms)");
         }
         if (Streams.isStreamName(name)) {
-            alterStream(name, change, validateOnly);
+            alterStream(context, name, change, validateOnly);
             return;
         }
         String renameTo;
@@ -211,11 +213,11 @@ final class ConfigOverrides {
             }
             if (!validateOnly && !updated.equals(current)) {
                 topics.setConfigs(topic, updated);
-                log.info("Config overrides of topic '{}' are now {}", name, updated);
+                logChange(context, "topic '" + name + "'", current, updated, ConfigsInLog.TOPIC);
             }
         }
         if (renameTo != null && !validateOnly && !renameTo.equals(name)) {
-            rename(name, renameTo);
+            rename(context, name, renameTo);
         }
     }
 
@@ -251,7 +253,7 @@ final class ConfigOverrides {
      * first, and removed from the old one once the topic has its new name, so a crash in between leaves at worst
      * offsets under a name that no longer exists, never a renamed topic without its offsets.
      */
-    private void rename(String name, String renameTo) {
+    private void rename(RequestContext context, String name, String renameTo) {
         // The offsets are copied into the new stream's offsets topic, which only an existing stream can have.
         topics.ensureStream(StreamTopicName.parse(renameTo).stream());
         awaitGroups(groups.copyTopicOffsets(name, renameTo), "copy the committed offsets of topic '" + name + "' to '"
@@ -266,18 +268,20 @@ final class ConfigOverrides {
         }
         awaitGroups(groups.forgetTopics(Set.of(name)), "remove the committed offsets under the old name '" + name
                 + "'; the topic is renamed and its offsets are under the new name, the old ones expire");
-        log.info("Renamed topic '{}' to '{}' (new topic id {}); its data, configs and committed offsets follow it",
-                name, renameTo, renamed.id());
+        log.info("Renamed topic '{}' to '{}' (new topic id {}) for {}; its data, configs and committed offsets "
+                + "follow it", name, renameTo, renamed.id(), context.describeClient());
     }
 
     /** A TOPIC resource named by a stream path: the stream's settings (docs/streams.md). */
-    private void alterStream(String path, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    private void alterStream(RequestContext context, String path, UnaryOperator<Map<String, String>> change,
+                             boolean validateOnly) {
         synchronized (topics) {
             Map<String, String> current = streams.get(path).configs();
             Map<String, String> updated = new TreeMap<>(change.apply(current));
             Streams.validateSettings(path, updated);
             if (!validateOnly && !updated.equals(current)) {
                 streams.setSettings(path, updated);
+                logChange(context, "stream " + path, current, updated, ConfigsInLog.TOPIC);
             }
         }
     }
@@ -336,7 +340,8 @@ final class ConfigOverrides {
      * A group's overrides (Kafka's group configs). The group need not exist; values are checked against the
      * broker's current bounds (e.g. group.consumer.min/max.session.timeout.ms), and all errors are INVALID_CONFIG.
      */
-    private void alterGroup(String groupId, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    private void alterGroup(RequestContext context, String groupId, UnaryOperator<Map<String, String>> change,
+                            boolean validateOnly) {
         if (groupId == null || groupId.isEmpty()) {
             throw new InvalidRequestException("Default group resources are not allowed.");
         }
@@ -350,12 +355,13 @@ final class ConfigOverrides {
             }
             if (!validateOnly && !updated.equals(current)) {
                 topics.meta().setGroupConfigs(groupId, updated);
-                log.info("Config overrides of group '{}' are now {}", groupId, updated);
+                logChange(context, "group '" + groupId + "'", current, updated, ConfigsInLog.GROUP);
             }
         }
     }
 
-    private void alterBroker(String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    private void alterBroker(RequestContext context, String name, UnaryOperator<Map<String, String>> change,
+                             boolean validateOnly) {
         String scope = brokerScope(name);
         synchronized (topics) {
             Map<String, String> current = topics.meta().brokerConfigs(scope);
@@ -364,7 +370,7 @@ final class ConfigOverrides {
             if (!validateOnly && !updated.equals(current)) {
                 topics.meta().setBrokerConfigs(scope, updated);
                 topics.brokerDefaultsChanged();
-                log.info("Dynamic broker configs of {} now set {}", scopeName(scope), updated.keySet());
+                logChange(context, scopeName(scope), current, updated, ConfigsInLog.BROKER);
             }
         }
     }
@@ -418,8 +424,20 @@ final class ConfigOverrides {
         }
     }
 
+    /**
+     * One INFO line per changed resource: which one, the keys set (with their values, but never a sensitive one's)
+     * and deleted, and who asked. Only called for a change that was stored, so validate_only never logs.
+     */
+    private static void logChange(RequestContext context, String resource, Map<String, String> before,
+                                  Map<String, String> after, Predicate<String> sensitive) {
+        String change = ConfigsInLog.change(before, after, sensitive);
+        if (change != null) {
+            log.info("Changed configs of {} for {}: {}", resource, context.describeClient(), change);
+        }
+    }
+
     private static String scopeName(String scope) {
-        return BrokerSettings.DEFAULT_SCOPE.equals(scope) ? "the cluster default" : "broker " + scope;
+        return BrokerSettings.DEFAULT_SCOPE.equals(scope) ? "the cluster-wide broker defaults" : "broker " + scope;
     }
 
     static String describe(byte resourceType, String resourceName) {

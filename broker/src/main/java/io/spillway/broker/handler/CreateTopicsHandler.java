@@ -92,7 +92,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 continue;
             }
             if (Streams.isStreamName(t.name())) {
-                createStream(t, request.validateOnly(), result);
+                createStream(context, t, request.validateOnly(), result);
                 continue;
             }
             try {
@@ -118,7 +118,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     /** A name that is a stream path creates the stream; partitions and configs become its defaults. */
-    private void createStream(CreateTopicsRequestData.CreatableTopic t, boolean validateOnly,
+    private void createStream(RequestContext context, CreateTopicsRequestData.CreatableTopic t, boolean validateOnly,
                               CreateTopicsResponseData.CreatableTopicResult result) {
         try {
             Streams.validatePath(t.name());
@@ -140,7 +140,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
             Streams.validateSettings(t.name(), configs);
             if (!validateOnly) {
-                streams.create(t.name(), configs);
+                streams.create(t.name(), configs, context);
             }
             result.setNumPartitions(t.numPartitions()).setReplicationFactor((short) 1).setConfigs(List.of());
         } catch (ApiException e) {

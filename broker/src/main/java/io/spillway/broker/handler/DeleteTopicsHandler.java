@@ -73,7 +73,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             if (!byId && Streams.isStreamName(w.name())) {
-                if (deleteStream(w.name(), enabled, result, deleted, deletedIds)) {
+                if (deleteStream(context, w.name(), enabled, result, deleted, deletedIds)) {
                     // Its offsets and share-state topics went with its other topics: the coordinators drop what
                     // they held from there (queued before the forgetting below, which then finds nothing of the
                     // stream left).
@@ -154,7 +154,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     }
 
     /** A stream path deletes the stream with all its topics; returns whether it did. */
-    private boolean deleteStream(String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result,
+    private boolean deleteStream(RequestContext context, String path, boolean enabled, DeleteTopicsResponseData.DeletableTopicResult result,
                                  Set<String> deleted, Set<Uuid> deletedIds) {
         try {
             streams.get(path);
@@ -165,7 +165,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             }
             List<Uuid> ids = topics.all().stream().filter(t -> t.name().stream().equals(path))
                     .map(TopicMetadata::id).toList();
-            deleted.addAll(streams.delete(path));
+            deleted.addAll(streams.delete(path, context));
             deletedIds.addAll(ids);
             return true;
         } catch (org.apache.kafka.common.errors.ApiException e) {

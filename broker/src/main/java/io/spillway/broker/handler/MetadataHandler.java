@@ -96,7 +96,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData, Me
                         && !context.may(AclOperation.CREATE, ResourceType.TOPIC, wanted.name())) {
                     return error(wanted.name(), Errors.TOPIC_AUTHORIZATION_FAILED);
                 }
-                topic = creator.autoCreate(wanted.name());
+                topic = creator.autoCreate(wanted.name(), context);
             } catch (ApiException e) {
                 return error(wanted.name(), Errors.forException(e));
             }
