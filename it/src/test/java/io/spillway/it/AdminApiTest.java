@@ -260,6 +260,21 @@ class AdminApiTest {
         }
         assertThat(get(admin().listTopics(new ListTopicsOptions().listInternal(true)).names()))
                 .contains("__consumer_offsets", "__transaction_state", "__share_group_state");
+        // Their records cannot be deleted (Kafka's INVALID_TOPIC_EXCEPTION) and they stay compacted (INVALID_CONFIG):
+        // the coordinators rebuild their state from them by key at every start.
+        TopicPartition offsets = new TopicPartition("__consumer_offsets", 0);
+        assertThat(failure(admin().deleteRecords(Map.of(offsets, RecordsToDelete.beforeOffset(1))).all()))
+                .isInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class);
+        ConfigResource offsetsTopic = new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets");
+        assertThat(failure(admin().incrementalAlterConfigs(Map.of(offsetsTopic, List.of(new AlterConfigOp(
+                new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SET)))).all()))
+                .isInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class)
+                .hasMessageContaining("must stay compact");
+        assertThat(failure(admin().incrementalAlterConfigs(Map.of(offsetsTopic, List.of(new AlterConfigOp(
+                new ConfigEntry("cleanup.policy", null), AlterConfigOp.OpType.DELETE)))).all()))
+                .isInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
+        get(admin().incrementalAlterConfigs(Map.of(offsetsTopic, List.of(new AlterConfigOp(
+                new ConfigEntry("segment.ms", "86400000"), AlterConfigOp.OpType.SET)))).all());
         get(admin().alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(5))).all());
         assertThat(get(admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).get(tp).offset())
                 .as("the group coordinator still serves").isEqualTo(5);

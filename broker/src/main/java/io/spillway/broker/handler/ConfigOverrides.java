@@ -73,6 +73,7 @@ final class ConfigOverrides {
     private static final Set<String> PER_BROKER_ONLY =
             Set.of("listeners", "advertised.listeners", "listener.security.protocol.map");
     private static final String REMOTE_STORAGE_ENABLE = "remote.storage.enable";
+    private static final String CLEANUP_POLICY = "cleanup.policy";
 
     private final Topics topics;
     private final BrokerSettings settings;
@@ -208,6 +209,14 @@ final class ConfigOverrides {
             if (topic == null) {
                 throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
             }
+            if (TopicNames.isInternal(name) && !"compact".equals(updated.getOrDefault(CLEANUP_POLICY, "").trim())) {
+                // Coordinators rebuild their state from these topics by key at every start: deleting by age or size
+                // would lose groups, transactions or share state at the next restart.
+                log.warn("Refused to change cleanup.policy of internal topic '{}' to '{}' asked by {}: it must stay "
+                        + "compact", name, updated.getOrDefault(CLEANUP_POLICY, "(the default)"), context.describeClient());
+                throw new InvalidConfigurationException("Topic '" + name + "' is internal: its cleanup.policy must "
+                        + "stay compact, because the broker rebuilds its coordinators' state from it by key");
+            }
             if (renameTo != null) {
                 checkRename(context, name, renameTo);
             }
@@ -329,7 +338,12 @@ final class ConfigOverrides {
         } catch (InvalidConfigurationException e) {
             throw new InvalidConfigurationException(e.getMessage() + " (topic '" + name + "')");
         }
-        String remote = overrides.get(REMOTE_STORAGE_ENABLE);
+        refuseTieredStorage(name, overrides);
+    }
+
+    /** Topic configs that ask for tiered storage are refused (INVALID_CONFIG), at creation as at a change. */
+    static void refuseTieredStorage(String name, Map<String, String> configs) {
+        String remote = configs.get(REMOTE_STORAGE_ENABLE);
         if (remote != null && Boolean.TRUE.equals(ConfigType.BOOLEAN.parse(REMOTE_STORAGE_ENABLE, remote))) {
             throw new InvalidConfigurationException("Tiered storage is not available on this broker, so topic '"
                     + name + "' cannot be configured with " + REMOTE_STORAGE_ENABLE + "=true");

@@ -202,6 +202,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         }
         TopicConfigCatalog.validate(configs);
+        ConfigOverrides.refuseTieredStorage(t.name(), configs);
         return new MetadataStore.NewTopic(t.name(), partitions, configs);
     }
 

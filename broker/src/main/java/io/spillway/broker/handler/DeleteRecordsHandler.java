@@ -3,6 +3,7 @@ package io.spillway.broker.handler;
 import io.spillway.broker.ApiHandler;
 import io.spillway.broker.RequestContext;
 import io.spillway.broker.Topics;
+import io.spillway.common.TopicNames;
 import io.spillway.log.PartitionLog;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -10,6 +11,8 @@ import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * The new log starts are persisted in one write before any storage is released.
  */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData, DeleteRecordsResponseData> {
+    private static final Logger LOG = LoggerFactory.getLogger(DeleteRecordsHandler.class);
     private static final long TO_HIGH_WATERMARK = -1L;
 
     private final Topics topics;
@@ -51,6 +55,13 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                 }
                 if (log == null) {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setLowWatermark(-1);
+                    continue;
+                }
+                if (TopicNames.isInternal(topic.name())) {
+                    // As in Kafka: the coordinators rebuild their state from these records at every start.
+                    LOG.warn("Refused to delete records of internal topic '{}' partition {} asked by {}", topic.name(),
+                            p.partitionIndex(), context.describeClient());
+                    out.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()).setLowWatermark(-1);
                     continue;
                 }
                 long hw = log.highWatermark();
