@@ -148,6 +148,11 @@ class StartupErrorsTest {
                 .assertOneLine("Invalid value 70000 for --port: must be a port number 0-65535");
         failedStart(Map.of(), "serve", "--data-dir", data, "--set", "listeners=PLAINTEXT://127.0.0.1:99999")
                 .assertOneLine("Invalid port in 'PLAINTEXT://127.0.0.1:99999' of listeners");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--host", "no.such.host.invalid", "--port", "0")
+                .assertOneLine("Kafka listener PLAINTEXT cannot bind no.such.host.invalid:0: host no.such.host.invalid "
+                        + "cannot be resolved", "--host");
+        failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "num.partitions=")
+                .assertOneLine("Invalid value '' for configuration num.partitions");
         // settings are checked before anything is opened: one line naming the setting, the value and what is allowed
         failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "spillway.fsync=maybe")
                 .assertOneLine("Invalid value maybe for configuration spillway.fsync: must be true or false");

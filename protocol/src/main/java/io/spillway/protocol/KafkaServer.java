@@ -17,6 +17,7 @@ import io.spillway.protocol.security.SaslServers;
 import javax.net.ssl.SSLEngine;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,15 +113,23 @@ public final class KafkaServer implements AutoCloseable {
      * The failure to bind {@code listener} as one sentence for an operator: the listener's name, host:port, why and
      * what to do. Channels bound before stay open until {@link #close}.
      */
-    private static IllegalStateException bindFailure(ListenerSpec listener, Exception e) {
+    private static ListenerBindException bindFailure(ListenerSpec listener, Exception e) {
         String address = listener.host() + ":" + listener.port();
-        String why = !(e instanceof BindException) ? e.toString()
-                : String.valueOf(e.getMessage()).contains("in use")
-                ? "port " + listener.port() + " is already in use (another Spillway or Kafka broker?)"
-                : listener.host() + " is not an address of this machine (" + e.getMessage() + ")";
-        return new IllegalStateException("Kafka listener " + listener.name() + " cannot bind " + address + ": " + why
-                + ". Stop the process using it, or choose another host:port with --port or the listeners setting "
-                + "(port 0 picks a free one)", e);
+        String ending = ". Choose another host:port with --host/--port or the listeners setting (port 0 picks a free one)";
+        String sentence;
+        if (e instanceof UnresolvedAddressException) {
+            sentence = "host " + listener.host() + " cannot be resolved" + ending;
+        } else if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+            sentence = "port " + listener.port() + " is already in use (another Spillway or Kafka broker?). Stop the "
+                    + "process using it, or choose another host:port with --port or the listeners setting (port 0 "
+                    + "picks a free one)";
+        } else if (e instanceof BindException) {
+            sentence = listener.host() + " is not an address of this machine (" + e.getMessage() + ")" + ending;
+        } else {
+            sentence = e + ending;
+        }
+        return new ListenerBindException("Kafka listener " + listener.name() + " cannot bind " + address + ": "
+                + sentence, e);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.spillway.server;
 
+import io.spillway.protocol.ListenerBindException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ final class StartupFailure {
                 || e instanceof InvalidConfigurationException
                 || e instanceof ConfigException
                 || (e instanceof IllegalArgumentException && !(e instanceof NumberFormatException))
+                || e instanceof ListenerBindException
                 || (e instanceof IllegalStateException && causedBy(e, BindException.class))) {
             // messages written for operators: they name the setting, port or path and what to do
             return PREFIX + message(e);

@@ -98,7 +98,9 @@ public enum ConfigType {
 
     /** Builds the exception used for every bad config value, in one consistent wording. */
     static InvalidConfigurationException invalid(String configName, String value, String reason) {
+        // An empty value would leave a double space where the value goes; the operator should see it was empty.
+        String shown = value != null && value.isBlank() ? "'" + value + "'" : value;
         return new InvalidConfigurationException(
-                "Invalid value " + value + " for configuration " + configName + ": " + reason);
+                "Invalid value " + shown + " for configuration " + configName + ": " + reason);
     }
 }
