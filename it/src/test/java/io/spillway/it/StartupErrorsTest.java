@@ -148,7 +148,8 @@ class StartupErrorsTest {
                 .assertOneLine("Invalid value 70000 for --port: must be a port number 0-65535");
         failedStart(Map.of(), "serve", "--data-dir", data, "--set", "listeners=PLAINTEXT://127.0.0.1:99999")
                 .assertOneLine("Invalid port in 'PLAINTEXT://127.0.0.1:99999' of listeners");
-        failedStart(Map.of(), "serve", "--data-dir", data, "--host", "no.such.host.invalid", "--port", "0")
+        failedStart(Map.of(), "serve", "--data-dir", dir.resolve("data-host").toString(), "--host", "no.such.host.invalid",
+                "--port", "0")
                 .assertOneLine("Kafka listener PLAINTEXT cannot bind no.such.host.invalid:0: host no.such.host.invalid "
                         + "cannot be resolved", "--host");
         failedStart(Map.of(), "serve", "--data-dir", data, "--port", "0", "--set", "num.partitions=")
