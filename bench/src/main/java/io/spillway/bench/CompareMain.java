@@ -35,7 +35,7 @@ public final class CompareMain {
               --targets LIST            comma list of spillway, kafka, kafka-fsync (default all three;
                                         kafka-fsync is Kafka with log.flush.interval.messages=1)
               --workloads LIST          comma list of produce, tail, latency, txn, catchup, topics, secure,
-                                        isolation, compaction, share (default all)
+                                        isolation, compaction, share, startup (default all)
               --reps N                  runs per target and workload (default 3)
               --duration D              measured time of a produce / tailing run (default 15s)
               --warmup D                warm-up before each of them, excluded (default 5s)
@@ -70,7 +70,7 @@ public final class CompareMain {
             "--compaction-rate", "--share-records", "--topics", "--kafka-topics", "--topics-time", "--spillway-topics-time",
             "--heap", "--report");
     static final List<String> WORKLOADS = List.of("produce", "tail", "latency", "txn", "catchup", "topics", "secure",
-            "isolation", "compaction", "share");
+            "isolation", "compaction", "share", "startup");
     /** What runs without --workloads: every workload. */
     static final List<String> DEFAULT_WORKLOADS = WORKLOADS;
 
@@ -100,6 +100,8 @@ public final class CompareMain {
     private final ComparisonTable compactionTable;
     /** The share workload's rows (share-group consumers), under their own heading. */
     private final ComparisonTable shareTable;
+    /** The start-up workload's rows (fresh start, idle memory, restart after kill -9), under their own heading. */
+    private final ComparisonTable startupTable;
     private final Map<Contender, Map<String, String>> descriptions = new EnumMap<>(Contender.class);
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -117,6 +119,7 @@ public final class CompareMain {
         this.isolationTable = new ComparisonTable(s.contenders());
         this.compactionTable = new ComparisonTable(s.contenders());
         this.shareTable = new ComparisonTable(s.contenders());
+        this.startupTable = new ComparisonTable(s.contenders());
     }
 
     public static void main(String[] argv) {
@@ -177,7 +180,7 @@ public final class CompareMain {
     String renderTables() {
         StringBuilder sb = new StringBuilder();
         if (!table.isEmpty() || (txnTable.isEmpty() && secureTable.isEmpty() && isolationTable.isEmpty()
-                && compactionTable.isEmpty() && shareTable.isEmpty())) {
+                && compactionTable.isEmpty() && shareTable.isEmpty() && startupTable.isEmpty())) {
             sb.append(table.render());
         }
         if (!txnTable.isEmpty()) {
@@ -196,6 +199,9 @@ public final class CompareMain {
         }
         if (!shareTable.isEmpty()) {
             sb.append(sb.length() == 0 ? "" : "\n").append("#### Share groups (KIP-932)\n\n").append(shareTable.render());
+        }
+        if (!startupTable.isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("#### Start-up\n\n").append(startupTable.render());
         }
         return sb.toString();
     }
@@ -394,6 +400,18 @@ public final class CompareMain {
                 }
             }
         }
+        if (s.workloads().contains("startup")) {
+            StartupWorkload startup = new StartupWorkload(workloadHarness(), startupTable);
+            for (int rep = 1; rep <= s.reps(); rep++) {
+                for (Contender c : cs) {
+                    if (c != Contender.KAFKA_FSYNC) { // starting, not writing: flush.messages changes nothing here
+                        progress(c.title() + ", round " + rep + "/" + s.reps() + ": start on a fresh data directory, "
+                                + "then kill -9 and start again with " + StartupWorkload.TOPICS + " topics");
+                        startup.round(c);
+                    }
+                }
+            }
+        }
     }
 
     private WorkloadHarness workloadHarness() {
@@ -465,6 +483,9 @@ public final class CompareMain {
         }
         if (s.workloads().contains("share")) {
             steps += s.reps() * per;
+        }
+        if (s.workloads().contains("startup")) {
+            steps += s.reps() * reads;
         }
     }
 
@@ -779,12 +800,16 @@ public final class CompareMain {
         if (s.workloads().contains("share")) {
             w.put("Share groups", shareWorkload().method());
         }
+        if (s.workloads().contains("startup")) {
+            w.put("Start-up", StartupWorkload.method());
+        }
         sb.append("Workloads:\n\n").append(BenchReport.bullets(w)).append('\n');
         if (!notes.isEmpty()) {
             sb.append("Notes from this run:\n\n").append(BenchReport.bullets(notes)).append('\n');
         }
         sb.append("Every run:\n\n").append(table.runs()).append(txnTable.runs()).append(secureTable.runs())
-                .append(isolationTable.runs()).append(compactionTable.runs()).append(shareTable.runs()).append('\n');
+                .append(isolationTable.runs()).append(compactionTable.runs()).append(shareTable.runs())
+                .append(startupTable.runs()).append('\n');
         for (Map.Entry<Contender, Map<String, String>> e : descriptions.entrySet()) {
             Map<String, String> d = new LinkedHashMap<>(e.getValue());
             d.remove("Data dir");
