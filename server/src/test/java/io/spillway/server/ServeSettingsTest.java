@@ -1,0 +1,51 @@
+package io.spillway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Where {@code spillway serve} takes its data directory and port from: flags, environment, properties file. */
+class ServeSettingsTest {
+    @TempDir
+    Path dir;
+
+    private static Main.Serve parsed(String... args) {
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs(args);
+        return serve;
+    }
+
+    @Test
+    void kafkasLogDirsNamesTheDataDirectoryOfAPropertiesFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("server.properties"), "log.dirs=/var/lib/kafka-data\nnode.id=1\n");
+        ServerConfig config = parsed("--config", file.toString()).resolve(Map.of());
+        assertThat(config.dataDir()).isEqualTo(Paths.get("/var/lib/kafka-data"));
+        assertThat(config.settings()).containsEntry("node.id", "1");
+
+        Path both = Files.writeString(dir.resolve("both.properties"), "log.dirs=/a\ndata.dir=/b\n");
+        assertThat(parsed("--config", both.toString()).resolve(Map.of()).dataDir()).isEqualTo(Paths.get("/b"));
+        assertThat(parsed("--config", file.toString(), "--data-dir", "/c").resolve(Map.of()).dataDir())
+                .isEqualTo(Paths.get("/c"));
+        assertThat(parsed("--config", file.toString()).resolve(Map.of("SPILLWAY_DATA_DIR", "/d")).dataDir())
+                .isEqualTo(Paths.get("/d"));
+        assertThat(parsed("--set", "log.dir=/e").resolve(Map.of()).dataDir()).isEqualTo(Paths.get("/e"));
+        assertThat(parsed().resolve(Map.of()).dataDir()).isEqualTo(Paths.get("data"));
+    }
+
+    @Test
+    void portsComeFromFlagThenEnvironmentThenFileAndAreChecked() throws Exception {
+        Path file = Files.writeString(dir.resolve("p.properties"), "listener.port=19092\n");
+        assertThat(parsed("--config", file.toString()).resolve(Map.of()).port()).isEqualTo(19092);
+        assertThat(parsed("--config", file.toString()).resolve(Map.of("SPILLWAY_PORT", "29092")).port()).isEqualTo(29092);
+        assertThat(parsed("--port", "0").resolve(Map.of("SPILLWAY_PORT", "29092")).port()).isZero();
+        assertThatThrownBy(() -> parsed().resolve(Map.of("SPILLWAY_PORT", "x")))
+                .hasMessage("Invalid value x for SPILLWAY_PORT: must be a port number 0-65535");
+    }
+}
