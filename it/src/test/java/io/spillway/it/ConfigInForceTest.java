@@ -1,7 +1,10 @@
 package io.spillway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spillway.server.ServerConfig;
+import io.spillway.server.SpillwayServer;
 import io.spillway.testkit.SpillwayProcess;
 import io.spillway.testkit.TempDirs;
 import java.nio.file.Files;
@@ -11,11 +14,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +88,35 @@ class ConfigInForceTest {
                 .containsPattern("Kafka settings with no effect in Spillway \\(accepted, ignored\\): "
                         + "offsets.topic.replication.factor=3 \\(a single node keeps one copy: 1 is in force\\), "
                         + "process.roles \\(");
+    }
+
+    @Test
+    void dynamicThreadCountsApplyAtTheNextStartAndListenersAndGroupIntervalsAreRefused() throws Exception {
+        Path data = dir.resolve("in-process");
+        ServerConfig config = ServerConfig.builder().dataDir(data).host("127.0.0.1").port(0)
+                .set("spillway.http.enable", "false").build();
+        ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "0");
+        try (SpillwayServer server = SpillwayServer.start(config);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrap()))) {
+            admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(new ConfigEntry("num.io.threads", "3"),
+                    AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+            // Spillway binds listeners once and its coordinators read their intervals at start: refused, not ignored
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(
+                    new ConfigEntry("listeners", "PLAINTEXT://127.0.0.1:0"), AlterConfigOp.OpType.SET)))).all()
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("binds its listeners once at start");
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(
+                    new ConfigEntry("group.consumer.assignment.interval.ms", "500"), AlterConfigOp.OpType.SET)))).all()
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("read-only");
+        }
+        try (CapturedLog log = CapturedLog.of(SpillwayServer.class);
+             SpillwayServer again = SpillwayServer.start(config)) {
+            assertThat(log.info()).contains(
+                    "Serving requests with 3 I/O threads (num.io.threads) and "
+                            + Math.min(3, Runtime.getRuntime().availableProcessors())
+                            + " network threads (num.network.threads)");
+        }
     }
 
     private static String value(Config config, String name) {

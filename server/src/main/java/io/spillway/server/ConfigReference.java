@@ -46,7 +46,9 @@ public final class ConfigReference {
                 .append("*Dynamic* settings are those Kafka lets `kafka-configs.sh --entity-type brokers --alter` (or "
                         + "Admin#incrementalAlterConfigs) change while the broker runs; the others are refused there. "
                         + "Spillway stores such a change durably; topic defaults (`log.*`, `compression.*`, "
-                        + "`message.max.bytes`, ...) apply at once, thread counts and listeners at the next start. "
+                        + "`message.max.bytes`, ...) apply at once, thread counts at the next start. Listeners are bound "
+                        + "once from the server settings, so a dynamic change of them is refused, as is one of the "
+                        + "group coordinators' assignment settings, which Kafka can change at runtime. "
                         + "`kafka-configs.sh --describe --entity-type brokers --entity-name 0 --all` shows the values in "
                         + "force (bound ports, data directory, node id).\n\n");
         out.append("## Spillway settings\n\n");

@@ -23,7 +23,9 @@ import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
+import io.spillway.meta.config.ConfigType;
 import io.spillway.meta.config.StaticSettingsCheck;
+import io.spillway.broker.config.ResolvedConfig;
 import io.spillway.broker.ScramCredentials;
 import io.spillway.broker.quota.Quotas;
 import io.spillway.broker.TopicTraffic;
@@ -206,7 +208,8 @@ public final class SpillwayServer implements AutoCloseable {
         opened.add(shareEvents::shutdownNow);
         ShareCoordinator shareStates = ShareCoordinators.start(topics, meta, shareEvents, scheduler, time);
 
-        int ioThreads = config.getInt("num.io.threads", 8);
+        // Thread counts changed with AlterConfigs (stored as dynamic broker configs) apply from the next start.
+        int ioThreads = threadCount(settings, "num.io.threads", 8);
         ExecutorService workers = Executors.newFixedThreadPool(ioThreads, new NamedThreads("spillway-worker"));
         opened.add(workers::shutdownNow);
         ScramCredentials scramCredentials = new ScramCredentials(meta);
@@ -230,7 +233,10 @@ public final class SpillwayServer implements AutoCloseable {
         if (metrics != null) {
             dispatcher.withRequestMetrics(metrics.requests());
         }
-        int networkThreads = config.getInt("num.network.threads", Math.min(3, Runtime.getRuntime().availableProcessors()));
+        int networkThreads = threadCount(settings, "num.network.threads",
+                Math.min(3, Runtime.getRuntime().availableProcessors()));
+        log.info("Serving requests with {} I/O threads (num.io.threads) and {} network threads (num.network.threads)",
+                ioThreads, networkThreads);
         SaslOutsideExchange.register(dispatcher);
         SaslServers saslServers = new SaslServers(scramCredentials::lookup, time);
         KafkaServer listener = new KafkaServer(listenerSpecs, config.getInt("socket.request.max.bytes", 104857600),
@@ -290,6 +296,12 @@ public final class SpillwayServer implements AutoCloseable {
             log.info("Kafka settings with no effect in Spillway (accepted, ignored): {}",
                     String.join(", ", checked.withoutEffect()));
         }
+    }
+
+    /** A thread count as set (dynamic for this node, cluster default, then static), else {@code fallback}. */
+    private static int threadCount(BrokerSettings settings, String name, int fallback) {
+        List<ResolvedConfig.Synonym> set = settings.brokerValues(name);
+        return set.isEmpty() ? fallback : (Integer) ConfigType.INT.parse(name, set.get(0).value());
     }
 
     /**

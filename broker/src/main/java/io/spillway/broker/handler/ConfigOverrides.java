@@ -436,6 +436,13 @@ final class ConfigOverrides {
                         + "must be specified: " + String.join(", ", perBroker));
             }
         }
+        // Kafka rebinds its listeners at runtime; Spillway binds them once from its server settings, so a stored
+        // change would silently do nothing.
+        List<String> listenerSettings = overrides.keySet().stream().filter(PER_BROKER_ONLY::contains).sorted().toList();
+        if (!listenerSettings.isEmpty()) {
+            throw new InvalidRequestException("Spillway binds its listeners once at start, from the server settings: "
+                    + "change " + String.join(", ", listenerSettings) + " there (--set or the properties file) and restart");
+        }
     }
 
     /**

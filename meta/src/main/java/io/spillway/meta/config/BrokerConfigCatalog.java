@@ -118,11 +118,12 @@ public final class BrokerConfigCatalog {
                 key("delete.topic.enable", BOOLEAN, "true", READ_ONLY, none(),
                         "Whether DeleteTopics is allowed."),
                 // Group coordinator settings: the defaults and allowed ranges of the group configs
-                // (GroupConfigCatalog). Kafka 4.4 lets only the assignment interval and offload flags change
-                // at runtime.
-                key("group.consumer.assignment.interval.ms", INT, "1000", DYNAMIC, atLeast(0),
+                // (GroupConfigCatalog). Kafka 4.4 lets the assignment interval and offload flags change at runtime;
+                // Spillway's coordinators read them at start, so they are read-only here (a change is refused
+                // rather than stored without effect).
+                key("group.consumer.assignment.interval.ms", INT, "1000", READ_ONLY, atLeast(0),
                         "Default consumer.assignment.interval.ms of consumer groups."),
-                key("group.consumer.assignor.offload.enable", BOOLEAN, "true", DYNAMIC, none(),
+                key("group.consumer.assignor.offload.enable", BOOLEAN, "true", READ_ONLY, none(),
                         "Whether consumer group assignments are computed off the coordinator thread."),
                 key("group.consumer.assignors", LIST, "uniform,range", READ_ONLY, none(),
                         "Server-side assignors of consumer groups; the first is the default."),
@@ -144,9 +145,9 @@ public final class BrokerConfigCatalog {
                         "Smallest consumer.session.timeout.ms a group may set."),
                 key("group.consumer.session.timeout.ms", INT, "45000", READ_ONLY, atLeast(1),
                         "Default consumer.session.timeout.ms of consumer groups."),
-                key("group.share.assignment.interval.ms", INT, "1000", DYNAMIC, atLeast(0),
+                key("group.share.assignment.interval.ms", INT, "1000", READ_ONLY, atLeast(0),
                         "Default share.assignment.interval.ms of share groups."),
-                key("group.share.assignor.offload.enable", BOOLEAN, "true", DYNAMIC, none(),
+                key("group.share.assignor.offload.enable", BOOLEAN, "true", READ_ONLY, none(),
                         "Whether share group assignments are computed off the coordinator thread."),
                 key("group.share.delivery.count.limit", INT, "5", READ_ONLY, between(2, 10),
                         "Default share.delivery.count.limit of share groups."),
@@ -190,9 +191,9 @@ public final class BrokerConfigCatalog {
                         "Default share.session.timeout.ms of share groups."),
                 key("group.streams.acceptable.recovery.lag", LONG, "10000", READ_ONLY, atLeast(0),
                         "Default streams.acceptable.recovery.lag of streams groups."),
-                key("group.streams.assignment.interval.ms", INT, "1000", DYNAMIC, atLeast(0),
+                key("group.streams.assignment.interval.ms", INT, "1000", READ_ONLY, atLeast(0),
                         "Default streams.assignment.interval.ms of streams groups."),
-                key("group.streams.assignor.offload.enable", BOOLEAN, "true", DYNAMIC, none(),
+                key("group.streams.assignor.offload.enable", BOOLEAN, "true", READ_ONLY, none(),
                         "Whether streams group assignments are computed off the coordinator thread."),
                 key("group.streams.assignors", LIST, "sticky", READ_ONLY, none(),
                         "Task assignors of streams groups; the first is the default."),
