@@ -24,6 +24,8 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
  */
 public final class StaticSettingsCheck {
     private static final String LISTENER_PREFIX = "listener.name.";
+    /** A stream's own settings ({@code spillway.stream.max.topics}, ...), set on the stream, never on the broker. */
+    private static final String STREAM_PREFIX = "spillway.stream.";
     private static final List<String> MECHANISM_PREFIXES = List.of("oauthbearer.", "scram-sha-256.", "scram-sha-512.",
             "plain.");
     /** Settings whose value must be 1 on a single node; another value is reported as without effect. */
@@ -76,7 +78,11 @@ public final class StaticSettingsCheck {
             }
             String nearest = nearest(definedAs);
             String hint = nearest == null ? "" : " (did you mean " + nearest + "?)";
-            if (name.startsWith(SpillwaySettingKeys.PREFIX)) {
+            if (name.startsWith(STREAM_PREFIX)) {
+                errors.add("Setting " + name + " belongs to a stream, not the broker: set it on the stream, e.g. "
+                        + "kafka-configs.sh --alter --entity-type topics --entity-name /path/stream --add-config " + name
+                        + "=... (docs/streams.md)");
+            } else if (name.startsWith(SpillwaySettingKeys.PREFIX)) {
                 errors.add("Unknown setting " + name + hint + ": Spillway's own settings are listed by "
                         + "'spillway serve --help' and in docs/configuration.md");
             } else if (TopicConfigCatalog.find(name).isPresent()) {

@@ -71,6 +71,13 @@ class StaticSettingsCheckTest {
     }
 
     @Test
+    void streamSettingsAreNotBrokerSettings() {
+        assertThatThrownBy(() -> StaticSettingsCheck.check(Map.of("spillway.stream.max.topics", "10")))
+                .hasMessageStartingWith("Setting spillway.stream.max.topics belongs to a stream, not the broker")
+                .hasMessageContaining("--entity-name /path/stream");
+    }
+
+    @Test
     void unknownKafkaSettingIsAWarningNamingTheNearest() {
         StaticSettingsCheck.Result r = StaticSettingsCheck.check(Map.of("advertised.listener", "PLAINTEXT://h:1",
                 "totally.made.up.setting", "1"));
