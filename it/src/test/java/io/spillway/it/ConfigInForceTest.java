@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -116,6 +117,52 @@ class ConfigInForceTest {
                     "Serving requests with 3 I/O threads (num.io.threads) and "
                             + Math.min(3, Runtime.getRuntime().availableProcessors())
                             + " network threads (num.network.threads)");
+        }
+    }
+
+    @Test
+    void aCombinedKraftNodesPropertiesFileStartsWithoutItsControllerListener() throws Exception {
+        // What Kafka's own config/server.properties holds for a combined broker+controller node, ports picked.
+        Properties file = new Properties();
+        file.load(new java.io.StringReader("""
+                process.roles=broker,controller
+                node.id=1
+                controller.quorum.bootstrap.servers=localhost:9093
+                listeners=PLAINTEXT://:0,CONTROLLER://:0
+                inter.broker.listener.name=PLAINTEXT
+                advertised.listeners=PLAINTEXT://localhost:0,CONTROLLER://localhost:0
+                controller.listener.names=CONTROLLER
+                listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL
+                num.network.threads=3
+                num.io.threads=8
+                socket.send.buffer.bytes=102400
+                socket.receive.buffer.bytes=102400
+                num.partitions=1
+                num.recovery.threads.per.data.dir=1
+                offsets.topic.replication.factor=1
+                share.coordinator.state.topic.replication.factor=1
+                transaction.state.log.replication.factor=1
+                transaction.state.log.min.isr=1
+                log.retention.hours=168
+                log.segment.bytes=1073741824
+                log.retention.check.interval.ms=300000
+                spillway.http.enable=false
+                """));
+        ServerConfig.Builder builder = ServerConfig.builder().dataDir(dir.resolve("kraft-combined"));
+        file.stringPropertyNames().forEach(k -> builder.set(k, file.getProperty(k)));
+        try (CapturedLog log = CapturedLog.of(SpillwayServer.class, Class.forName("io.spillway.server.Listeners"));
+             SpillwayServer server = SpillwayServer.start(builder.build());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     "127.0.0.1:" + server.port()))) {
+            assertThat(log.info()).contains("Not binding CONTROLLER named in controller.listener.names: Spillway has "
+                    + "no controller quorum").anyMatch(l -> l.startsWith("Kafka settings with no effect in Spillway "
+                    + "(accepted, ignored): ") && l.contains("process.roles (") && l.contains("socket.send.buffer.bytes ("));
+            ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            Config config = admin.describeConfigs(List.of(node)).all().get(30, TimeUnit.SECONDS).get(node);
+            // an empty host binds every interface, as in Kafka; the controller listener is not there
+            assertThat(value(config, "listeners")).isEqualTo("PLAINTEXT://:" + server.port());
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).singleElement()
+                    .satisfies(n -> assertThat(n.id()).isEqualTo(1));
         }
     }
 

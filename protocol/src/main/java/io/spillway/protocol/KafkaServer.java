@@ -96,7 +96,10 @@ public final class KafkaServer implements AutoCloseable {
                     });
             Channel channel;
             try {
-                channel = bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
+                // As in Kafka, an empty host (PLAINTEXT://:9092) means every interface; Java would read it as loopback.
+                InetSocketAddress address = listener.host().isBlank() ? new InetSocketAddress(listener.port())
+                        : new InetSocketAddress(listener.host(), listener.port());
+                channel = bootstrap.bind(address).sync().channel();
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) { // Netty rethrows the (checked) BindException undeclared

@@ -14,6 +14,9 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.ssl.SslFactory;
 import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +38,9 @@ final class Listeners {
     static final String LISTENERS = "listeners";
     static final String PROTOCOL_MAP = "listener.security.protocol.map";
     static final String ADVERTISED = "advertised.listeners";
+    /** Kafka's controller listeners; Spillway, without a controller quorum, does not bind them. */
+    static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    private static final Logger log = LoggerFactory.getLogger(Listeners.class);
     /** Spillway supports these; Kafka's default (GSSAPI) is not among them. */
     static final List<String> DEFAULT_SASL_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
 
@@ -176,7 +182,25 @@ final class Listeners {
             }
             out.add(new Address(name, host, port));
         }
+        List<String> controllers = controllerListenerNames(config);
+        if (!controllers.isEmpty() && out.removeIf(a -> controllers.contains(a.name())) && key.equals(LISTENERS)) {
+            // A server.properties from a combined KRaft node names its controller listener too; serving the Kafka
+            // protocol on that port would surprise whoever reads the file.
+            log.info("Not binding {} named in controller.listener.names: Spillway has no controller quorum",
+                    String.join(", ", controllers));
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException(LISTENERS + " names only controller listeners (controller.listener."
+                        + "names=" + String.join(",", controllers) + "), and Spillway has no controller quorum: add a "
+                        + "broker listener, e.g. PLAINTEXT://:9092");
+            }
+        }
         return out;
+    }
+
+    private static List<String> controllerListenerNames(ServerConfig config) {
+        String value = config.get(CONTROLLER_LISTENER_NAMES, "");
+        return Arrays.stream(value.split(",")).map(n -> n.trim().toUpperCase(Locale.ROOT)).filter(n -> !n.isEmpty())
+                .toList();
     }
 
     private static Map<String, SecurityProtocol> protocolMap(ServerConfig config) {

@@ -419,7 +419,8 @@ public final class SpillwayServer implements AutoCloseable {
     private static String describe(List<ListenerSpec> specs, Map<String, Integer> ports) {
         StringBuilder out = new StringBuilder();
         for (ListenerSpec spec : specs) {
-            out.append(out.length() == 0 ? "" : ", listener on ").append(spec.host()).append(':')
+            out.append(out.length() == 0 ? "" : ", listener on ").append(spec.host().isBlank() ? "0.0.0.0" : spec.host())
+                    .append(':')
                     .append(ports.get(spec.name())).append(" (").append(spec.name())
                     .append(spec.name().equals(spec.protocol().name) ? "" : ", " + spec.protocol())
                     .append(spec.usesSasl() ? " " + spec.saslMechanisms() : "").append(')');

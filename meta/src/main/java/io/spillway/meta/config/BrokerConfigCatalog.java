@@ -54,6 +54,8 @@ public final class BrokerConfigCatalog {
                         "Authorizer to enforce ACLs with; empty means no authorization."),
                 key("connections.max.reauth.ms", LONG, "0", READ_ONLY, atLeast(0),
                         "How long a SASL session lasts before the client must re-authenticate; 0 = forever."),
+                key("controller.listener.names", LIST, "", READ_ONLY, none(),
+                        "Kafka's controller listeners: Spillway has no controller quorum and does not bind them."),
                 key("group.initial.rebalance.delay.ms", INT, "3000", READ_ONLY, atLeast(0),
                         "How long a classic group waits for more members before its first rebalance."),
                 key("group.max.session.timeout.ms", INT, "1800000", READ_ONLY, atLeast(1),
