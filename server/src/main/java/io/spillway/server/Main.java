@@ -1,6 +1,8 @@
 package io.spillway.server;
 
+import io.spillway.meta.config.StaticSettingsCheck;
 import io.spillway.server.cli.Cli;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -68,6 +70,11 @@ public final class Main implements Runnable {
                     "Settings come from flags, then SPILLWAY_* environment variables, then the properties file, "
                             + "then defaults."})
     static final class Serve implements Callable<Integer> {
+        /** Every SPILLWAY_* variable the launcher scripts, the server or the tools read. */
+        static final List<String> KNOWN_VARIABLES = List.of("SPILLWAY_BENCH_HEAP", "SPILLWAY_BOOTSTRAP", "SPILLWAY_CONFIG",
+                "SPILLWAY_DATA_DIR", "SPILLWAY_HEAP", "SPILLWAY_HOME", "SPILLWAY_HOST", "SPILLWAY_JAVA",
+                "SPILLWAY_LOG_LEVEL", "SPILLWAY_NO_BUILD", "SPILLWAY_PORT");
+
         @Option(names = "--data-dir", description = "Data directory (env SPILLWAY_DATA_DIR; default ./data).")
         Path dataDir;
 
@@ -89,6 +96,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            warnUnknownVariables(System.getenv());
             ServerConfig config = resolve(System.getenv());
             SpillwayServer server = SpillwayServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -145,6 +153,21 @@ public final class Main implements Runnable {
             }
             throw new IllegalArgumentException("Invalid value " + value.trim() + " for " + source
                     + ": must be a port number 0-65535");
+        }
+
+        /**
+         * Warns about a {@code SPILLWAY_*} environment variable nothing reads: a typo (SPILLWAY_DATADIR) would
+         * otherwise leave the default in force without a word.
+         */
+        static void warnUnknownVariables(Map<String, String> env) {
+            for (String name : new java.util.TreeSet<>(env.keySet())) {
+                if (name.startsWith("SPILLWAY_") && !KNOWN_VARIABLES.contains(name)) {
+                    String nearest = StaticSettingsCheck.nearest(name, KNOWN_VARIABLES);
+                    LoggerFactory.getLogger(Main.class).warn("Environment variable {} is not one Spillway reads and is "
+                            + "ignored{}; known: {}", name, nearest == null ? "" : " (did you mean " + nearest + "?)",
+                            String.join(", ", KNOWN_VARIABLES));
+                }
+            }
         }
 
         /** A setting from --set, else from the properties file. */

@@ -40,6 +40,23 @@ class ServeSettingsTest {
     }
 
     @Test
+    void aMistypedVariableIsWarnedAboutNamingTheNearest() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Main.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            Main.Serve.warnUnknownVariables(Map.of("SPILLWAY_DATADIR", "/x", "SPILLWAY_PORT", "1", "PATH", "/bin"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(appender.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .startsWith("Environment variable SPILLWAY_DATADIR is not one Spillway reads and is ignored "
+                        + "(did you mean SPILLWAY_DATA_DIR?)"));
+    }
+
+    @Test
     void portsComeFromFlagThenEnvironmentThenFileAndAreChecked() throws Exception {
         Path file = Files.writeString(dir.resolve("p.properties"), "listener.port=19092\n");
         assertThat(parsed("--config", file.toString()).resolve(Map.of()).port()).isEqualTo(19092);

@@ -1,6 +1,7 @@
 package io.spillway.meta.config;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -132,11 +133,16 @@ public final class StaticSettingsCheck {
 
     /** The known setting closest to {@code name} by edit distance, if one is close enough to be a typo. */
     static String nearest(String name) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
         List<String> candidates = new ArrayList<>();
         BrokerConfigCatalog.all().forEach(k -> candidates.add(k.name()));
         candidates.addAll(KafkaSettingsWithoutEffect.names().keySet());
+        return nearest(name, candidates);
+    }
+
+    /** The candidate closest to {@code name} by edit distance, if one is close enough to be a typo; else null. */
+    public static String nearest(String name, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
             int d = distance(name, candidate);
             if (d < bestDistance) {
