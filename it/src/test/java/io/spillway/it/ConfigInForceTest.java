@@ -110,6 +110,16 @@ class ConfigInForceTest {
                     new ConfigEntry("group.consumer.assignment.interval.ms", "500"), AlterConfigOp.OpType.SET)))).all()
                     .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("read-only");
+            // Spillway's own names are all known: an unknown one is refused, naming the nearest
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(
+                    new ConfigEntry("spillway.fsnyc", "false"), AlterConfigOp.OpType.SET)))).all()
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("Unknown broker config spillway.fsnyc (did you mean spillway.fsync?)");
+            // a retention below -1 is refused at broker level as at topic level
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(
+                    new ConfigEntry("log.retention.ms", "-5"), AlterConfigOp.OpType.SET)))).all()
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("must be at least -1");
         }
         try (CapturedLog log = CapturedLog.of(SpillwayServer.class);
              SpillwayServer again = SpillwayServer.start(config)) {

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -262,6 +264,16 @@ final class Listeners {
             throw new IllegalArgumentException("Listener " + listener + " uses TLS but has no key store: set "
                     + "ssl.keystore.location (PKCS12, JKS or PEM) or ssl.keystore.certificate.chain and ssl.keystore.key "
                     + "(or the same under listener.name." + listener.toLowerCase(Locale.ROOT) + ".)");
+        }
+        // Kafka's SSL factory logs a stack trace for a missing store before it fails; say it in one sentence first.
+        for (String location : List.of(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)) {
+            String path = settings.get(location);
+            if (path != null && !path.isBlank() && !Files.isReadable(Paths.get(path.trim()))) {
+                throw new IllegalArgumentException(location + " of listener " + listener + " is " + path.trim() + ", "
+                        + (Files.exists(Paths.get(path.trim())) ? "which this user cannot read"
+                        : "which does not exist") + ": give the path of the " + (location.contains("key") ? "key" : "trust")
+                        + " store file");
+            }
         }
         try {
             return new HashMap<>(def.parse(settings));

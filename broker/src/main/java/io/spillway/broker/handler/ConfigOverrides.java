@@ -9,6 +9,8 @@ import io.spillway.common.StreamTopicName;
 import io.spillway.common.TopicNames;
 import io.spillway.meta.TopicMetadata;
 import io.spillway.meta.config.BrokerConfigCatalog;
+import io.spillway.meta.config.KafkaSettingsWithoutEffect;
+import io.spillway.meta.config.StaticSettingsCheck;
 import io.spillway.meta.config.BrokerConfigKey;
 import io.spillway.meta.config.ConfigKey;
 import io.spillway.meta.config.ConfigType;
@@ -36,6 +38,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -381,6 +385,23 @@ final class ConfigOverrides {
             Map<String, String> current = topics.meta().brokerConfigs(scope);
             Map<String, String> updated = new TreeMap<>(change.apply(current));
             validateBroker(scope, updated);
+            List<String> unknown = updated.keySet().stream().filter(n -> BrokerConfigCatalog.find(n).isEmpty()
+                    && !Objects.equals(updated.get(n), current.get(n))).toList();
+            for (String n : unknown) {
+                String nearest = StaticSettingsCheck.nearest(n);
+                String hint = nearest == null ? "" : " (did you mean " + nearest + "?)";
+                if (n.toLowerCase(Locale.ROOT).startsWith("spillway.")) {
+                    // Spillway's own names are all known: an unknown one is a typo, and storing it would hide that.
+                    throw new InvalidRequestException("Unknown broker config " + n + hint + ": Spillway's own settings "
+                            + "are listed in docs/configuration.md");
+                }
+                if (!validateOnly) {
+                    // Kafka stores custom broker configs too (plugins read them); say that Spillway does not use it.
+                    log.warn("Broker config {} set for client {} is stored but Spillway does not use it{}", n,
+                            context.describeClient(), KafkaSettingsWithoutEffect.reason(n).map(r -> " (" + r + ")")
+                                    .orElse(hint));
+                }
+            }
             if (!validateOnly && !updated.equals(current)) {
                 topics.meta().setBrokerConfigs(scope, updated);
                 topics.brokerDefaultsChanged();

@@ -289,7 +289,7 @@ public final class BrokerConfigCatalog {
                         "Default retention in hours; used when log.retention.ms/minutes are unset."),
                 key("log.retention.minutes", INT, null, READ_ONLY, none(),
                         "Default retention in minutes; used when log.retention.ms is unset."),
-                key("log.retention.ms", LONG, null, DYNAMIC, none(),
+                key("log.retention.ms", LONG, null, DYNAMIC, atLeast(-1), // as retention.ms, which it supplies
                         "Default retention.ms for topics; takes precedence over minutes/hours."),
                 key("log.roll.hours", INT, "168", READ_ONLY, atLeast(1),
                         "Default segment roll age in hours; used when log.roll.ms is unset."),

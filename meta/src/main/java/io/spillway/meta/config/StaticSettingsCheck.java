@@ -58,6 +58,10 @@ public final class StaticSettingsCheck {
         for (Map.Entry<String, String> setting : new TreeMap<>(settings).entrySet()) {
             String name = setting.getKey();
             String value = setting.getValue();
+            if (name.isBlank()) {
+                errors.add("A setting without a name (value " + value + "): write name=value");
+                continue;
+            }
             String definedAs = listenerSettingBase(name);
             var key = BrokerConfigCatalog.find(definedAs);
             if (key.isPresent()) {
@@ -83,7 +87,7 @@ public final class StaticSettingsCheck {
                 errors.add("Setting " + name + " belongs to a stream, not the broker: set it on the stream, e.g. "
                         + "kafka-configs.sh --alter --entity-type topics --entity-name /path/stream --add-config " + name
                         + "=... (docs/streams.md)");
-            } else if (name.startsWith(SpillwaySettingKeys.PREFIX)) {
+            } else if (name.toLowerCase(Locale.ROOT).startsWith(SpillwaySettingKeys.PREFIX)) {
                 errors.add("Unknown setting " + name + hint + ": Spillway's own settings are listed by "
                         + "'spillway serve --help' and in docs/configuration.md");
             } else if (TopicConfigCatalog.find(name).isPresent()) {
@@ -131,8 +135,8 @@ public final class StaticSettingsCheck {
         return rest;
     }
 
-    /** The known setting closest to {@code name} by edit distance, if one is close enough to be a typo. */
-    static String nearest(String name) {
+    /** The known broker setting closest to {@code name} by edit distance, if one is close enough to be a typo; else null. */
+    public static String nearest(String name) {
         List<String> candidates = new ArrayList<>();
         BrokerConfigCatalog.all().forEach(k -> candidates.add(k.name()));
         candidates.addAll(KafkaSettingsWithoutEffect.names().keySet());
@@ -144,7 +148,8 @@ public final class StaticSettingsCheck {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            int d = distance(name, candidate);
+            // names are case-sensitive, but a name in the wrong case is a typo like any other
+            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = candidate;
                 bestDistance = d;

@@ -71,6 +71,16 @@ class StaticSettingsCheckTest {
     }
 
     @Test
+    void namesInTheWrongCaseOrEmptyStopTheStart() {
+        assertThatThrownBy(() -> StaticSettingsCheck.check(Map.of("SPILLWAY.FSYNC", "false")))
+                .hasMessageStartingWith("Unknown setting SPILLWAY.FSYNC (did you mean spillway.fsync?)");
+        assertThatThrownBy(() -> StaticSettingsCheck.check(Map.of("", "3")))
+                .hasMessage("A setting without a name (value 3): write name=value");
+        assertThatThrownBy(() -> StaticSettingsCheck.check(Map.of("log.retention.ms", "-5")))
+                .hasMessage("Invalid value -5 for configuration log.retention.ms: must be at least -1");
+    }
+
+    @Test
     void streamSettingsAreNotBrokerSettings() {
         assertThatThrownBy(() -> StaticSettingsCheck.check(Map.of("spillway.stream.max.topics", "10")))
                 .hasMessageStartingWith("Setting spillway.stream.max.topics belongs to a stream, not the broker")
