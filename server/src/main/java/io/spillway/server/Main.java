@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -98,6 +100,7 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             warnUnknownVariables(System.getenv());
             ServerConfig config = resolve(System.getenv());
+            ignored.forEach(line -> LoggerFactory.getLogger(Main.class).warn("Ignored {}", line));
             SpillwayServer server = SpillwayServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -113,12 +116,15 @@ public final class Main implements Runnable {
             Path propertiesPath = configFile != null ? configFile
                     : env.get("SPILLWAY_CONFIG") != null ? Paths.get(env.get("SPILLWAY_CONFIG")) : null;
             if (propertiesPath != null) {
-                try (InputStream in = Files.newInputStream(propertiesPath)) {
-                    file.load(in);
+                try {
+                    // UTF-8 (Properties.load of a stream would read ISO-8859-1), without the BOM some editors write
+                    String text = Files.readString(propertiesPath, StandardCharsets.UTF_8);
+                    file.load(new StringReader(text.startsWith("\uFEFF") ? text.substring(1) : text));
                 } catch (IOException e) {
                     String source = configFile != null ? "--config" : "SPILLWAY_CONFIG";
                     String why = e instanceof NoSuchFileException ? "does not exist"
                             : e instanceof AccessDeniedException ? "cannot be read: permission denied"
+                            : e instanceof CharacterCodingException ? "is not UTF-8 text"
                             : "cannot be read: " + e.getMessage();
                     throw new IllegalArgumentException("Properties file " + propertiesPath.toAbsolutePath() + " ("
                             + source + ") " + why + "; give the path of a readable file or leave out " + source, e);
@@ -138,6 +144,7 @@ public final class Main implements Runnable {
                     : port(first(file.getProperty("listener.port"), String.valueOf(ServerConfig.DEFAULT_PORT)),
                     "listener.port"));
             resolved = builder.build();
+            noteIgnored(env, file, resolved);
             return resolved;
         }
 
@@ -167,6 +174,45 @@ public final class Main implements Runnable {
                             + "ignored{}; known: {}", name, nearest == null ? "" : " (did you mean " + nearest + "?)",
                             String.join(", ", KNOWN_VARIABLES));
                 }
+            }
+        }
+
+        /** What {@link #resolve} found given but overridden by something else; logged at start. */
+        final List<String> ignored = new ArrayList<>();
+
+        /** Notes the places that named the data directory or the Kafka port and lost to another, so none is silent. */
+        private void noteIgnored(Map<String, String> env, Properties file, ServerConfig config) {
+            Map<String, String> dataDirSources = new LinkedHashMap<>();
+            if (dataDir != null) {
+                dataDirSources.put("--data-dir", dataDir.toString());
+            }
+            dataDirSources.put("SPILLWAY_DATA_DIR", env.get("SPILLWAY_DATA_DIR"));
+            for (String name : List.of("data.dir", "log.dirs", "log.dir")) {
+                dataDirSources.put(name, setting(name, file));
+            }
+            dataDirSources.values().removeIf(v -> v == null || v.isBlank());
+            String winner = null;
+            for (Map.Entry<String, String> e : dataDirSources.entrySet()) {
+                if (winner == null) {
+                    winner = e.getKey();
+                } else if (!Paths.get(e.getValue().trim()).equals(config.dataDir())) {
+                    ignored.add(e.getKey() + "=" + e.getValue().trim() + " (the data directory is " + config.dataDir()
+                            + ", from " + winner + ")");
+                }
+            }
+            if (setting("listeners", file) != null) {
+                Map<String, String> listenerSources = new LinkedHashMap<>();
+                listenerSources.put("--host", host);
+                listenerSources.put("--port", port == null ? null : port.toString());
+                listenerSources.put("SPILLWAY_HOST", env.get("SPILLWAY_HOST"));
+                listenerSources.put("SPILLWAY_PORT", env.get("SPILLWAY_PORT"));
+                listenerSources.put("listener.host", file.getProperty("listener.host"));
+                listenerSources.put("listener.port", file.getProperty("listener.port"));
+                listenerSources.forEach((name, value) -> {
+                    if (value != null && !value.isBlank()) {
+                        ignored.add(name + "=" + value.trim() + " (listeners is set and names every address)");
+                    }
+                });
             }
         }
 

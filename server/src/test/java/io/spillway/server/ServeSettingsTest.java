@@ -57,6 +57,27 @@ class ServeSettingsTest {
     }
 
     @Test
+    void whatLosesToAnotherSettingIsNoted() throws Exception {
+        Path file = Files.writeString(dir.resolve("n.properties"), "log.dirs=/b\nlisteners=PLAINTEXT://:0\n");
+        Main.Serve serve = parsed("--config", file.toString(), "--data-dir", "/a", "--port", "9999");
+        serve.resolve(Map.of());
+        assertThat(serve.ignored).containsExactly("log.dirs=/b (the data directory is /a, from --data-dir)",
+                "--port=9999 (listeners is set and names every address)");
+    }
+
+    @Test
+    void propertiesFilesAreUtf8AndMayStartWithABom() throws Exception {
+        Path file = dir.resolve("bom.properties");
+        Files.write(file, ("\uFEFFnum.partitions=3\ndata.dir=/d\u00e4ta\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ServerConfig config = parsed("--config", file.toString()).resolve(Map.of());
+        assertThat(config.settings()).containsEntry("num.partitions", "3");
+        assertThat(config.dataDir()).isEqualTo(Paths.get("/d\u00e4ta"));
+        Path latin1 = Files.write(dir.resolve("latin1.properties"), new byte[] {'a', '=', (byte) 0xE4, '\n'});
+        assertThatThrownBy(() -> parsed("--config", latin1.toString()).resolve(Map.of()))
+                .hasMessageContaining("is not UTF-8 text");
+    }
+
+    @Test
     void portsComeFromFlagThenEnvironmentThenFileAndAreChecked() throws Exception {
         Path file = Files.writeString(dir.resolve("p.properties"), "listener.port=19092\n");
         assertThat(parsed("--config", file.toString()).resolve(Map.of()).port()).isEqualTo(19092);
