@@ -75,6 +75,11 @@ final class StartupFailure {
         if (e instanceof FileSystemException fs) {
             return PREFIX + fileProblem(fs, dataDir);
         }
+        FileSystemException below = cause(e, FileSystemException.class);
+        if (below != null) {
+            // e.g. the metadata store or shared log could not open a path of the data directory: name the path and why
+            return PREFIX + fileProblem(below, dataDir);
+        }
         return PREFIX + e.getClass().getSimpleName() + ": " + message(e) + " " + DEBUG_HINT;
     }
 
@@ -94,7 +99,8 @@ final class StartupFailure {
             why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
         }
         String remedy = !what.isEmpty() || dataDir == null
-                ? "choose a --data-dir (SPILLWAY_DATA_DIR) that is a directory this user can create and write"
+                ? "choose a data directory (--data-dir, SPILLWAY_DATA_DIR, data.dir or log.dirs) this user can create "
+                        + "and write, whose contents Spillway made"
                 : "check the file's path and permissions";
         return "cannot use " + what + file + ": " + why + "; " + remedy;
     }
@@ -113,12 +119,17 @@ final class StartupFailure {
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        return cause(e, type) != null;
+    }
+
+    /** The first throwable of {@code type} in the cause chain of {@code e} (itself included), or null. */
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 
     private static String message(Throwable e) {

@@ -32,8 +32,13 @@ class StartupFailureTest {
     void permissionDeniedNamesTheDataDirectory() {
         assertThat(StartupFailure.describe(new AccessDeniedException("/srv/spillway/data/meta"), DATA))
                 .isEqualTo("Spillway cannot start: cannot use data directory /srv/spillway/data/meta: permission "
-                        + "denied; choose a --data-dir (SPILLWAY_DATA_DIR) that is a directory this user can create "
-                        + "and write");
+                        + "denied; choose a data directory (--data-dir, SPILLWAY_DATA_DIR, data.dir or log.dirs) this "
+                        + "user can create and write, whose contents Spillway made");
+        // a store that cannot open a path of the data directory says which path and why
+        assertThat(StartupFailure.describe(new IllegalStateException("Cannot open the metadata store",
+                new java.nio.file.FileSystemException("/srv/spillway/data/meta", null, "Not a directory")), DATA))
+                .startsWith("Spillway cannot start: cannot use data directory /srv/spillway/data/meta: a regular file "
+                        + "is in the way");
         assertThat(StartupFailure.describe(new UncheckedIOException(new AccessDeniedException("/etc/x.jks")), DATA))
                 .startsWith("Spillway cannot start: cannot use /etc/x.jks: permission denied; check the file's");
     }

@@ -45,7 +45,8 @@ final class SpillwaySettingKeys {
                 key("spillway.fetch.zero.copy", BOOLEAN, "true", READ_ONLY, none(),
                         "Send fetched disk data with sendfile instead of copying it through the heap."),
                 key("spillway.fsync", BOOLEAN, "true", READ_ONLY, none(),
-                        "Acknowledge a produce only after its data is fsynced to disk."),
+                        "Acknowledge a produce only after its data is fsynced to disk; false also turns off the "
+                                + "partition checkpoint, and with it log compaction and segment reorganisation."),
                 key("spillway.http.enable", BOOLEAN, "true", READ_ONLY, none(),
                         "Serve HTTP: web console, /metrics, /health, /ready and the REST API."),
                 key("spillway.http.listener", STRING, "127.0.0.1:8080", READ_ONLY, hostAndPort(),
