@@ -1,5 +1,7 @@
 package io.spillway.http;
 
+import io.spillway.common.HostPort;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -87,7 +89,7 @@ public final class HttpListener implements AutoCloseable {
     /** "host:port" as bound. */
     public String describe() {
         InetSocketAddress a = address();
-        return a.getHostString() + ":" + a.getPort();
+        return HostPort.format(a.getHostString(), a.getPort());
     }
 
     /** Stops accepting, closes open connections and stops the event loop. */

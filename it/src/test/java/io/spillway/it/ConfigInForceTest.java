@@ -76,6 +76,8 @@ class ConfigInForceTest {
             assertThat(value(config, "num.partitions")).isEqualTo("3");
             assertThat(config.get("num.partitions").source()).isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
             assertThat(value(config, "spillway.fsync")).isEqualTo("true");
+            assertThat(value(config, "spillway.http.listener")).as("the HTTP port bound for port 0")
+                    .matches("127\\.0\\.0\\.1:\\d+").doesNotEndWith(":0");
 
             // the value given is the one used
             admin.createTopics(List.of(new NewTopic("defaults", java.util.Optional.empty(), java.util.Optional.empty())))

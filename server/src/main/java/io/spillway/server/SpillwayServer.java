@@ -10,6 +10,7 @@ import io.spillway.broker.share.ShareService;
 import io.spillway.broker.config.BrokerSettings;
 import io.spillway.broker.config.TopicConfigResolver;
 import io.spillway.broker.fetch.FetchPurgatory;
+import io.spillway.common.HostPort;
 import io.spillway.common.Time;
 import io.spillway.broker.txn.TransactionMarkers;
 import io.spillway.coordinator.group.GroupCoordinator;
@@ -270,6 +271,7 @@ public final class SpillwayServer implements AutoCloseable {
         if (httpSettings.enabled()) {
             try {
                 server.startHttp(httpSettings, metrics, listener, groups);
+                settings.inForce(HttpSettings.LISTENER, server.http.describe()); // the bound port of a port-0 setting
                 server.startRestApi(dispatcher, authorizer, scramCredentials, listenerSpecs, boundPorts);
             } catch (RuntimeException | InterruptedException e) {
                 // no log line here: the exception carries the message (spillway serve reports it as one line)
@@ -314,12 +316,12 @@ public final class SpillwayServer implements AutoCloseable {
         List<String> listeners = new ArrayList<>();
         List<String> advertised = new ArrayList<>();
         for (ListenerSpec spec : specs) {
-            listeners.add(spec.name() + "://" + spec.host() + ":" + boundPorts.get(spec.name()));
-            advertised.add(spec.name() + "://" + identity.host(spec.name()) + ":" + identity.port(spec.name()));
+            listeners.add(spec.name() + "://" + HostPort.format(spec.host(), boundPorts.get(spec.name())));
+            advertised.add(spec.name() + "://" + HostPort.format(identity.host(spec.name()), identity.port(spec.name())));
         }
         settings.inForce("listeners", String.join(",", listeners));
         settings.inForce("advertised.listeners", String.join(",", advertised));
-        settings.inForce("listener.host", config.host());
+        settings.inForce("listener.host", specs.get(0).host());
         settings.inForce("listener.port", Integer.toString(boundPorts.get(specs.get(0).name())));
         String nodeId = Integer.toString(settings.nodeId());
         settings.inForce("node.id", nodeId);
@@ -419,9 +421,8 @@ public final class SpillwayServer implements AutoCloseable {
     private static String describe(List<ListenerSpec> specs, Map<String, Integer> ports) {
         StringBuilder out = new StringBuilder();
         for (ListenerSpec spec : specs) {
-            out.append(out.length() == 0 ? "" : ", listener on ").append(spec.host().isBlank() ? "0.0.0.0" : spec.host())
-                    .append(':')
-                    .append(ports.get(spec.name())).append(" (").append(spec.name())
+            out.append(out.length() == 0 ? "" : ", listener on ")
+                    .append(HostPort.format(spec.host().isBlank() ? "0.0.0.0" : spec.host(), ports.get(spec.name()))).append(" (").append(spec.name())
                     .append(spec.name().equals(spec.protocol().name) ? "" : ", " + spec.protocol())
                     .append(spec.usesSasl() ? " " + spec.saslMechanisms() : "").append(')');
         }
