@@ -72,6 +72,9 @@ public final class Main implements Runnable {
                     "Settings come from flags, then SPILLWAY_* environment variables, then the properties file, "
                             + "then defaults."})
     static final class Serve implements Callable<Integer> {
+        /** What SPILLWAY_LOG_LEVEL may say (any case). */
+        static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
         /** Every SPILLWAY_* variable the launcher scripts, the server or the tools read. */
         static final List<String> KNOWN_VARIABLES = List.of("SPILLWAY_BENCH_HEAP", "SPILLWAY_BOOTSTRAP", "SPILLWAY_CONFIG",
                 "SPILLWAY_DATA_DIR", "SPILLWAY_HEAP", "SPILLWAY_HOME", "SPILLWAY_HOST", "SPILLWAY_JAVA",
@@ -167,6 +170,16 @@ public final class Main implements Runnable {
          * otherwise leave the default in force without a word.
          */
         static void warnUnknownVariables(Map<String, String> env) {
+            String level = env.get("SPILLWAY_LOG_LEVEL");
+            if (level != null && !LOG_LEVELS.contains(level.trim().toUpperCase(java.util.Locale.ROOT))) {
+                // logback would read an unknown level as DEBUG and an empty one as "inherit" (WARN): neither was meant
+                ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.spillway"))
+                        .setLevel(ch.qos.logback.classic.Level.INFO);
+                if (!level.isBlank()) { // set but empty means the default
+                    LoggerFactory.getLogger(Main.class).warn("SPILLWAY_LOG_LEVEL={} is not a log level ({}); logging "
+                            + "at INFO", level, String.join(", ", LOG_LEVELS));
+                }
+            }
             for (String name : new java.util.TreeSet<>(env.keySet())) {
                 if (name.startsWith("SPILLWAY_") && !KNOWN_VARIABLES.contains(name)) {
                     String nearest = StaticSettingsCheck.nearest(name, KNOWN_VARIABLES);
