@@ -78,6 +78,8 @@ public final class ConfigsInLog {
     }
 
     private static String entry(String name, String value, Predicate<String> sensitive) {
-        return sensitive.test(name) ? name + " (sensitive, value not logged)" : name + "=" + value;
+        // the value as it takes effect: surrounding whitespace is ignored when configs are read
+        return sensitive.test(name) ? name + " (sensitive, value not logged)"
+                : name + "=" + (value == null ? null : value.trim());
     }
 }

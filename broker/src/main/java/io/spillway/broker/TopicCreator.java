@@ -40,7 +40,8 @@ public final class TopicCreator {
         int partitions = streams.defaultPartitions(name);
         try {
             TopicMetadata topic = topics.create(List.of(new MetadataStore.NewTopic(name, partitions, Map.of()))).get(0);
-            log.info("Auto-created topic {} ({} partitions) for {}", name, partitions, context.describeClient());
+            log.info("Auto-created topic {} ({} partition{}) for {}", name, partitions, partitions == 1 ? "" : "s",
+                    context.describeClient());
             return topic;
         } catch (TopicExistsException e) {
             return topics.byName(name);

@@ -540,7 +540,7 @@ class AdminApiTest {
         try (CapturedLog log = CapturedLog.of(io.spillway.broker.TopicCreator.class)) {
             md = producer.send(new ProducerRecord<>(name, null, "hello".getBytes(UTF_8))).get(60, TimeUnit.SECONDS);
             assertThat(log.info()).as("the operator learns which client created the topic").singleElement().asString()
-                    .startsWith("Auto-created topic " + name + " (1 partitions) for client 'auto-creator' at ");
+                    .startsWith("Auto-created topic " + name + " (1 partition) for client 'auto-creator' at ");
         }
         assertThat(md.offset()).isZero();
         TopicDescription description = describe(name);

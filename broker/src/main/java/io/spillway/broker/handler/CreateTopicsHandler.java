@@ -212,7 +212,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         try {
             for (TopicMetadata topic : topics.create(toCreate)) {
                 describe(results.get(topic.kafkaName()), topic.partitionCount(), topic.configs(), topic);
-                created.add(topic.kafkaName() + " (" + topic.partitionCount() + " partitions)");
+                created.add(topic.kafkaName() + " (" + topic.partitionCount() + (topic.partitionCount() == 1 ? " partition)"
+                        : " partitions)"));
             }
         } catch (TopicExistsException | InvalidTopicException | PolicyViolationException e) {
             // Lost a race with another creator, or names collide: create one at a time to report each precisely.
@@ -220,7 +221,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 try {
                     TopicMetadata topic = topics.create(List.of(t)).get(0);
                     describe(results.get(t.kafkaName()), topic.partitionCount(), topic.configs(), topic);
-                    created.add(topic.kafkaName() + " (" + topic.partitionCount() + " partitions)");
+                    created.add(topic.kafkaName() + " (" + topic.partitionCount() + (topic.partitionCount() == 1 ? " partition)"
+                        : " partitions)"));
                 } catch (ApiException each) {
                     fail(results.get(t.kafkaName()), each);
                 }
