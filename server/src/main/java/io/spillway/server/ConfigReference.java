@@ -82,7 +82,9 @@ public final class ConfigReference {
         }
         out.append("\n## Kafka settings without effect\n\n")
                 .append("A `server.properties` brought from Kafka may hold these; Spillway accepts them, lists them once "
-                        + "at start, and does nothing with them.\n\n")
+                        + "at start, and does nothing with them. Every other Apache Kafka 4.4 broker setting that is not "
+                        + "in the tables above is accepted the same way, listed as \"a Kafka setting Spillway does not "
+                        + "use\"; only names that are not Kafka's are reported as unknown.\n\n")
                 .append("| name | why it has no effect |\n|---|---|\n");
         Map<String, String> without = new TreeMap<>(KafkaSettingsWithoutEffect.names());
         KafkaSettingsWithoutEffect.prefixes().forEach((prefix, why) -> without.put(prefix + "*", why));

@@ -1,6 +1,12 @@
 package io.spillway.meta.config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
 /**
@@ -47,7 +53,13 @@ public final class KafkaSettingsWithoutEffect {
             Map.entry("sasl.client.callback.handler.class", CLIENT_SIDE),
             Map.entry("sasl.server.callback.handler.class", "SASL mechanisms are built in"),
             Map.entry("sasl.kerberos.service.name", "Kerberos (GSSAPI) is not supported"),
-            Map.entry("security.protocol", CLIENT_SIDE));
+            Map.entry("security.protocol", CLIENT_SIDE),
+            Map.entry("inter.broker.protocol.version", "removed in Kafka 4.0; the metadata version replaced it"),
+            Map.entry("log.message.format.version", "removed in Kafka 4.0: record batches are always format v2"));
+
+    /** Every broker setting name of Apache Kafka 4.4, from the resource beside this class. */
+    private static final Set<String> KAFKA_NAMES = kafkaNames();
+    private static final String NOT_USED = "a Kafka setting Spillway does not use";
 
     /** Whole families by prefix, and why. */
     private static final Map<String, String> PREFIXES = Map.of(
@@ -70,8 +82,21 @@ public final class KafkaSettingsWithoutEffect {
         if (reason != null) {
             return Optional.of(reason);
         }
-        return PREFIXES.entrySet().stream().filter(e -> name.startsWith(e.getKey())).map(Map.Entry::getValue)
-                .findFirst();
+        Optional<String> family = PREFIXES.entrySet().stream().filter(e -> name.startsWith(e.getKey()))
+                .map(Map.Entry::getValue).findFirst();
+        return family.isPresent() ? family : KAFKA_NAMES.contains(name) ? Optional.of(NOT_USED) : Optional.empty();
+    }
+
+    private static Set<String> kafkaNames() {
+        try (InputStream in = KafkaSettingsWithoutEffect.class.getResourceAsStream("kafka-broker-settings.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("kafka-broker-settings.txt is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toUnmodifiableSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The exact names, for the configuration reference. */

@@ -3,6 +3,7 @@ package io.spillway.meta.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -96,6 +97,32 @@ class StaticSettingsCheckTest {
                         + "Spillway reads are listed in docs/configuration.md",
                 "Unknown setting totally.made.up.setting is ignored; the settings Spillway reads are listed in "
                         + "docs/configuration.md");
+    }
+
+    @Test
+    void kafkaSettingsSpillwayDoesNotUseAreNotCalledUnknown() {
+        StaticSettingsCheck.Result r = StaticSettingsCheck.check(Map.of("log.cleaner.threads", "2",
+                "metric.reporters", "x", "inter.broker.protocol.version", "3.7"));
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.withoutEffect()).containsExactly("inter.broker.protocol.version (removed in Kafka 4.0; the "
+                + "metadata version replaced it)", "log.cleaner.threads (a Kafka setting Spillway does not use)",
+                "metric.reporters (a Kafka setting Spillway does not use)");
+    }
+
+    @Test
+    void everyKafkaNamedCatalogKeyIsKafkasOwn() throws Exception {
+        java.util.Set<String> kafka = new java.util.HashSet<>();
+        try (java.io.InputStream in = KafkaSettingsWithoutEffect.class.getResourceAsStream("kafka-broker-settings.txt")) {
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#")).forEach(kafka::add);
+        }
+        assertThat(kafka).hasSizeGreaterThan(300).contains("num.partitions", "log.cleaner.threads");
+        java.util.List<String> notKafkas = BrokerConfigCatalog.all().stream().map(BrokerConfigKey::name)
+                .filter(n -> !n.startsWith("spillway.") && !List.of("data.dir", "listener.host", "listener.port")
+                        .contains(n) && !kafka.contains(n))
+                // Kafka's StandardAuthorizer reads these itself; KafkaConfig does not define them
+                .filter(n -> !List.of("super.users", "allow.everyone.if.no.acl.found").contains(n)).toList();
+        assertThat(notKafkas).as("catalog keys with Kafka-style names that Kafka 4.4 does not have").isEmpty();
     }
 
     @Test
