@@ -33,10 +33,15 @@ public final class ConfigCommand {
                String id,
                @Option(names = "--all", description = "Also list settings left at their defaults.") boolean all) {
         try (BrokerConnection broker = new BrokerConnection(options)) {
+            // The Admin client would wait for a broker id that is not in the cluster until it times out: check first.
+            Collection<Node> nodes = broker.await(broker.admin().describeCluster().nodes(), "describe the cluster", null);
             String brokerId = id;
             if (brokerId == null) {
-                Collection<Node> nodes = broker.await(broker.admin().describeCluster().nodes(), "describe the cluster", null);
                 brokerId = String.valueOf(nodes.iterator().next().id());
+            } else if (nodes.stream().noneMatch(n -> String.valueOf(n.id()).equals(id.trim()))) {
+                throw CliException.failed("No broker " + id + " in this cluster; its broker"
+                        + (nodes.size() == 1 ? " is " : "s are ")
+                        + nodes.stream().map(n -> String.valueOf(n.id())).collect(java.util.stream.Collectors.joining(", ")));
             }
             return describe(broker, new ConfigResource(ConfigResource.Type.BROKER, brokerId), "broker " + brokerId, all);
         }
