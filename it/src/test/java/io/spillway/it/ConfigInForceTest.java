@@ -72,6 +72,8 @@ class ConfigInForceTest {
             assertThat(value(config, "node.id")).isEqualTo("7");
             assertThat(value(config, "broker.id")).isEqualTo("7");
             assertThat(value(config, "log.dirs")).isEqualTo(data.toAbsolutePath().toString());
+            assertThat(config.get("log.dirs").source()).as("--data-dir is static configuration")
+                    .isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
             assertThat(value(config, "offsets.topic.replication.factor")).isEqualTo("1");
             assertThat(value(config, "num.partitions")).isEqualTo("3");
             assertThat(config.get("num.partitions").source()).isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);

@@ -300,6 +300,14 @@ public final class SpillwayServer implements AutoCloseable {
         }
     }
 
+    private static void setInForce(BrokerSettings settings, String name, String value, boolean given) {
+        if (given) {
+            settings.givenAtStart(name, value);
+        } else {
+            settings.inForce(name, value);
+        }
+    }
+
     /** A thread count as set (dynamic for this node, cluster default, then static), else {@code fallback}. */
     private static int threadCount(BrokerSettings settings, String name, int fallback) {
         List<ResolvedConfig.Synonym> set = settings.brokerValues(name);
@@ -321,15 +329,18 @@ public final class SpillwayServer implements AutoCloseable {
         }
         settings.inForce("listeners", String.join(",", listeners));
         settings.inForce("advertised.listeners", String.join(",", advertised));
-        settings.inForce("listener.host", specs.get(0).host());
-        settings.inForce("listener.port", Integer.toString(boundPorts.get(specs.get(0).name())));
+        // --host/--port (or SPILLWAY_HOST/PORT) are static settings as listener.host/listener.port in a file would be
+        setInForce(settings, "listener.host", specs.get(0).host(), !ServerConfig.DEFAULT_HOST.equals(config.host()));
+        setInForce(settings, "listener.port", Integer.toString(boundPorts.get(specs.get(0).name())),
+                config.port() != ServerConfig.DEFAULT_PORT);
         String nodeId = Integer.toString(settings.nodeId());
         settings.inForce("node.id", nodeId);
         settings.inForce("broker.id", nodeId);
         String dataDir = config.dataDir().toAbsolutePath().toString();
-        settings.inForce("log.dirs", dataDir);
-        settings.inForce("log.dir", dataDir);
-        settings.inForce("data.dir", dataDir);
+        boolean dataDirGiven = !config.dataDir().equals(java.nio.file.Paths.get("data"));
+        for (String name : List.of("log.dirs", "log.dir", "data.dir")) {
+            setInForce(settings, name, dataDir, dataDirGiven);
+        }
         settings.inForce("num.io.threads", Integer.toString(ioThreads));
         settings.inForce("num.network.threads", Integer.toString(networkThreads));
         for (String oneCopy : List.of("offsets.topic.replication.factor", "default.replication.factor",

@@ -29,6 +29,8 @@ public final class BrokerSettings {
     private final MetadataStore meta;
     /** What the server put in force for a setting, where that differs from the text it was given. */
     private final Map<String, String> inForce = new ConcurrentHashMap<>();
+    /** Settings given at start by flags or environment ({@code --data-dir}, {@code --port}) rather than by name. */
+    private final Map<String, String> givenAtStart = new ConcurrentHashMap<>();
 
     public BrokerSettings(int nodeId, Map<String, String> staticConfigs, MetadataStore meta) {
         this.nodeId = nodeId;
@@ -56,6 +58,15 @@ public final class BrokerSettings {
         inForce.put(name, value);
     }
 
+    /**
+     * Records a setting given at start other than by its name (a flag or environment variable), so DescribeConfigs
+     * reports it as static configuration, as it would the same name in the properties file.
+     */
+    public void givenAtStart(String name, String value) {
+        givenAtStart.put(name, value);
+        inForce.put(name, value);
+    }
+
     /** Every place {@code name} is set at broker level, most preferred first. */
     public List<ResolvedConfig.Synonym> brokerValues(String name) {
         List<ResolvedConfig.Synonym> found = new ArrayList<>(2);
@@ -67,7 +78,7 @@ public final class BrokerSettings {
         if (v != null) {
             found.add(new ResolvedConfig.Synonym(name, v, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
         }
-        v = staticConfigs.get(name);
+        v = staticConfigs.getOrDefault(name, givenAtStart.get(name));
         if (v != null) {
             found.add(new ResolvedConfig.Synonym(name, inForce.getOrDefault(name, v), ConfigSource.STATIC_BROKER_CONFIG));
         }
@@ -108,7 +119,8 @@ public final class BrokerSettings {
     public ResolvedConfig resolve(BrokerConfigKey brokerKey) {
         ConfigKey key = brokerKey.key();
         List<ResolvedConfig.Synonym> synonyms = new ArrayList<>(brokerValues(key.name()));
-        String defaultValue = staticConfigs.containsKey(key.name()) ? key.defaultValue()
+        String defaultValue = staticConfigs.containsKey(key.name()) || givenAtStart.containsKey(key.name())
+                ? key.defaultValue()
                 : inForce.getOrDefault(key.name(), key.defaultValue());
         if (defaultValue != null) {
             synonyms.add(new ResolvedConfig.Synonym(key.name(), defaultValue, ConfigSource.DEFAULT_CONFIG));
