@@ -118,7 +118,8 @@ public final class KafkaServer implements AutoCloseable {
      */
     private static ListenerBindException bindFailure(ListenerSpec listener, Exception e) {
         String address = listener.host() + ":" + listener.port();
-        String ending = ". Choose another host:port with --host/--port or the listeners setting (port 0 picks a free one)";
+        String ending = ". Choose another host:port with --host/--port (SPILLWAY_HOST/SPILLWAY_PORT) or the listeners "
+                + "setting (port 0 picks a free one)";
         String sentence;
         if (e instanceof UnresolvedAddressException) {
             sentence = "host " + listener.host() + " cannot be resolved" + ending;
