@@ -401,7 +401,7 @@ public final class CompareMain {
             }
         }
         if (s.workloads().contains("startup")) {
-            StartupWorkload startup = new StartupWorkload(workloadHarness(), startupTable);
+            StartupWorkload startup = new StartupWorkload(workloadHarness(), startupTable, s.smoke());
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (Contender c : cs) {
                     if (c != Contender.KAFKA_FSYNC) { // starting, not writing: flush.messages changes nothing here
