@@ -42,7 +42,7 @@ final class StartupWorkload {
                 + "directory (the harness's ready line and port check, then Admin; Kafka's time includes "
                 + "kafka-storage format), the broker's VmRSS one second later, idle; then " + TOPICS + " topics created "
                 + "(1 partition each), kill -9, and the time from launching it again on the same data and port to the "
-                + "next describeCluster answered";
+                + "next describeCluster answered (not in --smoke runs)";
     }
 
     void round(Contender c) {
