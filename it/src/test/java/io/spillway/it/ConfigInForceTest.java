@@ -118,7 +118,7 @@ class ConfigInForceTest {
             assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(
                     new ConfigEntry("spillway.fsnyc", "false"), AlterConfigOp.OpType.SET)))).all()
                     .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("Unknown broker config spillway.fsnyc (did you mean spillway.fsync?)");
+                    .hasMessageContaining("Unknown setting spillway.fsnyc (did you mean spillway.fsync?)");
             // a retention below -1 is refused at broker level as at topic level
             assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(node, List.of(new AlterConfigOp(
                     new ConfigEntry("log.retention.ms", "-5"), AlterConfigOp.OpType.SET)))).all()

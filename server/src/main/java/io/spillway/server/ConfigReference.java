@@ -52,11 +52,11 @@ public final class ConfigReference {
                         + "`kafka-configs.sh --describe --entity-type brokers --entity-name 0 --all` shows the values in "
                         + "force (bound ports, data directory, node id).\n\n");
         out.append("## Spillway settings\n\n");
-        brokerTable(out, k -> isOwn(k.name()));
+        brokerTable(out, k -> BrokerConfigCatalog.isSpillwaySetting(k.name()));
         out.append("\n## Broker settings (Kafka names)\n\n")
                 .append("Kafka's broker settings that Spillway reads, with Kafka's defaults except where a single node "
                         + "differs. TLS and SASL settings of one listener go under `listener.name.<listener>.` as in Kafka.\n\n");
-        brokerTable(out, k -> !isOwn(k.name()) && !isSecurity(k.name()));
+        brokerTable(out, k -> !BrokerConfigCatalog.isSpillwaySetting(k.name()) && !isSecurity(k.name()));
         out.append("\n## TLS and SASL settings\n\n")
                 .append("Names, types and defaults are Kafka's; see [security.md](security.md) for how to use them.\n\n");
         brokerTable(out, k -> isSecurity(k.name()));
@@ -96,7 +96,7 @@ public final class ConfigReference {
     public static List<String> ownSettings() {
         List<String> lines = new ArrayList<>();
         for (BrokerConfigKey key : BrokerConfigCatalog.all()) {
-            if (isOwn(key.name())) {
+            if (BrokerConfigCatalog.isSpillwaySetting(key.name())) {
                 ConfigKey k = key.key();
                 lines.add(k.name() + (k.defaultValue() == null ? "" : " (default " + k.defaultValue() + ")"));
                 lines.add("    " + k.documentation());
@@ -131,11 +131,6 @@ public final class ConfigReference {
 
     private static String cell(String text) {
         return text.replace("|", "\\|");
-    }
-
-    private static boolean isOwn(String name) {
-        return name.startsWith("spillway.") || name.equals("data.dir") || name.startsWith("listener.host")
-                || name.equals("listener.port");
     }
 
     private static boolean isSecurity(String name) {

@@ -1,6 +1,7 @@
 package io.spillway.server;
 
 import io.spillway.common.Time;
+import io.spillway.meta.config.ConfigType;
 import io.spillway.protocol.ConnectionLimits;
 import io.spillway.protocol.ListenerSpec;
 import io.spillway.protocol.security.JwtTokenValidator;
@@ -199,10 +200,11 @@ final class Listeners {
         return out;
     }
 
+    @SuppressWarnings("unchecked") // ConfigType.LIST parses to a List<String>
     private static List<String> controllerListenerNames(ServerConfig config) {
-        String value = config.get(CONTROLLER_LISTENER_NAMES, "");
-        return Arrays.stream(value.split(",")).map(n -> n.trim().toUpperCase(Locale.ROOT)).filter(n -> !n.isEmpty())
-                .toList();
+        List<String> names = (List<String>) ConfigType.LIST.parse(CONTROLLER_LISTENER_NAMES,
+                config.get(CONTROLLER_LISTENER_NAMES, ""));
+        return names.stream().map(n -> n.toUpperCase(Locale.ROOT)).toList();
     }
 
     private static Map<String, SecurityProtocol> protocolMap(ServerConfig config) {

@@ -101,7 +101,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            warnUnknownVariables(System.getenv());
+            checkVariables(System.getenv());
             ServerConfig config = resolve(System.getenv());
             ignored.forEach(line -> LoggerFactory.getLogger(Main.class).warn("Ignored {}", line));
             SpillwayServer server = SpillwayServer.start(config);
@@ -138,7 +138,8 @@ public final class Main implements Runnable {
             builder.setAll(settings);
             // Kafka's log.dirs (or log.dir) names the data directory too, so a server.properties from Kafka keeps its data path.
             builder.dataDir(dataDir != null ? dataDir : Paths.get(first(env.get("SPILLWAY_DATA_DIR"),
-                    setting("data.dir", file), setting("log.dirs", file), setting("log.dir", file), "data")));
+                    setting("data.dir", file), setting("log.dirs", file), setting("log.dir", file),
+                    ServerConfig.DEFAULT_DATA_DIR.toString())));
             builder.host(host != null ? host : first(env.get("SPILLWAY_HOST"), file.getProperty("listener.host"),
                     ServerConfig.DEFAULT_HOST));
             builder.port(port != null ? port(String.valueOf(port), "--port")
@@ -166,10 +167,11 @@ public final class Main implements Runnable {
         }
 
         /**
-         * Warns about a {@code SPILLWAY_*} environment variable nothing reads: a typo (SPILLWAY_DATADIR) would
-         * otherwise leave the default in force without a word.
+         * Warns about a {@code SPILLWAY_LOG_LEVEL} that is not a level (INFO is used) and a {@code SPILLWAY_*}
+         * environment variable nothing reads: a typo (SPILLWAY_DATADIR) would otherwise leave the default in force
+         * without a word.
          */
-        static void warnUnknownVariables(Map<String, String> env) {
+        static void checkVariables(Map<String, String> env) {
             String level = env.get("SPILLWAY_LOG_LEVEL");
             if (level != null && !LOG_LEVELS.contains(level.trim().toUpperCase(java.util.Locale.ROOT))) {
                 // logback would read an unknown level as DEBUG and an empty one as "inherit" (WARN): neither was meant

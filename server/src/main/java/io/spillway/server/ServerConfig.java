@@ -15,6 +15,8 @@ import java.util.Map;
 public final class ServerConfig {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9092;
+    /** The data directory when none is given, relative to the working directory. */
+    public static final Path DEFAULT_DATA_DIR = Paths.get("data");
 
     /** Acknowledge produce only after fsync (default true). */
     public static final String FSYNC = "spillway.fsync";
@@ -86,7 +88,7 @@ public final class ServerConfig {
 
     /** Collects settings; later calls override earlier ones. Not thread safe. */
     public static final class Builder {
-        private Path dataDir = Paths.get("data");
+        private Path dataDir = DEFAULT_DATA_DIR;
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private final Map<String, String> settings = new LinkedHashMap<>();

@@ -24,6 +24,7 @@ import io.spillway.log.PartitionCheckpoint;
 import io.spillway.log.RetentionTask;
 import io.spillway.meta.MetadataStore;
 import io.spillway.meta.TopicMetadata;
+import io.spillway.meta.config.BrokerConfigCatalog;
 import io.spillway.meta.config.ConfigType;
 import io.spillway.meta.config.StaticSettingsCheck;
 import io.spillway.broker.config.ResolvedConfig;
@@ -337,16 +338,13 @@ public final class SpillwayServer implements AutoCloseable {
         settings.inForce("node.id", nodeId);
         settings.inForce("broker.id", nodeId);
         String dataDir = config.dataDir().toAbsolutePath().toString();
-        boolean dataDirGiven = !config.dataDir().equals(java.nio.file.Paths.get("data"));
+        boolean dataDirGiven = !config.dataDir().equals(ServerConfig.DEFAULT_DATA_DIR);
         for (String name : List.of("log.dirs", "log.dir", "data.dir")) {
             setInForce(settings, name, dataDir, dataDirGiven);
         }
         settings.inForce("num.io.threads", Integer.toString(ioThreads));
         settings.inForce("num.network.threads", Integer.toString(networkThreads));
-        for (String oneCopy : List.of("offsets.topic.replication.factor", "default.replication.factor",
-                "min.insync.replicas")) {
-            settings.inForce(oneCopy, "1");
-        }
+        BrokerConfigCatalog.ONE_COPY_SETTINGS.forEach(oneCopy -> settings.inForce(oneCopy, "1"));
     }
 
     /** Releases, newest first, what a start that failed had taken; problems doing so go with {@code failure}. */

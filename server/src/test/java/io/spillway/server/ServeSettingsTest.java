@@ -47,7 +47,7 @@ class ServeSettingsTest {
         appender.start();
         logger.addAppender(appender);
         try {
-            Main.Serve.warnUnknownVariables(Map.of("SPILLWAY_DATADIR", "/x", "SPILLWAY_PORT", "1", "PATH", "/bin"));
+            Main.Serve.checkVariables(Map.of("SPILLWAY_DATADIR", "/x", "SPILLWAY_PORT", "1", "PATH", "/bin"));
         } finally {
             logger.detachAppender(appender);
         }

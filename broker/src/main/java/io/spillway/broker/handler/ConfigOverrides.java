@@ -38,7 +38,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -388,18 +387,16 @@ final class ConfigOverrides {
             List<String> unknown = updated.keySet().stream().filter(n -> BrokerConfigCatalog.find(n).isEmpty()
                     && !Objects.equals(updated.get(n), current.get(n))).toList();
             for (String n : unknown) {
-                String nearest = StaticSettingsCheck.nearest(n);
-                String hint = nearest == null ? "" : " (did you mean " + nearest + "?)";
-                if (n.toLowerCase(Locale.ROOT).startsWith("spillway.")) {
-                    // Spillway's own names are all known: an unknown one is a typo, and storing it would hide that.
-                    throw new InvalidRequestException("Unknown broker config " + n + hint + ": Spillway's own settings "
-                            + "are listed in docs/configuration.md");
+                if (BrokerConfigCatalog.isSpillwaySetting(n)) {
+                    throw new InvalidRequestException(StaticSettingsCheck.unknownSpillwaySetting(n)
+                            + ": Spillway's own settings are listed in docs/configuration.md");
                 }
                 if (!validateOnly) {
                     // Kafka stores custom broker configs too (plugins read them); say that Spillway does not use it.
+                    String nearest = StaticSettingsCheck.nearest(n);
                     log.warn("Broker config {} set for client {} is stored but Spillway does not use it{}", n,
                             context.describeClient(), KafkaSettingsWithoutEffect.reason(n).map(r -> " (" + r + ")")
-                                    .orElse(hint));
+                                    .orElse(nearest == null ? "" : " (did you mean " + nearest + "?)"));
                 }
             }
             if (!validateOnly && !updated.equals(current)) {

@@ -347,6 +347,18 @@ public final class BrokerConfigCatalog {
                 readOnly);
     }
 
+    /**
+     * Settings about copies of data that a single node has at 1 whatever they say: the start-up check reports another
+     * value as without effect, and DescribeConfigs reports 1 in force.
+     */
+    public static final List<String> ONE_COPY_SETTINGS = List.of("offsets.topic.replication.factor",
+            "default.replication.factor", "min.insync.replicas");
+
+    /** Whether {@code name} is one of Spillway's own settings ({@code spillway.*} or a launcher setting), any case. */
+    public static boolean isSpillwaySetting(String name) {
+        return SpillwaySettingKeys.owns(name);
+    }
+
     /** The broker config called {@code name}, if this catalog has it. */
     public static Optional<BrokerConfigKey> find(String name) {
         return Optional.ofNullable(KEYS.get(name));

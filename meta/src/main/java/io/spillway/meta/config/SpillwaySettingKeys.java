@@ -15,6 +15,7 @@ import static io.spillway.meta.config.ValueRule.hostAndPort;
 import static io.spillway.meta.config.ValueRule.none;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Spillway's own settings: the {@code spillway.*} names, and the three launcher settings a properties file may
@@ -25,7 +26,15 @@ final class SpillwaySettingKeys {
     /** The prefix of every setting Spillway adds to Kafka's; an unknown name with it stops the start. */
     static final String PREFIX = "spillway.";
 
+    /** The launcher settings a properties file may hold besides the {@code spillway.*} ones. */
+    private static final List<String> LAUNCHER = List.of("data.dir", "listener.host", "listener.port");
+
     private SpillwaySettingKeys() {
+    }
+
+    /** Whether {@code name} is Spillway's own (by prefix, any case, or a launcher setting), known or not. */
+    static boolean owns(String name) {
+        return name.toLowerCase(Locale.ROOT).startsWith(PREFIX) || LAUNCHER.contains(name);
     }
 
     static List<BrokerConfigKey> all() {

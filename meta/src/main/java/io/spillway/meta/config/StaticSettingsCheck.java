@@ -29,9 +29,6 @@ public final class StaticSettingsCheck {
     private static final String STREAM_PREFIX = "spillway.stream.";
     private static final List<String> MECHANISM_PREFIXES = List.of("oauthbearer.", "scram-sha-256.", "scram-sha-512.",
             "plain.");
-    /** Settings whose value must be 1 on a single node; another value is reported as without effect. */
-    private static final List<String> REPLICATION_FACTORS = List.of("offsets.topic.replication.factor",
-            "default.replication.factor", "min.insync.replicas");
 
     /**
      * What the check found that does not stop the start.
@@ -67,7 +64,7 @@ public final class StaticSettingsCheck {
             if (key.isPresent()) {
                 try {
                     key.get().key().validate(value);
-                    if (REPLICATION_FACTORS.contains(name) && !"1".equals(value.trim())) {
+                    if (BrokerConfigCatalog.ONE_COPY_SETTINGS.contains(name) && !"1".equals(value.trim())) {
                         withoutEffect.add(name + "=" + value.trim() + " (a single node keeps one copy: 1 is in force)");
                     }
                 } catch (InvalidConfigurationException e) {
@@ -87,8 +84,8 @@ public final class StaticSettingsCheck {
                 errors.add("Setting " + name + " belongs to a stream, not the broker: set it on the stream, e.g. "
                         + "kafka-configs.sh --alter --entity-type topics --entity-name /path/stream --add-config " + name
                         + "=... (docs/streams.md)");
-            } else if (name.toLowerCase(Locale.ROOT).startsWith(SpillwaySettingKeys.PREFIX)) {
-                errors.add("Unknown setting " + name + hint + ": Spillway's own settings are listed by "
+            } else if (BrokerConfigCatalog.isSpillwaySetting(name)) {
+                errors.add(unknownSpillwaySetting(name) + ": Spillway's own settings are listed by "
                         + "'spillway serve --help' and in docs/configuration.md");
             } else if (TopicConfigCatalog.find(name).isPresent()) {
                 List<String> broker = ConfigSynonyms.brokerSynonyms(name);
@@ -114,6 +111,15 @@ public final class StaticSettingsCheck {
             throw new InvalidConfigurationException(String.join("; ", errors));
         }
         return new Result(List.copyOf(warnings), List.copyOf(withoutEffect));
+    }
+
+    /**
+     * "Unknown setting NAME (did you mean NEAREST?)" for a name of Spillway's own that the catalog does not have: all
+     * of them are known, so such a name is a typo, refused at start and in a dynamic change alike.
+     */
+    public static String unknownSpillwaySetting(String name) {
+        String nearest = nearest(name);
+        return "Unknown setting " + name + (nearest == null ? "" : " (did you mean " + nearest + "?)");
     }
 
     /** The catalog name a per-listener setting overrides ({@code listener.name.x.ssl.keystore.location} to

@@ -118,8 +118,7 @@ class StaticSettingsCheckTest {
         }
         assertThat(kafka).hasSizeGreaterThan(300).contains("num.partitions", "log.cleaner.threads");
         java.util.List<String> notKafkas = BrokerConfigCatalog.all().stream().map(BrokerConfigKey::name)
-                .filter(n -> !n.startsWith("spillway.") && !List.of("data.dir", "listener.host", "listener.port")
-                        .contains(n) && !kafka.contains(n))
+                .filter(n -> !BrokerConfigCatalog.isSpillwaySetting(n) && !kafka.contains(n))
                 // Kafka's StandardAuthorizer reads these itself; KafkaConfig does not define them
                 .filter(n -> !List.of("super.users", "allow.everyone.if.no.acl.found").contains(n)).toList();
         assertThat(notKafkas).as("catalog keys with Kafka-style names that Kafka 4.4 does not have").isEmpty();
